@@ -1,0 +1,63 @@
+# motcua: `make run` sets everything up and serves the demo; `make test` sets up and runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+CHROMIUM := /usr/bin/chromium
+MO := src/motcua/locale/vi/LC_MESSAGES/django.mo
+export MOTCUA_HOME ?= $(CURDIR)/var
+
+.PHONY: run test setup browser messages lint format bench bench-quick clean
+
+run: setup $(MO)
+	$(BIN)/motcua migrate -v 0
+	$(BIN)/motcua load-demo
+	$(BIN)/motcua collectstatic --noinput -v 0
+	$(BIN)/motcua serve
+
+test: setup browser $(MO)
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+# Page tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "Installing Debian's chromium (apt)..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+$(MO): src/motcua/locale/vi/LC_MESSAGES/django.po
+	@command -v msgfmt >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; }
+	msgfmt --check -o $@ $<
+
+messages: setup
+	cd src/motcua && ../../$(BIN)/django-admin makemessages -l vi --no-obsolete --settings motcua.config.settings
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: setup
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: setup
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,bench]'
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+bench-quick: setup
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,bench]'
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b --quick || exit 1; done
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,169 @@
+"""One procedure catalog for the whole province. A procedure has versions with effective dates; a
+dossier keeps the version it was received under, so a version in use is never edited."""
+
+from django.db import models
+
+from motcua.network.models import Role, Unit
+
+
+class Sector(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+    name_vi = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "lĩnh vực / sector"
+        verbose_name_plural = "lĩnh vực / sectors"
+
+    def __str__(self) -> str:
+        return self.name_vi
+
+
+class CompetentLevel(models.TextChoices):
+    PROVINCE = "province", "Cấp tỉnh / Provincial"
+    DISTRICT = "district", "Cấp huyện / District"
+    COMMUNE = "commune", "Cấp xã / Commune"
+    VERTICAL = "vertical", "Ngành dọc / Vertical agency"
+
+
+class OnlineLevel(models.TextChoices):
+    NONE = "none", "Không / None"
+    PARTIAL = "partial", "Một phần / Partial"
+    FULL = "full", "Toàn trình / Full"
+
+
+class LimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", "Ngày làm việc / Working days"
+    CALENDAR_DAYS = "calendar_days", "Ngày / Calendar days"
+
+
+class Procedure(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+    code_verified = models.BooleanField(default=True)
+    name_vi = models.CharField(max_length=400)
+    name_en = models.CharField(max_length=400, blank=True)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="procedures")
+    competent_level = models.CharField(max_length=10, choices=CompetentLevel.choices)
+    competent_agency = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="competent_for")
+    boundary_free = models.BooleanField(default=True)
+    online_level = models.CharField(max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "thủ tục / procedure"
+        verbose_name_plural = "thủ tục / procedures"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_vi}"
+
+
+class ProcedureVersion(models.Model):
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    effective_from = models.DateField()
+    legal_basis = models.TextField(blank=True)
+    limit_amount = models.DecimalField(max_digits=7, decimal_places=3)
+    limit_unit = models.CharField(max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
+    online_limit_amount = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    online_limit_unit = models.CharField(max_length=16, choices=LimitUnit.choices, blank=True)
+
+    class Meta:
+        ordering = ["procedure__code", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "version"], name="unique_procedure_version"),
+            models.CheckConstraint(condition=models.Q(limit_amount__gte=0), name="limit_not_negative"),
+        ]
+        verbose_name = "phiên bản thủ tục / procedure version"
+        verbose_name_plural = "phiên bản thủ tục / procedure versions"
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.version} ({self.effective_from})"
+
+
+class Fee(models.Model):
+    class Kind(models.TextChoices):
+        FEE = "fee", "Lệ phí / Fee"
+        CHARGE = "charge", "Phí / Charge"
+
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
+    name_vi = models.CharField(max_length=300)
+    name_en = models.CharField(max_length=300, blank=True)
+    amount_vnd = models.PositiveBigIntegerField(default=0)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FEE)
+
+    class Meta:
+        verbose_name = "phí, lệ phí / fee"
+        verbose_name_plural = "phí, lệ phí / fees"
+
+
+class PaperForm(models.TextChoices):
+    ORIGINAL = "original", "Bản chính / Original"
+    COPY = "copy", "Bản sao / Copy"
+    CERTIFIED_COPY = "certified_copy", "Bản sao chứng thực / Certified copy"
+    ORIGINAL_OR_COPY = "original_or_copy", "Bản chính hoặc bản sao / Original or copy"
+
+
+class Component(models.Model):
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="components")
+    order = models.PositiveSmallIntegerField(default=0)
+    code = models.CharField(max_length=20)
+    name_vi = models.CharField(max_length=500)
+    name_en = models.CharField(max_length=500, blank=True)
+    form = models.CharField(max_length=20, choices=PaperForm.choices, default=PaperForm.ORIGINAL)
+    quantity = models.PositiveSmallIntegerField(default=1)
+    required = models.BooleanField(default=True)
+    condition_vi = models.CharField(max_length=500, blank=True)
+    condition_en = models.CharField(max_length=500, blank=True)
+    reusable = models.BooleanField(default=False)
+    template = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["version", "order"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_component_code")]
+        verbose_name = "thành phần hồ sơ / dossier component"
+        verbose_name_plural = "thành phần hồ sơ / dossier components"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name_vi}"
+
+
+class ResultPaper(models.Model):
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="results")
+    code = models.CharField(max_length=20)
+    name_vi = models.CharField(max_length=300)
+    name_en = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "kết quả / result paper"
+        verbose_name_plural = "kết quả / result papers"
+
+
+class Performer(models.TextChoices):
+    """Who performs a process step; an agency code may also be stored for inter-agency steps."""
+
+    RECEIVING = "receiving", "Đơn vị tiếp nhận / Receiving unit"
+    COMPETENT = "competent", "Cơ quan có thẩm quyền / Competent agency"
+    RETURN = "return", "Nơi trả kết quả / Return point"
+    DISTRICT_PC = "district_pc", "UBND cấp huyện / District people's committee"
+    COMMUNE_PC = "commune_pc", "UBND cấp xã / Commune people's committee"
+
+
+class ProcessStep(models.Model):
+    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField()
+    name_vi = models.CharField(max_length=300)
+    name_en = models.CharField(max_length=300, blank=True)
+    performer = models.CharField(max_length=20)  # a Performer value or an agency code
+    role = models.CharField(max_length=16, choices=Role.choices)
+    days = models.DecimalField(max_digits=7, decimal_places=3)
+
+    class Meta:
+        ordering = ["version", "order"]
+        constraints = [models.UniqueConstraint(fields=["version", "order"], name="unique_step_order")]
+        verbose_name = "bước xử lý / process step"
+        verbose_name_plural = "bước xử lý / process steps"
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name_vi}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NetworkConfig(AppConfig):
+    name = "motcua.network"
+    verbose_name = "Mạng lưới phục vụ / Service network"

@@ -1,0 +1,143 @@
+"""The province's territory and service network as data: jurisdictions (a tree of any depth, so the
+2025 two-level reform is an import, not a code change), units, counters and who holds which role where."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+AGENCY_CODE_PATTERN = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+
+
+def validate_agency_code(value: str) -> None:
+    if not AGENCY_CODE_PATTERN.match(value):
+        raise ValidationError(
+            "Mã cơ quan phải theo QCVN 102:2016, ví dụ 000.00.01.H57 / "
+            "agency code must follow QCVN 102:2016, e.g. 000.00.01.H57"
+        )
+
+
+class JurisdictionLevel(models.TextChoices):
+    PROVINCE = "province", "Tỉnh / Province"
+    DISTRICT = "district", "Huyện / District"
+    COMMUNE = "commune", "Xã / Commune"
+
+
+class Jurisdiction(models.Model):
+    code = models.CharField(max_length=16, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    level = models.CharField(max_length=16, choices=JurisdictionLevel.choices)
+    unit_type = models.CharField(max_length=16, blank=True)
+    name = models.CharField(max_length=120)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    area_km2 = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    coord_approximate = models.BooleanField(default=True)
+    coord_source = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "địa bàn / jurisdiction"
+        verbose_name_plural = "địa bàn / jurisdictions"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestors_and_self(self) -> list["Jurisdiction"]:
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class UnitKind(models.TextChoices):
+    CENTER = "center", "Trung tâm / Center"
+    BRANCH = "branch", "Chi nhánh / Branch"
+    RECEPTION_POINT = "reception_point", "Điểm tiếp nhận / Reception point"
+    DEPARTMENT = "department", "Sở, ngành / Provincial department"
+    DISTRICT_PC = "district_pc", "UBND cấp huyện / District people's committee"
+    COMMUNE_PC = "commune_pc", "UBND cấp xã / Commune people's committee"
+    VERTICAL = "vertical", "Cơ quan ngành dọc / Vertical agency"
+
+
+SERVICE_UNIT_KINDS = (UnitKind.CENTER, UnitKind.BRANCH, UnitKind.RECEPTION_POINT)
+
+
+class Unit(models.Model):
+    """A service unit (center, branch, reception point) or a competent agency."""
+
+    code = models.CharField(max_length=16, unique=True, validators=[validate_agency_code])
+    kind = models.CharField(max_length=20, choices=UnitKind.choices, db_index=True)
+    name_vi = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200, blank=True)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="units")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    address = models.CharField(max_length=300, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    coord_approximate = models.BooleanField(default=True)
+    counters = models.PositiveSmallIntegerField(default=1)
+    opening_hours = models.CharField(max_length=120, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "đơn vị / unit"
+        verbose_name_plural = "đơn vị / units"
+
+    def __str__(self) -> str:
+        return f"{self.name_vi} ({self.code})"
+
+    @property
+    def is_service_unit(self) -> bool:
+        return self.kind in SERVICE_UNIT_KINDS
+
+
+class Role(models.TextChoices):
+    COUNTER = "counter", "Cán bộ một cửa / Counter officer"
+    POSTAL = "postal", "Nhân viên bưu chính / Postal staff"
+    SPECIALIST = "specialist", "Chuyên viên / Specialist officer"
+    LEADER = "leader", "Lãnh đạo / Leader"
+    MANAGER = "manager", "Quản lý trung tâm / Center manager"
+    ADMIN = "admin", "Quản trị / Administrator"
+
+
+class RoleAssignment(models.Model):
+    """A role held at one unit: rights are always scoped to a unit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_role_per_unit")]
+        verbose_name = "vai trò / role"
+        verbose_name_plural = "vai trò / roles"
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.unit.code}"
+
+
+class CalendarOverride(models.Model):
+    """The administrator's corrections to the national holiday calendar (swapped days, extra days off)."""
+
+    class Kind(models.TextChoices):
+        OFF = "off", "Ngày nghỉ thêm / Extra day off"
+        WORK = "work", "Ngày làm việc bù / Extra working day"
+
+    day = models.DateField(unique=True)
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    reason_vi = models.CharField(max_length=200)
+    reason_en = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = "điều chỉnh lịch / calendar override"
+        verbose_name_plural = "điều chỉnh lịch / calendar overrides"
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}: {self.reason_vi}"

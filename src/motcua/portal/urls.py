@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("procedures/<str:code>/", views.procedure_page, name="procedure"),
+    path("healthz", views.health, name="health"),
+]
