@@ -26,6 +26,11 @@ UNITS_CSV = """code,kind,name_vi,name_en,jurisdiction_code,parent_code,address,l
 """
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def network_files(tmp_path: Path) -> list[Path]:
     jurisdictions = tmp_path / "jurisdictions.csv"
@@ -48,5 +53,3 @@ def shared_data(tmp_path: Path) -> Path:
     if not SHARED_DATA.exists():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
-
-

@@ -31,15 +31,23 @@ def input_error(request: HttpRequest, error: ValidationError):
         }
         for item in error.errors
     ]
-    body = {"code": "invalid", "message_vi": "Dữ liệu gửi lên không hợp lệ.", "message_en": "The input is invalid.",
-            "problems": problems}
+    body = {
+        "code": "invalid",
+        "message_vi": "Dữ liệu gửi lên không hợp lệ.",
+        "message_en": "The input is invalid.",
+        "problems": problems,
+    }
     return api.create_response(request, body, status=422)
 
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request: HttpRequest, error: AuthenticationError):
-    body = {"code": "unauthenticated", "message_vi": "Cần đăng nhập.", "message_en": "Authentication required.",
-            "problems": []}
+    body = {
+        "code": "unauthenticated",
+        "message_vi": "Cần đăng nhập.",
+        "message_en": "Authentication required.",
+        "problems": [],
+    }
     return api.create_response(request, body, status=401)
 
 

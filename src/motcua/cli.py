@@ -9,7 +9,10 @@ COMMANDS = {
     "serve": ("serve", "Chạy máy chủ web (gunicorn) / serve the site with gunicorn"),
     "migrate": ("migrate_all", "Tạo, nâng cấp cơ sở dữ liệu / create or upgrade the database"),
     "load-demo": ("load_demo", "Nạp dữ liệu mẫu Bình Dương / load the Binh Duong demo (idempotent)"),
-    "import-catalog": ("import_catalog", "Nhập danh mục thủ tục / import the procedure catalog (JSON, XLSX, CSV)"),
+    "import-catalog": (
+        "import_catalog",
+        "Nhập danh mục thủ tục / import the procedure catalog (JSON, XLSX, CSV)",
+    ),
     "export-catalog": ("export_catalog", "Xuất danh mục thủ tục / export the procedure catalog"),
     "import-network": ("import_network", "Nhập địa bàn, đơn vị, cán bộ / import jurisdictions, units, staff"),
     "export-network": ("export_network", "Xuất mạng lưới / export jurisdictions, units, staff"),
@@ -21,8 +24,11 @@ COMMANDS = {
 def _usage() -> str:
     lines = ["usage: motcua <command> [options]", "", "commands:"]
     lines += [f"  {name:<16} {help_text}" for name, (_, help_text) in COMMANDS.items()]
-    lines += ["", "Every Django management command also works (e.g. motcua createsuperuser).",
-              "motcua <command> --help shows a command's options."]
+    lines += [
+        "",
+        "Every Django management command also works (e.g. motcua createsuperuser).",
+        "motcua <command> --help shows a command's options.",
+    ]
     return "\n".join(lines)
 
 

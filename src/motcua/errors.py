@@ -65,12 +65,19 @@ class ImportRejected(MotcuaError):
 
 
 class Forbidden(MotcuaError):
-    def __init__(self, message_vi: str = "Bạn không có quyền thực hiện thao tác này.",
-                 message_en: str = "You are not allowed to do this.") -> None:
+    def __init__(
+        self,
+        message_vi: str = "Bạn không có quyền thực hiện thao tác này.",
+        message_en: str = "You are not allowed to do this.",
+    ) -> None:
         super().__init__(message_vi=message_vi, message_en=message_en, code="forbidden", http_status=403)
 
 
 class NotFound(MotcuaError):
     def __init__(self, what_vi: str, what_en: str) -> None:
-        super().__init__(message_vi=f"Không tìm thấy {what_vi}.", message_en=f"{what_en} not found.",
-                         code="not_found", http_status=404)
+        super().__init__(
+            message_vi=f"Không tìm thấy {what_vi}.",
+            message_en=f"{what_en} not found.",
+            code="not_found",
+            http_status=404,
+        )

@@ -35,7 +35,9 @@ class RowChecker:
     problems: list[Problem] = field(default_factory=list)
 
     def fail(self, name: str, reason_vi: str, reason_en: str) -> None:
-        self.problems.append(Problem(field=name, reason_vi=reason_vi, reason_en=reason_en, where=self.row.where))
+        self.problems.append(
+            Problem(field=name, reason_vi=reason_vi, reason_en=reason_en, where=self.row.where)
+        )
 
     def raw(self, name: str) -> Any:
         value = self.row.values.get(name)
@@ -55,8 +57,11 @@ class RowChecker:
         allowed = list(choices)
         if value and value not in allowed:
             listed = ", ".join(allowed)
-            self.fail(name, f"giá trị '{value}' không hợp lệ; chọn một trong: {listed}",
-                      f"value '{value}' is not allowed; use one of: {listed}")
+            self.fail(
+                name,
+                f"giá trị '{value}' không hợp lệ; chọn một trong: {listed}",
+                f"value '{value}' is not allowed; use one of: {listed}",
+            )
         return value
 
     def integer(self, name: str, *, required: bool = False, minimum: int | None = 0) -> int | None:
@@ -74,7 +79,9 @@ class RowChecker:
             self.fail(name, f"phải ≥ {minimum}", f"must be ≥ {minimum}")
         return number
 
-    def decimal(self, name: str, *, required: bool = False, minimum: Decimal | None = Decimal(0)) -> Decimal | None:
+    def decimal(
+        self, name: str, *, required: bool = False, minimum: Decimal | None = Decimal(0)
+    ) -> Decimal | None:
         value = self.raw(name)
         if value in (None, ""):
             if required:
@@ -189,16 +196,24 @@ def load_json(path_or_text: Path | str, name: str) -> Any:
         return _LineNumberingDecoder(text).decode(text)
     except json.JSONDecodeError as error:
         raise ImportRejected(
-            [Problem(field="json", where=f"{name} line {error.lineno} column {error.colno}",
-                     reason_vi=f"JSON không hợp lệ: {error.msg}", reason_en=f"invalid JSON: {error.msg}")],
+            [
+                Problem(
+                    field="json",
+                    where=f"{name} line {error.lineno} column {error.colno}",
+                    reason_vi=f"JSON không hợp lệ: {error.msg}",
+                    reason_en=f"invalid JSON: {error.msg}",
+                )
+            ],
             name,
         ) from error
 
 
 def json_rows(items: Any, name: str, key: str) -> list[Row]:
     if not isinstance(items, list):
-        raise ImportRejected([Problem(field=key, where=name, reason_vi="phải là một danh sách",
-                                      reason_en="must be a list")], name)
+        raise ImportRejected(
+            [Problem(field=key, where=name, reason_vi="phải là một danh sách", reason_en="must be a list")],
+            name,
+        )
     rows = []
     for index, item in enumerate(items):
         values = item if isinstance(item, dict) else {}

@@ -14,47 +14,128 @@ from motcua.tabular import write_xlsx
 CATALOG = {
     "format": "motcua-catalog",
     "format_version": 1,
-    "sectors": [{"code": "HT", "name_vi": "Hộ tịch", "name_en": "Civil status"},
-                {"code": "LLTP", "name_vi": "Lý lịch tư pháp", "name_en": "Judicial records"}],
+    "sectors": [
+        {"code": "HT", "name_vi": "Hộ tịch", "name_en": "Civil status"},
+        {"code": "LLTP", "name_vi": "Lý lịch tư pháp", "name_en": "Judicial records"},
+    ],
     "procedures": [
         {
-            "code": "1.001193", "name_vi": "Thủ tục đăng ký khai sinh", "name_en": "Birth registration",
-            "sector": "HT", "competent": {"level": "commune"}, "boundary_free": True, "online_level": "full",
-            "versions": [{
-                "version": 1, "effective_from": "2024-01-01", "legal_basis": "Luật Hộ tịch 2014",
-                "time_limit": {"amount": "1", "unit": "working_days"}, "time_limit_online": None,
-                "fees": [{"name_vi": "Lệ phí", "name_en": "Fee", "amount_vnd": 0, "kind": "fee"}],
-                "components": [{"code": "TP1", "name_vi": "Tờ khai đăng ký khai sinh", "name_en": "Form",
-                                "form": "original", "quantity": 1, "required": True, "reusable": False}],
-                "results": [{"code": "KQ1", "name_vi": "Giấy khai sinh", "name_en": "Birth certificate"}],
-                "steps": [
-                    {"order": 1, "name_vi": "Tiếp nhận", "name_en": "Receive", "performer": "receiving",
-                     "role": "counter", "days": "0.25"},
-                    {"order": 2, "name_vi": "Xử lý", "name_en": "Process", "performer": "competent",
-                     "role": "specialist", "days": "0.5"},
-                    {"order": 3, "name_vi": "Ký", "name_en": "Sign", "performer": "competent", "role": "leader",
-                     "days": "0.25"},
-                    {"order": 4, "name_vi": "Trả kết quả", "name_en": "Return", "performer": "return",
-                     "role": "counter", "days": "0"},
-                ],
-            }],
+            "code": "1.001193",
+            "name_vi": "Thủ tục đăng ký khai sinh",
+            "name_en": "Birth registration",
+            "sector": "HT",
+            "competent": {"level": "commune"},
+            "boundary_free": True,
+            "online_level": "full",
+            "versions": [
+                {
+                    "version": 1,
+                    "effective_from": "2024-01-01",
+                    "legal_basis": "Luật Hộ tịch 2014",
+                    "time_limit": {"amount": "1", "unit": "working_days"},
+                    "time_limit_online": None,
+                    "fees": [{"name_vi": "Lệ phí", "name_en": "Fee", "amount_vnd": 0, "kind": "fee"}],
+                    "components": [
+                        {
+                            "code": "TP1",
+                            "name_vi": "Tờ khai đăng ký khai sinh",
+                            "name_en": "Form",
+                            "form": "original",
+                            "quantity": 1,
+                            "required": True,
+                            "reusable": False,
+                        }
+                    ],
+                    "results": [{"code": "KQ1", "name_vi": "Giấy khai sinh", "name_en": "Birth certificate"}],
+                    "steps": [
+                        {
+                            "order": 1,
+                            "name_vi": "Tiếp nhận",
+                            "name_en": "Receive",
+                            "performer": "receiving",
+                            "role": "counter",
+                            "days": "0.25",
+                        },
+                        {
+                            "order": 2,
+                            "name_vi": "Xử lý",
+                            "name_en": "Process",
+                            "performer": "competent",
+                            "role": "specialist",
+                            "days": "0.5",
+                        },
+                        {
+                            "order": 3,
+                            "name_vi": "Ký",
+                            "name_en": "Sign",
+                            "performer": "competent",
+                            "role": "leader",
+                            "days": "0.25",
+                        },
+                        {
+                            "order": 4,
+                            "name_vi": "Trả kết quả",
+                            "name_en": "Return",
+                            "performer": "return",
+                            "role": "counter",
+                            "days": "0",
+                        },
+                    ],
+                }
+            ],
         },
         {
-            "code": "2.000488", "name_vi": "Cấp Phiếu lý lịch tư pháp", "name_en": "Judicial record certificate",
-            "sector": "LLTP", "competent": {"level": "province", "agency": "000.00.01.H57"},
-            "boundary_free": True, "online_level": "full",
+            "code": "2.000488",
+            "name_vi": "Cấp Phiếu lý lịch tư pháp",
+            "name_en": "Judicial record certificate",
+            "sector": "LLTP",
+            "competent": {"level": "province", "agency": "000.00.01.H57"},
+            "boundary_free": True,
+            "online_level": "full",
             "versions": [
-                {"version": 1, "effective_from": "2024-01-01", "legal_basis": "Luật Lý lịch tư pháp 2009",
-                 "time_limit": {"amount": "10", "unit": "working_days"},
-                 "time_limit_online": {"amount": "8", "unit": "working_days"},
-                 "fees": [{"name_vi": "Phí", "name_en": "Charge", "amount_vnd": 200000, "kind": "charge"}],
-                 "components": [{"code": "TP1", "name_vi": "Tờ khai", "name_en": "Form", "form": "original",
-                                 "quantity": 1, "required": True}],
-                 "results": [], "steps": [
-                     {"order": 1, "name_vi": "Tiếp nhận", "performer": "receiving", "role": "counter", "days": "0.5"},
-                     {"order": 2, "name_vi": "Xử lý", "performer": "competent", "role": "specialist", "days": "9"},
-                     {"order": 3, "name_vi": "Ký", "performer": "competent", "role": "leader", "days": "0.5"},
-                     {"order": 4, "name_vi": "Trả", "performer": "return", "role": "counter", "days": "0"}]},
+                {
+                    "version": 1,
+                    "effective_from": "2024-01-01",
+                    "legal_basis": "Luật Lý lịch tư pháp 2009",
+                    "time_limit": {"amount": "10", "unit": "working_days"},
+                    "time_limit_online": {"amount": "8", "unit": "working_days"},
+                    "fees": [{"name_vi": "Phí", "name_en": "Charge", "amount_vnd": 200000, "kind": "charge"}],
+                    "components": [
+                        {
+                            "code": "TP1",
+                            "name_vi": "Tờ khai",
+                            "name_en": "Form",
+                            "form": "original",
+                            "quantity": 1,
+                            "required": True,
+                        }
+                    ],
+                    "results": [],
+                    "steps": [
+                        {
+                            "order": 1,
+                            "name_vi": "Tiếp nhận",
+                            "performer": "receiving",
+                            "role": "counter",
+                            "days": "0.5",
+                        },
+                        {
+                            "order": 2,
+                            "name_vi": "Xử lý",
+                            "performer": "competent",
+                            "role": "specialist",
+                            "days": "9",
+                        },
+                        {
+                            "order": 3,
+                            "name_vi": "Ký",
+                            "performer": "competent",
+                            "role": "leader",
+                            "days": "0.5",
+                        },
+                        {"order": 4, "name_vi": "Trả", "performer": "return", "role": "counter", "days": "0"},
+                    ],
+                },
             ],
         },
     ],
@@ -109,7 +190,9 @@ def test_bad_catalog_lists_every_problem_with_lines_and_writes_nothing(small_net
     assert all(" line " in p.where for p in problems)
     lines = path.read_text().splitlines()
     role_index = next(i for i, line in enumerate(lines) if '"janitor"' in line)
-    step_start = max(i for i in range(role_index) if lines[i].strip() == "{") + 1  # 1-based line of its object
+    step_start = (
+        max(i for i in range(role_index) if lines[i].strip() == "{") + 1
+    )  # 1-based line of its object
     assert by_field["role"].where.startswith(f"catalog.json line {step_start} ")
     assert Procedure.objects.count() == 0
 

@@ -53,17 +53,37 @@ def test_unknown_parent_reported_and_nothing_written(db, network_files, tmp_path
 
 def test_json_staff_import_gives_roles_per_unit(small_network, tmp_path):
     staff = tmp_path / "staff.json"
-    staff.write_text(json.dumps({"staff": [
-        {"username": "an", "full_name": "Nguyễn Văn An", "email": "an@example.org", "unit_code": "001.30.00.H57",
-         "role": "counter"},
-        {"username": "an", "full_name": "Nguyễn Văn An", "email": "an@example.org", "unit_code": "000.00.01.H57",
-         "role": "specialist"},
-    ]}, ensure_ascii=False), encoding="utf-8")
+    staff.write_text(
+        json.dumps(
+            {
+                "staff": [
+                    {
+                        "username": "an",
+                        "full_name": "Nguyễn Văn An",
+                        "email": "an@example.org",
+                        "unit_code": "001.30.00.H57",
+                        "role": "counter",
+                    },
+                    {
+                        "username": "an",
+                        "full_name": "Nguyễn Văn An",
+                        "email": "an@example.org",
+                        "unit_code": "000.00.01.H57",
+                        "role": "specialist",
+                    },
+                ]
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     import_network(paths=[staff])
     user = User.objects.get(username="an")
     assert not user.has_usable_password()
     assert set(RoleAssignment.objects.filter(user=user).values_list("unit__code", "role")) == {
-        ("001.30.00.H57", "counter"), ("000.00.01.H57", "specialist")}
+        ("001.30.00.H57", "counter"),
+        ("000.00.01.H57", "specialist"),
+    }
 
 
 def test_json_errors_carry_line_numbers(db, tmp_path):

@@ -27,9 +27,15 @@ def list_procedures(request, q: str = "", sector: str = "", boundary_free: bool 
     if boundary_free is not None:
         queryset = queryset.filter(boundary_free=boundary_free)
     return [
-        ProcedureSummary(code=p.code, name_vi=p.name_vi, name_en=p.name_en, sector=p.sector.code,
-                         competent_level=p.competent_level, boundary_free=p.boundary_free,
-                         online_level=p.online_level)
+        ProcedureSummary(
+            code=p.code,
+            name_vi=p.name_vi,
+            name_en=p.name_en,
+            sector=p.sector.code,
+            competent_level=p.competent_level,
+            boundary_free=p.boundary_free,
+            online_level=p.online_level,
+        )
         for p in queryset
     ]
 
@@ -40,4 +46,3 @@ def procedure_detail(request, code: str) -> dict:
     if procedure is None:
         raise NotFound(f"thủ tục {code}", f"procedure {code}")
     return selectors.procedure_as_dict(procedure)
-

@@ -45,8 +45,9 @@ class Procedure(models.Model):
     name_en = models.CharField(max_length=400, blank=True)
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="procedures")
     competent_level = models.CharField(max_length=10, choices=CompetentLevel.choices)
-    competent_agency = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
-                                         related_name="competent_for")
+    competent_agency = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="competent_for"
+    )
     boundary_free = models.BooleanField(default=True)
     online_level = models.CharField(max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
 

@@ -20,10 +20,14 @@ def procedures() -> QuerySet[Procedure]:
 
 
 def version_in_force(procedure: Procedure, on: date) -> ProcedureVersion:
-    version = (procedure.versions.filter(effective_from__lte=on).order_by("-effective_from", "-version").first())
+    version = (
+        procedure.versions.filter(effective_from__lte=on).order_by("-effective_from", "-version").first()
+    )
     if version is None:
-        raise NotFound(f"phiên bản của thủ tục {procedure.code} có hiệu lực ngày {on:%d/%m/%Y}",
-                       f"a version of procedure {procedure.code} in force on {on:%Y-%m-%d}")
+        raise NotFound(
+            f"phiên bản của thủ tục {procedure.code} có hiệu lực ngày {on:%d/%m/%Y}",
+            f"a version of procedure {procedure.code} in force on {on:%Y-%m-%d}",
+        )
     return version
 
 
@@ -44,18 +48,37 @@ def version_as_dict(version: ProcedureVersion) -> dict:
         "legal_basis": version.legal_basis,
         "time_limit": {"amount": _amount(version.limit_amount), "unit": version.limit_unit},
         "time_limit_online": online,
-        "fees": [{"name_vi": f.name_vi, "name_en": f.name_en, "amount_vnd": f.amount_vnd, "kind": f.kind}
-                 for f in version.fees.all()],
+        "fees": [
+            {"name_vi": f.name_vi, "name_en": f.name_en, "amount_vnd": f.amount_vnd, "kind": f.kind}
+            for f in version.fees.all()
+        ],
         "components": [
-            {"code": c.code, "name_vi": c.name_vi, "name_en": c.name_en, "form": c.form, "quantity": c.quantity,
-             "required": c.required, "condition_vi": c.condition_vi, "condition_en": c.condition_en,
-             "reusable": c.reusable, "template": c.template}
+            {
+                "code": c.code,
+                "name_vi": c.name_vi,
+                "name_en": c.name_en,
+                "form": c.form,
+                "quantity": c.quantity,
+                "required": c.required,
+                "condition_vi": c.condition_vi,
+                "condition_en": c.condition_en,
+                "reusable": c.reusable,
+                "template": c.template,
+            }
             for c in version.components.all()
         ],
-        "results": [{"code": r.code, "name_vi": r.name_vi, "name_en": r.name_en} for r in version.results.all()],
+        "results": [
+            {"code": r.code, "name_vi": r.name_vi, "name_en": r.name_en} for r in version.results.all()
+        ],
         "steps": [
-            {"order": s.order, "name_vi": s.name_vi, "name_en": s.name_en, "performer": s.performer,
-             "role": s.role, "days": _amount(s.days)}
+            {
+                "order": s.order,
+                "name_vi": s.name_vi,
+                "name_en": s.name_en,
+                "performer": s.performer,
+                "role": s.role,
+                "days": _amount(s.days),
+            }
             for s in version.steps.all()
         ],
     }
@@ -84,6 +107,8 @@ def export_catalog() -> dict:
     return {
         "format": FORMAT_NAME,
         "format_version": 1,
-        "sectors": [{"code": s.code, "name_vi": s.name_vi, "name_en": s.name_en} for s in Sector.objects.all()],
+        "sectors": [
+            {"code": s.code, "name_vi": s.name_vi, "name_en": s.name_en} for s in Sector.objects.all()
+        ],
         "procedures": [procedure_as_dict(p) for p in queryset],
     }

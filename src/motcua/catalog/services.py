@@ -27,8 +27,9 @@ def import_catalog(*, path: Path) -> dict[str, int]:
     counts = {"sectors": 0, "procedures": 0, "versions_written": 0, "versions_unchanged": 0}
     with transaction.atomic():
         for sector in catalog["sectors"]:
-            Sector.objects.update_or_create(code=sector["code"], defaults={
-                "name_vi": sector["name_vi"], "name_en": sector["name_en"]})
+            Sector.objects.update_or_create(
+                code=sector["code"], defaults={"name_vi": sector["name_vi"], "name_en": sector["name_en"]}
+            )
             counts["sectors"] += 1
         problems: list[Problem] = []
         for item in catalog["procedures"]:
@@ -45,7 +46,9 @@ def import_catalog(*, path: Path) -> dict[str, int]:
 def _save_procedure(item: dict) -> Procedure:
     defaults = {f: item[f] for f in PROCEDURE_FIELDS}
     defaults["sector"] = Sector.objects.get(code=item["sector"])
-    defaults["competent_agency"] = Unit.objects.get(code=item["competent_agency"]) if item["competent_agency"] else None
+    defaults["competent_agency"] = (
+        Unit.objects.get(code=item["competent_agency"]) if item["competent_agency"] else None
+    )
     procedure, _ = Procedure.objects.update_or_create(code=item["code"], defaults=defaults)
     return procedure
 
@@ -59,6 +62,7 @@ def _comparable(version: dict) -> dict:
 
 def _incoming_as_stored(version: dict) -> dict:
     """The incoming version in the shape version_as_dict() gives for a stored one."""
+
     def amount(value):
         return None if value is None else format(value.normalize(), "f")
 
@@ -66,12 +70,17 @@ def _incoming_as_stored(version: dict) -> dict:
     if version["online_limit_amount"] is not None:
         online = {"amount": amount(version["online_limit_amount"]), "unit": version["online_limit_unit"]}
     return {
-        "version": version["version"], "effective_from": version["effective_from"].isoformat(),
+        "version": version["version"],
+        "effective_from": version["effective_from"].isoformat(),
         "legal_basis": version["legal_basis"],
         "time_limit": {"amount": amount(version["limit_amount"]), "unit": version["limit_unit"]},
-        "time_limit_online": online, "fees": version["fees"],
-        "components": version["components"], "results": version["results"],
-        "steps": [{**s, "days": amount(s["days"])} for s in sorted(version["steps"], key=lambda s: s["order"])],
+        "time_limit_online": online,
+        "fees": version["fees"],
+        "components": version["components"],
+        "results": version["results"],
+        "steps": [
+            {**s, "days": amount(s["days"])} for s in sorted(version["steps"], key=lambda s: s["order"])
+        ],
     }
 
 
@@ -83,14 +92,16 @@ def _save_version(procedure: Procedure, version: dict, problems: list[Problem]) 
             return False
         in_use = dossiers_using(existing)
         if in_use:
-            problems.append(Problem(
-                "version",
-                f"phiên bản {existing.version} của thủ tục {procedure.code} đang được {in_use} hồ sơ sử dụng; "
-                f"hãy công bố thành phiên bản mới",
-                f"version {existing.version} of procedure {procedure.code} is used by {in_use} dossier(s); "
-                f"publish the change as a new version",
-                version["where"],
-            ))
+            problems.append(
+                Problem(
+                    "version",
+                    f"phiên bản {existing.version} của thủ tục {procedure.code} đang được {in_use} hồ sơ sử dụng; "
+                    f"hãy công bố thành phiên bản mới",
+                    f"version {existing.version} of procedure {procedure.code} is used by {in_use} dossier(s); "
+                    f"publish the change as a new version",
+                    version["where"],
+                )
+            )
             return False
         existing.delete()
     _create_version(procedure, version)
@@ -104,9 +115,14 @@ def dossiers_using(version: ProcedureVersion) -> int:
 
 def _create_version(procedure: Procedure, data: dict) -> ProcedureVersion:
     version = ProcedureVersion.objects.create(
-        procedure=procedure, version=data["version"], effective_from=data["effective_from"],
-        legal_basis=data["legal_basis"], limit_amount=data["limit_amount"], limit_unit=data["limit_unit"],
-        online_limit_amount=data["online_limit_amount"], online_limit_unit=data["online_limit_unit"] or "",
+        procedure=procedure,
+        version=data["version"],
+        effective_from=data["effective_from"],
+        legal_basis=data["legal_basis"],
+        limit_amount=data["limit_amount"],
+        limit_unit=data["limit_unit"],
+        online_limit_amount=data["online_limit_amount"],
+        online_limit_unit=data["online_limit_unit"] or "",
     )
     Fee.objects.bulk_create(Fee(version=version, **fee) for fee in data["fees"])
     Component.objects.bulk_create(

@@ -33,7 +33,11 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("MOTCUA_SECRET_KEY") or _local_secret_key()
 DEBUG = _env_flag("MOTCUA_DEBUG")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("MOTCUA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("MOTCUA_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+    if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("MOTCUA_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -126,7 +130,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(HOME / "media")}},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(HOME / "media")},
+    },
     # Not the manifest variant: pages must render before collectstatic has run (tests, first start).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }

@@ -80,8 +80,12 @@ def ensure_demo_accounts(password: str | None = None) -> list[DemoAccount]:
             first, _, last = account.full_name.rpartition(" ")
             user, created = user_model.objects.get_or_create(
                 username=account.username,
-                defaults={"first_name": first, "last_name": last, "is_staff": account.superuser,
-                          "is_superuser": account.superuser},
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "is_staff": account.superuser,
+                    "is_superuser": account.superuser,
+                },
             )
             if created:
                 user.set_password(password)

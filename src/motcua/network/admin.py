@@ -5,7 +5,16 @@ from .models import CalendarOverride, Jurisdiction, RoleAssignment, Unit
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "level", "unit_type", "parent", "population", "area_km2", "coord_approximate")
+    list_display = (
+        "code",
+        "name",
+        "level",
+        "unit_type",
+        "parent",
+        "population",
+        "area_km2",
+        "coord_approximate",
+    )
     list_filter = ("level", "unit_type", "coord_approximate")
     search_fields = ("code", "name")
     list_select_related = ("parent",)

@@ -22,8 +22,18 @@ class UnitOut(Schema):
 @router.get("/units", response=list[UnitOut], summary="Service units (public)")
 def list_units(request):
     return [
-        UnitOut(code=u.code, kind=u.kind, name_vi=u.name_vi, name_en=u.name_en, jurisdiction=u.jurisdiction.code,
-                address=u.address, lat=u.lat, lon=u.lon, coord_approximate=u.coord_approximate,
-                counters=u.counters, opening_hours=u.opening_hours)
+        UnitOut(
+            code=u.code,
+            kind=u.kind,
+            name_vi=u.name_vi,
+            name_en=u.name_en,
+            jurisdiction=u.jurisdiction.code,
+            address=u.address,
+            lat=u.lat,
+            lon=u.lon,
+            coord_approximate=u.coord_approximate,
+            counters=u.counters,
+            opening_hours=u.opening_hours,
+        )
         for u in selectors.service_units()
     ]

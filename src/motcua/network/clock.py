@@ -25,15 +25,30 @@ def working_hours_from_settings() -> WorkingHours:
     return WorkingHours(periods=periods, cutoff=_parse_clock(config["RECEIPT_CUTOFF"]))
 
 
+_calendars: dict[tuple, WorkCalendar] = {}
+
+
 def work_calendar() -> WorkCalendar:
-    """The province's legal clock: national holidays plus the administrator's overrides."""
-    overrides = [
-        Override(day=o.day, kind=o.kind, reason_vi=o.reason_vi, reason_en=o.reason_en)
-        for o in CalendarOverride.objects.all()
-    ]
-    return WorkCalendar(
-        hours=working_hours_from_settings(),
-        overrides=overrides,
-        tz=settings.TIME_ZONE,
-        use_national_holidays=settings.MOTCUA["USE_NATIONAL_HOLIDAYS"],
+    """The province's legal clock: national holidays plus the administrator's overrides.
+
+    Calendars are kept per set of overrides (one small query per call), so every process sees an
+    administrator's change at once while the holiday tables are built only once."""
+    overrides = tuple(
+        CalendarOverride.objects.order_by("day").values_list("day", "kind", "reason_vi", "reason_en")
     )
+    key = (
+        overrides,
+        settings.MOTCUA["WORKING_PERIODS"],
+        settings.MOTCUA["RECEIPT_CUTOFF"],
+        settings.TIME_ZONE,
+        settings.MOTCUA["USE_NATIONAL_HOLIDAYS"],
+    )
+    if key not in _calendars:
+        _calendars.clear()
+        _calendars[key] = WorkCalendar(
+            hours=working_hours_from_settings(),
+            overrides=[Override(day=d, kind=k, reason_vi=vi, reason_en=en) for d, k, vi, en in overrides],
+            tz=settings.TIME_ZONE,
+            use_national_holidays=settings.MOTCUA["USE_NATIONAL_HOLIDAYS"],
+        )
+    return _calendars[key]

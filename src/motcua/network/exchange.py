@@ -14,12 +14,32 @@ from motcua.tabular import Row, RowChecker, json_rows, load_json, parse_rows, re
 from .models import AGENCY_CODE_PATTERN, JurisdictionLevel, Role, UnitKind
 
 JURISDICTION_COLUMNS = [
-    "code", "parent_code", "level", "unit_type", "name", "population", "population_year", "area_km2",
-    "lat", "lon", "coord_approximate", "coord_source",
+    "code",
+    "parent_code",
+    "level",
+    "unit_type",
+    "name",
+    "population",
+    "population_year",
+    "area_km2",
+    "lat",
+    "lon",
+    "coord_approximate",
+    "coord_source",
 ]
 UNIT_COLUMNS = [
-    "code", "kind", "name_vi", "name_en", "jurisdiction_code", "parent_code", "address", "lat", "lon",
-    "coord_approximate", "counters", "opening_hours",
+    "code",
+    "kind",
+    "name_vi",
+    "name_en",
+    "jurisdiction_code",
+    "parent_code",
+    "address",
+    "lat",
+    "lon",
+    "coord_approximate",
+    "counters",
+    "opening_hours",
 ]
 STAFF_COLUMNS = ["username", "full_name", "email", "unit_code", "role"]
 KINDS = {"jurisdictions": JURISDICTION_COLUMNS, "units": UNIT_COLUMNS, "staff": STAFF_COLUMNS}
@@ -53,8 +73,11 @@ def parse_jurisdiction(check: RowChecker) -> dict:
 def parse_unit(check: RowChecker) -> dict:
     code = check.text("code", required=True)
     if code and not AGENCY_CODE_PATTERN.match(code):
-        check.fail("code", f"'{code}' không đúng mẫu QCVN 102:2016 (vd. 000.00.01.H57)",
-                   f"'{code}' does not follow QCVN 102:2016 (e.g. 000.00.01.H57)")
+        check.fail(
+            "code",
+            f"'{code}' không đúng mẫu QCVN 102:2016 (vd. 000.00.01.H57)",
+            f"'{code}' does not follow QCVN 102:2016 (e.g. 000.00.01.H57)",
+        )
     return {
         "where": check.row.where,
         "code": code,
@@ -93,9 +116,14 @@ def kind_of_csv(rows: list[Row], path: Path) -> str:
         if expected in columns:
             return kind
     raise ImportRejected(
-        [Problem(field="header", where=f"{path.name} line 1",
-                 reason_vi="không nhận ra loại tệp: cần cột 'level' (địa bàn), 'kind' (đơn vị) hoặc 'username' (cán bộ)",
-                 reason_en="unknown file: expected a 'level' (jurisdictions), 'kind' (units) or 'username' (staff) column")],
+        [
+            Problem(
+                field="header",
+                where=f"{path.name} line 1",
+                reason_vi="không nhận ra loại tệp: cần cột 'level' (địa bàn), 'kind' (đơn vị) hoặc 'username' (cán bộ)",
+                reason_en="unknown file: expected a 'level' (jurisdictions), 'kind' (units) or 'username' (staff) column",
+            )
+        ],
         path.name,
     )
 
@@ -107,8 +135,9 @@ def read_network_file(path: Path) -> tuple[NetworkFile, list[Problem]]:
     if path.suffix.lower() == ".json":
         data = load_json(path, path.name)
         if not isinstance(data, dict):
-            raise ImportRejected([Problem("json", "phải là một đối tượng JSON", "must be a JSON object", path.name)],
-                                 path.name)
+            raise ImportRejected(
+                [Problem("json", "phải là một đối tượng JSON", "must be a JSON object", path.name)], path.name
+            )
         for kind in sections:
             if kind in data:
                 sections[kind] = json_rows(data[kind], path.name, kind)
@@ -117,8 +146,10 @@ def read_network_file(path: Path) -> tuple[NetworkFile, list[Problem]]:
         if rows:
             sections[kind_of_csv(rows, path)] = rows
     else:
-        raise ImportRejected([Problem("file", "chỉ nhận .csv hoặc .json", "only .csv or .json files are accepted",
-                                      path.name)], path.name)
+        raise ImportRejected(
+            [Problem("file", "chỉ nhận .csv hoặc .json", "only .csv or .json files are accepted", path.name)],
+            path.name,
+        )
     problems: list[Problem] = []
     parsed: dict[str, list[dict]] = {}
     for kind, rows in sections.items():

@@ -26,7 +26,9 @@ class JurisdictionLevel(models.TextChoices):
 
 class Jurisdiction(models.Model):
     code = models.CharField(max_length=16, unique=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     level = models.CharField(max_length=16, choices=JurisdictionLevel.choices)
     unit_type = models.CharField(max_length=16, blank=True)
     name = models.CharField(max_length=120)
@@ -75,7 +77,9 @@ class Unit(models.Model):
     name_vi = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200, blank=True)
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="units")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     address = models.CharField(max_length=300, blank=True)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)

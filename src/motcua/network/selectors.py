@@ -35,14 +35,24 @@ def export_network() -> dict[str, tuple[list[str], list[dict]]]:
         for j in Jurisdiction.objects.select_related("parent")
     ]
     units = [
-        {**_values(u, UNIT_COLUMNS), "jurisdiction_code": u.jurisdiction.code,
-         "parent_code": u.parent.code if u.parent else ""}
+        {
+            **_values(u, UNIT_COLUMNS),
+            "jurisdiction_code": u.jurisdiction.code,
+            "parent_code": u.parent.code if u.parent else "",
+        }
         for u in Unit.objects.select_related("jurisdiction", "parent")
     ]
     staff = [
-        {"username": a.user.username, "full_name": a.user.get_full_name(), "email": a.user.email,
-         "unit_code": a.unit.code, "role": a.role}
-        for a in RoleAssignment.objects.select_related("user", "unit").order_by("user__username", "unit__code")
+        {
+            "username": a.user.username,
+            "full_name": a.user.get_full_name(),
+            "email": a.user.email,
+            "unit_code": a.unit.code,
+            "role": a.role,
+        }
+        for a in RoleAssignment.objects.select_related("user", "unit").order_by(
+            "user__username", "unit__code"
+        )
     ]
     return {
         "jurisdictions": (JURISDICTION_COLUMNS, jurisdictions),

@@ -42,8 +42,14 @@ def import_network(*, paths: list[Path]) -> dict[str, int]:
 def _duplicates(rows: list[dict], key: str, label: str) -> list[Problem]:
     counts = Counter(r[key] for r in rows)
     return [
-        Problem(key, f"{label} '{r[key]}' bị lặp trong tệp", f"{label} '{r[key]}' appears more than once", r["where"])
-        for r in rows if counts[r[key]] > 1
+        Problem(
+            key,
+            f"{label} '{r[key]}' bị lặp trong tệp",
+            f"{label} '{r[key]}' appears more than once",
+            r["where"],
+        )
+        for r in rows
+        if counts[r[key]] > 1
     ]
 
 
@@ -68,13 +74,24 @@ def _check_references(data: NetworkFile) -> list[Problem]:
 
 
 def _unknown(row: dict, field: str, what_vi: str, what_en: str) -> Problem:
-    return Problem(field, f"không có {what_vi} mã '{row[field]}'", f"no {what_en} with code '{row[field]}'",
-                   row["where"])
+    return Problem(
+        field, f"không có {what_vi} mã '{row[field]}'", f"no {what_en} with code '{row[field]}'", row["where"]
+    )
 
 
 def _save_jurisdictions(rows: list[dict]) -> int:
-    fields = ["level", "unit_type", "name", "population", "population_year", "area_km2", "lat", "lon",
-              "coord_approximate", "coord_source"]
+    fields = [
+        "level",
+        "unit_type",
+        "name",
+        "population",
+        "population_year",
+        "area_km2",
+        "lat",
+        "lon",
+        "coord_approximate",
+        "coord_source",
+    ]
     for row in rows:
         Jurisdiction.objects.update_or_create(code=row["code"], defaults={f: row[f] for f in fields})
     by_code = {j.code: j for j in Jurisdiction.objects.all()}
@@ -86,8 +103,17 @@ def _save_jurisdictions(rows: list[dict]) -> int:
 
 
 def _save_units(rows: list[dict]) -> int:
-    fields = ["kind", "name_vi", "name_en", "address", "lat", "lon", "coord_approximate", "counters",
-              "opening_hours"]
+    fields = [
+        "kind",
+        "name_vi",
+        "name_en",
+        "address",
+        "lat",
+        "lon",
+        "coord_approximate",
+        "counters",
+        "opening_hours",
+    ]
     jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
     for row in rows:
         defaults = {f: row[f] for f in fields}

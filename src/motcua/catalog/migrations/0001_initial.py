@@ -5,151 +5,317 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('network', '0001_initial'),
+        ("network", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Sector',
+            name="Sector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True)),
-                ('name_vi', models.CharField(max_length=200)),
-                ('name_en', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True)),
+                ("name_vi", models.CharField(max_length=200)),
+                ("name_en", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'verbose_name': 'lĩnh vực / sector',
-                'verbose_name_plural': 'lĩnh vực / sectors',
-                'ordering': ['code'],
+                "verbose_name": "lĩnh vực / sector",
+                "verbose_name_plural": "lĩnh vực / sectors",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Procedure',
+            name="Procedure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True)),
-                ('code_verified', models.BooleanField(default=True)),
-                ('name_vi', models.CharField(max_length=400)),
-                ('name_en', models.CharField(blank=True, max_length=400)),
-                ('competent_level', models.CharField(choices=[('province', 'Cấp tỉnh / Provincial'), ('district', 'Cấp huyện / District'), ('commune', 'Cấp xã / Commune'), ('vertical', 'Ngành dọc / Vertical agency')], max_length=10)),
-                ('boundary_free', models.BooleanField(default=True)),
-                ('online_level', models.CharField(choices=[('none', 'Không / None'), ('partial', 'Một phần / Partial'), ('full', 'Toàn trình / Full')], default='none', max_length=10)),
-                ('competent_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='competent_for', to='network.unit')),
-                ('sector', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='procedures', to='catalog.sector')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, unique=True)),
+                ("code_verified", models.BooleanField(default=True)),
+                ("name_vi", models.CharField(max_length=400)),
+                ("name_en", models.CharField(blank=True, max_length=400)),
+                (
+                    "competent_level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Cấp tỉnh / Provincial"),
+                            ("district", "Cấp huyện / District"),
+                            ("commune", "Cấp xã / Commune"),
+                            ("vertical", "Ngành dọc / Vertical agency"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("boundary_free", models.BooleanField(default=True)),
+                (
+                    "online_level",
+                    models.CharField(
+                        choices=[
+                            ("none", "Không / None"),
+                            ("partial", "Một phần / Partial"),
+                            ("full", "Toàn trình / Full"),
+                        ],
+                        default="none",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "competent_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="competent_for",
+                        to="network.unit",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="procedures",
+                        to="catalog.sector",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thủ tục / procedure',
-                'verbose_name_plural': 'thủ tục / procedures',
-                'ordering': ['code'],
+                "verbose_name": "thủ tục / procedure",
+                "verbose_name_plural": "thủ tục / procedures",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ProcedureVersion',
+            name="ProcedureVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('effective_from', models.DateField()),
-                ('legal_basis', models.TextField(blank=True)),
-                ('limit_amount', models.DecimalField(decimal_places=3, max_digits=7)),
-                ('limit_unit', models.CharField(choices=[('working_days', 'Ngày làm việc / Working days'), ('calendar_days', 'Ngày / Calendar days')], default='working_days', max_length=16)),
-                ('online_limit_amount', models.DecimalField(blank=True, decimal_places=3, max_digits=7, null=True)),
-                ('online_limit_unit', models.CharField(blank=True, choices=[('working_days', 'Ngày làm việc / Working days'), ('calendar_days', 'Ngày / Calendar days')], max_length=16)),
-                ('procedure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='catalog.procedure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("effective_from", models.DateField()),
+                ("legal_basis", models.TextField(blank=True)),
+                ("limit_amount", models.DecimalField(decimal_places=3, max_digits=7)),
+                (
+                    "limit_unit",
+                    models.CharField(
+                        choices=[
+                            ("working_days", "Ngày làm việc / Working days"),
+                            ("calendar_days", "Ngày / Calendar days"),
+                        ],
+                        default="working_days",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "online_limit_amount",
+                    models.DecimalField(blank=True, decimal_places=3, max_digits=7, null=True),
+                ),
+                (
+                    "online_limit_unit",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("working_days", "Ngày làm việc / Working days"),
+                            ("calendar_days", "Ngày / Calendar days"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "procedure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="versions",
+                        to="catalog.procedure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phiên bản thủ tục / procedure version',
-                'verbose_name_plural': 'phiên bản thủ tục / procedure versions',
-                'ordering': ['procedure__code', 'version'],
+                "verbose_name": "phiên bản thủ tục / procedure version",
+                "verbose_name_plural": "phiên bản thủ tục / procedure versions",
+                "ordering": ["procedure__code", "version"],
             },
         ),
         migrations.CreateModel(
-            name='Fee',
+            name="Fee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_vi', models.CharField(max_length=300)),
-                ('name_en', models.CharField(blank=True, max_length=300)),
-                ('amount_vnd', models.PositiveBigIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('fee', 'Lệ phí / Fee'), ('charge', 'Phí / Charge')], default='fee', max_length=8)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fees', to='catalog.procedureversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_vi", models.CharField(max_length=300)),
+                ("name_en", models.CharField(blank=True, max_length=300)),
+                ("amount_vnd", models.PositiveBigIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("fee", "Lệ phí / Fee"), ("charge", "Phí / Charge")],
+                        default="fee",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fees",
+                        to="catalog.procedureversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phí, lệ phí / fee',
-                'verbose_name_plural': 'phí, lệ phí / fees',
+                "verbose_name": "phí, lệ phí / fee",
+                "verbose_name_plural": "phí, lệ phí / fees",
             },
         ),
         migrations.CreateModel(
-            name='Component',
+            name="Component",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('code', models.CharField(max_length=20)),
-                ('name_vi', models.CharField(max_length=500)),
-                ('name_en', models.CharField(blank=True, max_length=500)),
-                ('form', models.CharField(choices=[('original', 'Bản chính / Original'), ('copy', 'Bản sao / Copy'), ('certified_copy', 'Bản sao chứng thực / Certified copy'), ('original_or_copy', 'Bản chính hoặc bản sao / Original or copy')], default='original', max_length=20)),
-                ('quantity', models.PositiveSmallIntegerField(default=1)),
-                ('required', models.BooleanField(default=True)),
-                ('condition_vi', models.CharField(blank=True, max_length=500)),
-                ('condition_en', models.CharField(blank=True, max_length=500)),
-                ('reusable', models.BooleanField(default=False)),
-                ('template', models.CharField(blank=True, max_length=200)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='components', to='catalog.procedureversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("code", models.CharField(max_length=20)),
+                ("name_vi", models.CharField(max_length=500)),
+                ("name_en", models.CharField(blank=True, max_length=500)),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("original", "Bản chính / Original"),
+                            ("copy", "Bản sao / Copy"),
+                            ("certified_copy", "Bản sao chứng thực / Certified copy"),
+                            ("original_or_copy", "Bản chính hoặc bản sao / Original or copy"),
+                        ],
+                        default="original",
+                        max_length=20,
+                    ),
+                ),
+                ("quantity", models.PositiveSmallIntegerField(default=1)),
+                ("required", models.BooleanField(default=True)),
+                ("condition_vi", models.CharField(blank=True, max_length=500)),
+                ("condition_en", models.CharField(blank=True, max_length=500)),
+                ("reusable", models.BooleanField(default=False)),
+                ("template", models.CharField(blank=True, max_length=200)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="components",
+                        to="catalog.procedureversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'thành phần hồ sơ / dossier component',
-                'verbose_name_plural': 'thành phần hồ sơ / dossier components',
-                'ordering': ['version', 'order'],
+                "verbose_name": "thành phần hồ sơ / dossier component",
+                "verbose_name_plural": "thành phần hồ sơ / dossier components",
+                "ordering": ["version", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ProcessStep',
+            name="ProcessStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField()),
-                ('name_vi', models.CharField(max_length=300)),
-                ('name_en', models.CharField(blank=True, max_length=300)),
-                ('performer', models.CharField(max_length=20)),
-                ('role', models.CharField(choices=[('counter', 'Cán bộ một cửa / Counter officer'), ('postal', 'Nhân viên bưu chính / Postal staff'), ('specialist', 'Chuyên viên / Specialist officer'), ('leader', 'Lãnh đạo / Leader'), ('manager', 'Quản lý trung tâm / Center manager'), ('admin', 'Quản trị / Administrator')], max_length=16)),
-                ('days', models.DecimalField(decimal_places=3, max_digits=7)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='catalog.procedureversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField()),
+                ("name_vi", models.CharField(max_length=300)),
+                ("name_en", models.CharField(blank=True, max_length=300)),
+                ("performer", models.CharField(max_length=20)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("counter", "Cán bộ một cửa / Counter officer"),
+                            ("postal", "Nhân viên bưu chính / Postal staff"),
+                            ("specialist", "Chuyên viên / Specialist officer"),
+                            ("leader", "Lãnh đạo / Leader"),
+                            ("manager", "Quản lý trung tâm / Center manager"),
+                            ("admin", "Quản trị / Administrator"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("days", models.DecimalField(decimal_places=3, max_digits=7)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="catalog.procedureversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bước xử lý / process step',
-                'verbose_name_plural': 'bước xử lý / process steps',
-                'ordering': ['version', 'order'],
+                "verbose_name": "bước xử lý / process step",
+                "verbose_name_plural": "bước xử lý / process steps",
+                "ordering": ["version", "order"],
             },
         ),
         migrations.CreateModel(
-            name='ResultPaper',
+            name="ResultPaper",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20)),
-                ('name_vi', models.CharField(max_length=300)),
-                ('name_en', models.CharField(blank=True, max_length=300)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='results', to='catalog.procedureversion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20)),
+                ("name_vi", models.CharField(max_length=300)),
+                ("name_en", models.CharField(blank=True, max_length=300)),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="results",
+                        to="catalog.procedureversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kết quả / result paper',
-                'verbose_name_plural': 'kết quả / result papers',
+                "verbose_name": "kết quả / result paper",
+                "verbose_name_plural": "kết quả / result papers",
             },
         ),
         migrations.AddConstraint(
-            model_name='procedureversion',
-            constraint=models.UniqueConstraint(fields=('procedure', 'version'), name='unique_procedure_version'),
+            model_name="procedureversion",
+            constraint=models.UniqueConstraint(
+                fields=("procedure", "version"), name="unique_procedure_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='procedureversion',
-            constraint=models.CheckConstraint(condition=models.Q(('limit_amount__gte', 0)), name='limit_not_negative'),
+            model_name="procedureversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("limit_amount__gte", 0)), name="limit_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='component',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='unique_component_code'),
+            model_name="component",
+            constraint=models.UniqueConstraint(fields=("version", "code"), name="unique_component_code"),
         ),
         migrations.AddConstraint(
-            model_name='processstep',
-            constraint=models.UniqueConstraint(fields=('version', 'order'), name='unique_step_order'),
+            model_name="processstep",
+            constraint=models.UniqueConstraint(fields=("version", "order"), name="unique_step_order"),
         ),
     ]

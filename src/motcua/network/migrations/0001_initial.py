@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,79 +15,192 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='CalendarOverride',
+            name="CalendarOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True)),
-                ('kind', models.CharField(choices=[('off', 'Ngày nghỉ thêm / Extra day off'), ('work', 'Ngày làm việc bù / Extra working day')], max_length=4)),
-                ('reason_vi', models.CharField(max_length=200)),
-                ('reason_en', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("off", "Ngày nghỉ thêm / Extra day off"),
+                            ("work", "Ngày làm việc bù / Extra working day"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                ("reason_vi", models.CharField(max_length=200)),
+                ("reason_en", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'verbose_name': 'điều chỉnh lịch / calendar override',
-                'verbose_name_plural': 'điều chỉnh lịch / calendar overrides',
-                'ordering': ['day'],
+                "verbose_name": "điều chỉnh lịch / calendar override",
+                "verbose_name_plural": "điều chỉnh lịch / calendar overrides",
+                "ordering": ["day"],
             },
         ),
         migrations.CreateModel(
-            name='Jurisdiction',
+            name="Jurisdiction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, unique=True)),
-                ('level', models.CharField(choices=[('province', 'Tỉnh / Province'), ('district', 'Huyện / District'), ('commune', 'Xã / Commune')], max_length=16)),
-                ('unit_type', models.CharField(blank=True, max_length=16)),
-                ('name', models.CharField(max_length=120)),
-                ('population', models.PositiveIntegerField(blank=True, null=True)),
-                ('population_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('area_km2', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lon', models.FloatField(blank=True, null=True)),
-                ('coord_approximate', models.BooleanField(default=True)),
-                ('coord_source', models.CharField(blank=True, max_length=300)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='network.jurisdiction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, unique=True)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Tỉnh / Province"),
+                            ("district", "Huyện / District"),
+                            ("commune", "Xã / Commune"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("unit_type", models.CharField(blank=True, max_length=16)),
+                ("name", models.CharField(max_length=120)),
+                ("population", models.PositiveIntegerField(blank=True, null=True)),
+                ("population_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("area_km2", models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lon", models.FloatField(blank=True, null=True)),
+                ("coord_approximate", models.BooleanField(default=True)),
+                ("coord_source", models.CharField(blank=True, max_length=300)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="network.jurisdiction",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'địa bàn / jurisdiction',
-                'verbose_name_plural': 'địa bàn / jurisdictions',
-                'ordering': ['code'],
+                "verbose_name": "địa bàn / jurisdiction",
+                "verbose_name_plural": "địa bàn / jurisdictions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, unique=True, validators=[motcua.network.models.validate_agency_code])),
-                ('kind', models.CharField(choices=[('center', 'Trung tâm / Center'), ('branch', 'Chi nhánh / Branch'), ('reception_point', 'Điểm tiếp nhận / Reception point'), ('department', 'Sở, ngành / Provincial department'), ('district_pc', "UBND cấp huyện / District people's committee"), ('commune_pc', "UBND cấp xã / Commune people's committee"), ('vertical', 'Cơ quan ngành dọc / Vertical agency')], db_index=True, max_length=20)),
-                ('name_vi', models.CharField(max_length=200)),
-                ('name_en', models.CharField(blank=True, max_length=200)),
-                ('address', models.CharField(blank=True, max_length=300)),
-                ('lat', models.FloatField(blank=True, null=True)),
-                ('lon', models.FloatField(blank=True, null=True)),
-                ('coord_approximate', models.BooleanField(default=True)),
-                ('counters', models.PositiveSmallIntegerField(default=1)),
-                ('opening_hours', models.CharField(blank=True, max_length=120)),
-                ('active', models.BooleanField(default=True)),
-                ('jurisdiction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='network.jurisdiction')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='network.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=16, unique=True, validators=[motcua.network.models.validate_agency_code]
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("center", "Trung tâm / Center"),
+                            ("branch", "Chi nhánh / Branch"),
+                            ("reception_point", "Điểm tiếp nhận / Reception point"),
+                            ("department", "Sở, ngành / Provincial department"),
+                            ("district_pc", "UBND cấp huyện / District people's committee"),
+                            ("commune_pc", "UBND cấp xã / Commune people's committee"),
+                            ("vertical", "Cơ quan ngành dọc / Vertical agency"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                ("name_vi", models.CharField(max_length=200)),
+                ("name_en", models.CharField(blank=True, max_length=200)),
+                ("address", models.CharField(blank=True, max_length=300)),
+                ("lat", models.FloatField(blank=True, null=True)),
+                ("lon", models.FloatField(blank=True, null=True)),
+                ("coord_approximate", models.BooleanField(default=True)),
+                ("counters", models.PositiveSmallIntegerField(default=1)),
+                ("opening_hours", models.CharField(blank=True, max_length=120)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "jurisdiction",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="units",
+                        to="network.jurisdiction",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="network.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'đơn vị / unit',
-                'verbose_name_plural': 'đơn vị / units',
-                'ordering': ['code'],
+                "verbose_name": "đơn vị / unit",
+                "verbose_name_plural": "đơn vị / units",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('counter', 'Cán bộ một cửa / Counter officer'), ('postal', 'Nhân viên bưu chính / Postal staff'), ('specialist', 'Chuyên viên / Specialist officer'), ('leader', 'Lãnh đạo / Leader'), ('manager', 'Quản lý trung tâm / Center manager'), ('admin', 'Quản trị / Administrator')], max_length=16)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to='network.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("counter", "Cán bộ một cửa / Counter officer"),
+                            ("postal", "Nhân viên bưu chính / Postal staff"),
+                            ("specialist", "Chuyên viên / Specialist officer"),
+                            ("leader", "Lãnh đạo / Leader"),
+                            ("manager", "Quản lý trung tâm / Center manager"),
+                            ("admin", "Quản trị / Administrator"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to="network.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vai trò / role',
-                'verbose_name_plural': 'vai trò / roles',
-                'constraints': [models.UniqueConstraint(fields=('user', 'unit', 'role'), name='unique_role_per_unit')],
+                "verbose_name": "vai trò / role",
+                "verbose_name_plural": "vai trò / roles",
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "unit", "role"), name="unique_role_per_unit")
+                ],
             },
         ),
     ]

@@ -7,7 +7,9 @@ from motcua.errors import MotcuaError
 
 
 class Command(BaseCommand):
-    help = "Import the procedure catalog from JSON, Excel (.xlsx), a .zip of CSV files or a folder of CSV files."
+    help = (
+        "Import the procedure catalog from JSON, Excel (.xlsx), a .zip of CSV files or a folder of CSV files."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("path", type=Path)

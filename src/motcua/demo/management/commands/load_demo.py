@@ -15,7 +15,11 @@ class Command(BaseCommand):
         for part, figures in counts.items():
             self.stdout.write(f"{part}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
         accounts = ensure_demo_accounts()
-        self.stdout.write("\nTài khoản mẫu / demo accounts (mật khẩu / password: "
-                          f"{demo_password()}, trừ khi đã đổi / unless changed):")
+        self.stdout.write(
+            "\nTài khoản mẫu / demo accounts (mật khẩu / password: "
+            f"{demo_password()}, trừ khi đã đổi / unless changed):"
+        )
         for account in accounts:
-            self.stdout.write(f"  {account.username:<20} {account.role:<11} {account.unit_code}  {account.full_name}")
+            self.stdout.write(
+                f"  {account.username:<20} {account.role:<11} {account.unit_code}  {account.full_name}"
+            )

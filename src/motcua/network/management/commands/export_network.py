@@ -12,12 +12,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--format", choices=["json", "csv"], default="json")
-        parser.add_argument("-o", "--output", type=Path, help="file (json) or folder (csv); default: stdout (json)")
+        parser.add_argument(
+            "-o", "--output", type=Path, help="file (json) or folder (csv); default: stdout (json)"
+        )
 
     def handle(self, *args, **options) -> None:
         tables = export_network()
         if options["format"] == "json":
-            text = json.dumps({k: rows for k, (_, rows) in tables.items()}, ensure_ascii=False, indent=1, default=str)
+            text = json.dumps(
+                {k: rows for k, (_, rows) in tables.items()}, ensure_ascii=False, indent=1, default=str
+            )
             if options["output"]:
                 options["output"].write_text(text, encoding="utf-8")
             else:

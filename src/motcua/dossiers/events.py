@@ -1,0 +1,204 @@
+"""The dossier's event log: appending (hash-chained), verifying the chains, and rebuilding the
+dossier's state from its events."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection
+
+from .models import Dossier, DossierEvent
+
+# Fields of Dossier whose value the event log carries; a replay must reproduce them exactly.
+TRACKED_FIELDS = (
+    "status",
+    "current_unit_id",
+    "current_step_order",
+    "due_at",
+    "legal_due_at",
+    "clock_start",
+    "paused_since",
+    "resume_status",
+    "result_at_return_point",
+    "received_at",
+    "finished_at",
+    "returned_at",
+    "closed_at",
+    "late",
+    "due_soon",
+    "late_unit_id",
+    "late_step_order",
+    "finished_on_time",
+    "return_unit_id",
+    "return_by_post",
+)
+
+
+def encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return value
+
+
+def _digest(event: dict[str, Any]) -> str:
+    canonical = json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _hashed_content(dossier_code: str, event: DossierEvent) -> dict[str, Any]:
+    return {
+        "dossier": dossier_code,
+        "seq": event.seq,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "actor": event.actor_id,
+        "role": event.role,
+        "unit": event.unit_id,
+        "action": event.action,
+        "from": event.from_status,
+        "to": event.to_status,
+        "changes": event.changes,
+        "payload": event.payload,
+        "prev": event.prev_hash,
+    }
+
+
+def append_event(
+    *,
+    dossier: Dossier,
+    at: datetime,
+    actor,
+    role: str,
+    unit_id: int | None,
+    action: str,
+    from_status: int | None,
+    changes: dict[str, Any],
+    payload: dict[str, Any],
+) -> DossierEvent:
+    """Append an event to the dossier's chain; the caller saves the dossier in the same transaction."""
+    event = DossierEvent(
+        dossier=dossier,
+        seq=dossier.last_event_seq + 1,
+        at=at,
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else "",
+        role=role,
+        unit_id=unit_id,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        changes={k: encode(v) for k, v in changes.items()},
+        payload=payload,
+        prev_hash=dossier.last_event_hash,
+    )
+    # JSON round trip so the hash is computed over exactly what the database will give back.
+    event.changes = json.loads(json.dumps(event.changes, default=str))
+    event.payload = json.loads(json.dumps(event.payload, default=str))
+    event.hash = _digest(_hashed_content(dossier.code, event))
+    event.save(force_insert=True)
+    dossier.last_event_seq = event.seq
+    dossier.last_event_hash = event.hash
+    return event
+
+
+@dataclass
+class ChainProblem:
+    dossier_code: str
+    seq: int
+    reason: str
+
+
+def verify_chain(dossier: Dossier) -> list[ChainProblem]:
+    problems: list[ChainProblem] = []
+    previous = ""
+    expected_seq = 1
+    for event in dossier.events.order_by("seq"):
+        if event.seq != expected_seq:
+            problems.append(ChainProblem(dossier.code, event.seq, f"sequence gap: expected {expected_seq}"))
+        if event.prev_hash != previous:
+            problems.append(ChainProblem(dossier.code, event.seq, "previous-hash link broken"))
+        if _digest(_hashed_content(dossier.code, event)) != event.hash:
+            problems.append(ChainProblem(dossier.code, event.seq, "content does not match its hash"))
+        previous, expected_seq = event.hash, event.seq + 1
+    if previous != dossier.last_event_hash:
+        problems.append(
+            ChainProblem(dossier.code, expected_seq - 1, "dossier's last hash differs from its chain")
+        )
+    return problems
+
+
+def initial_state() -> dict[str, Any]:
+    return {name: encode(Dossier._meta.get_field(name).get_default()) for name in TRACKED_FIELDS}
+
+
+def replay(events) -> dict[str, Any]:
+    """The tracked state, rebuilt by folding the changes of each event in order onto the defaults."""
+    state = initial_state()
+    for event in events:
+        state.update(event.changes)
+        state["status"] = event.to_status
+    return state
+
+
+def stored_state(dossier: Dossier) -> dict[str, Any]:
+    return {name: encode(getattr(dossier, name)) for name in TRACKED_FIELDS}
+
+
+def rebuilt_matches(dossier: Dossier) -> tuple[bool, dict[str, tuple[Any, Any]]]:
+    rebuilt = replay(dossier.events.order_by("seq"))
+    stored = stored_state(dossier)
+    differences = {
+        k: (stored[k], rebuilt.get(k)) for k in stored if _normal(stored[k]) != _normal(rebuilt.get(k))
+    }
+    return not differences, differences
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, str) and "T" in value and value[:4].isdigit():
+        return datetime.fromisoformat(value)
+    return value
+
+
+APPEND_ONLY_SQL = {
+    "sqlite": [
+        "CREATE TRIGGER IF NOT EXISTS dossier_events_no_update BEFORE UPDATE ON dossiers_dossierevent "
+        "BEGIN SELECT RAISE(ABORT, 'dossier events are append-only'); END",
+        "CREATE TRIGGER IF NOT EXISTS dossier_events_no_delete BEFORE DELETE ON dossiers_dossierevent "
+        "BEGIN SELECT RAISE(ABORT, 'dossier events are append-only'); END",
+    ],
+    "postgresql": [
+        "CREATE OR REPLACE FUNCTION dossier_events_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'dossier events are append-only'; END; $$ LANGUAGE plpgsql",
+        "DROP TRIGGER IF EXISTS dossier_events_no_change ON dossiers_dossierevent",
+        "CREATE TRIGGER dossier_events_no_change BEFORE UPDATE OR DELETE ON dossiers_dossierevent "
+        "FOR EACH ROW EXECUTE FUNCTION dossier_events_append_only()",
+    ],
+}
+
+
+DROP_SQL = {
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS dossier_events_no_update",
+        "DROP TRIGGER IF EXISTS dossier_events_no_delete",
+    ],
+    "postgresql": ["DROP TRIGGER IF EXISTS dossier_events_no_change ON dossiers_dossierevent"],
+}
+
+
+def install_append_only_triggers(schema_editor=None) -> None:
+    _run(APPEND_ONLY_SQL, schema_editor)
+
+
+def drop_append_only_triggers(schema_editor=None) -> None:
+    """Only for tearing down test databases; production never calls this."""
+    _run(DROP_SQL, schema_editor)
+
+
+def _run(statements: dict[str, list[str]], schema_editor) -> None:
+    conn = schema_editor.connection if schema_editor is not None else connection
+    with conn.cursor() as cursor:
+        for statement in statements.get(conn.vendor, []):
+            cursor.execute(statement)

@@ -1,0 +1,185 @@
+"""The guards named in the transition table: each returns None when the action may go ahead, or the
+reason it may not, in Vietnamese and English."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.dateparse import parse_datetime
+
+from motcua.errors import ValidationFailed
+from motcua.network.models import RoleAssignment
+
+from .models import Dossier
+
+Reason = tuple[str, str] | None
+
+
+def _missing_on_file(dossier: Dossier) -> list[str]:
+    given = set(dossier.papers.values_list("component__code", flat=True))
+    required = dossier.procedure_version.components.filter(required=True).values_list("code", flat=True)
+    return [code for code in required if code not in given]
+
+
+def checklist_complete(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    missing = (
+        params.get("missing") if dossier.pk is None else [{"code": c} for c in _missing_on_file(dossier)]
+    )
+    if missing:
+        codes = ", ".join(m["code"] for m in missing)
+        return (
+            f"Thiếu thành phần bắt buộc: {codes}; hãy lập phiếu yêu cầu bổ sung.",
+            f"Required papers are missing: {codes}; issue a supplement request instead.",
+        )
+    return None
+
+
+def has_reason(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    if not str(params.get("reason", "")).strip():
+        return "Cần ghi rõ lý do.", "A reason is required."
+    return None
+
+
+def names_missing_papers(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    missing = params.get("missing") or []
+    if not missing and not str(params.get("reason", "")).strip():
+        return (
+            "Phiếu yêu cầu bổ sung phải nêu rõ giấy tờ còn thiếu.",
+            "A supplement request must list exactly what is missing.",
+        )
+    return None
+
+
+def assignee_id(params: dict[str, Any]) -> int:
+    value = params.get("assignee")
+    user = get_user_model().objects.filter(username=value).first() if isinstance(value, str) else None
+    if user is None and isinstance(value, int):
+        user = get_user_model().objects.filter(pk=value).first()
+    if user is None:
+        raise ValidationFailed(
+            message_vi=f"Không có cán bộ '{value}'.",
+            message_en=f"No staff member '{value}'.",
+            code="unknown_assignee",
+        )
+    return user.pk
+
+
+def assignee_works_there(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    user_id = assignee_id(params)
+    if not RoleAssignment.objects.filter(user_id=user_id, unit_id=dossier.current_unit_id).exists():
+        return (
+            "Người được phân công không thuộc đơn vị đang xử lý hồ sơ.",
+            "The assignee does not work at the unit handling the dossier.",
+        )
+    return None
+
+
+def _following_step(dossier: Dossier):
+    return dossier.steps.filter(order__gt=dossier.current_step_order or 0).order_by("order").first()
+
+
+def next_step_is_processing(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    following = _following_step(dossier)
+    if following is None or following.is_return:
+        return (
+            "Đây là bước xử lý cuối: hãy dùng 'Có kết quả'.",
+            "This is the last processing step: use 'finish' (result ready).",
+        )
+    return None
+
+
+def last_processing_step(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    following = _following_step(dossier)
+    if following is not None and not following.is_return:
+        return (
+            "Hồ sơ còn bước xử lý tiếp theo; chưa thể có kết quả.",
+            "Processing steps remain; the result cannot be ready yet.",
+        )
+    return None
+
+
+def has_previous_processing_step(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    if not dossier.steps.filter(order__lt=dossier.current_step_order or 0).exists():
+        return "Không có bước trước để trả lại.", "There is no previous step to send the dossier back to."
+    return has_reason(dossier, now, params)
+
+
+def new_due(params: dict[str, Any]) -> datetime:
+    value = params.get("new_due_at")
+    parsed = value if isinstance(value, datetime) else parse_datetime(str(value or ""))
+    if parsed is None or parsed.tzinfo is None:
+        raise ValidationFailed(
+            message_vi="new_due_at phải là thời điểm ISO 8601 có múi giờ.",
+            message_en="new_due_at must be an ISO 8601 time with a zone.",
+            code="invalid_date",
+        )
+    return parsed
+
+
+def before_due_and_later_date(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    if dossier.due_at is None or now >= dossier.due_at:
+        return (
+            "Chỉ được xin lỗi và hẹn lại trước khi hết hạn.",
+            "An apology with a new appointment must be issued before the due time passes.",
+        )
+    if new_due(params) <= dossier.due_at:
+        return "Ngày hẹn mới phải sau ngày hẹn cũ.", "The new appointment must be later than the current one."
+    return has_reason(dossier, now, params)
+
+
+def result_at_return_point(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    if not dossier.result_at_return_point:
+        return (
+            "Kết quả chưa được chuyển đến nơi trả kết quả.",
+            "The result has not reached the return point yet.",
+        )
+    return None
+
+
+def result_not_at_return_point(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    if dossier.result_at_return_point:
+        return "Kết quả đã ở nơi trả kết quả.", "The result is already at the return point."
+    return None
+
+
+def originals_to_send(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    if not dossier.paper_movements.filter(sent_at__isnull=True).exists():
+        return "Không có bản gốc nào chờ gửi.", "No paper originals are waiting to be sent."
+    return None
+
+
+def originals_in_transit(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    if not dossier.paper_movements.filter(sent_at__isnull=False, received_at__isnull=True).exists():
+        return "Không có bản gốc nào đang chuyển.", "No paper originals are on their way."
+    return None
+
+
+GUARDS: dict[str, Callable[..., Reason]] = {
+    name: function
+    for name, function in globals().items()
+    if callable(function)
+    and name
+    in {
+        "checklist_complete",
+        "has_reason",
+        "names_missing_papers",
+        "assignee_works_there",
+        "next_step_is_processing",
+        "last_processing_step",
+        "has_previous_processing_step",
+        "before_due_and_later_date",
+        "result_at_return_point",
+        "result_not_at_return_point",
+        "originals_to_send",
+        "originals_in_transit",
+    }
+}
+
+
+def check(name: str | None, *, dossier: Dossier, now: datetime, params: dict[str, Any], actor=None) -> Reason:
+    if name is None:
+        return None
+    return GUARDS[name](dossier, now, params, actor=actor)

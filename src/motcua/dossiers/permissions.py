@@ -1,0 +1,131 @@
+"""Who may see and do what: every right is a role held at a unit; center managers see everything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from motcua.errors import Forbidden
+from motcua.network.models import Role, RoleAssignment
+
+from .lifecycle import STEP_ROLE, Place, Transition
+from .models import Dossier
+
+
+@dataclass
+class Actor:
+    """Who acts: a staff user (with their roles per unit), the applicant, or the system clock."""
+
+    user: object | None = None
+    applicant: bool = False
+    system: bool = False
+    roles: set[tuple[int, str]] = field(default_factory=set)  # (unit id, role)
+    manager: bool = False
+
+    @classmethod
+    def staff(cls, user) -> Actor:
+        roles = set(RoleAssignment.objects.filter(user=user).values_list("unit_id", "role"))
+        manager = bool(user.is_superuser) or any(role == Role.MANAGER for _, role in roles)
+        return cls(user=user, roles=roles, manager=manager)
+
+    @classmethod
+    def of_applicant(cls) -> Actor:
+        return cls(applicant=True)
+
+    @classmethod
+    def of_system(cls) -> Actor:
+        return cls(system=True)
+
+    @property
+    def unit_ids(self) -> set[int]:
+        return {unit for unit, _ in self.roles}
+
+    def role_at(self, unit_ids: list[int], allowed: frozenset[str]) -> tuple[int, str] | None:
+        for unit_id in unit_ids:
+            for held_unit, role in sorted(self.roles):
+                if held_unit == unit_id and role in allowed:
+                    return unit_id, role
+        return None
+
+
+def involved_unit_ids(dossier: Dossier) -> list[int]:
+    ids = [
+        dossier.current_unit_id,
+        dossier.receiving_unit_id,
+        dossier.competent_unit_id,
+        dossier.return_unit_id,
+    ]
+    ids += list(dossier.steps.values_list("unit_id", flat=True))
+    return [i for i in dict.fromkeys(ids) if i is not None]
+
+
+def place_unit_ids(dossier: Dossier, place: Place) -> list[int]:
+    if place == Place.RECEIVING:
+        return [dossier.receiving_unit_id]
+    if place == Place.CURRENT:
+        return [dossier.current_unit_id]
+    if place == Place.RETURN:
+        return [dossier.return_unit_id or dossier.current_unit_id]
+    if place == Place.INVOLVED:
+        return involved_unit_ids(dossier)
+    return []
+
+
+def allowed_roles(transition: Transition, dossier: Dossier) -> frozenset[str]:
+    if transition.roles != STEP_ROLE:
+        return transition.roles
+    step = dossier.steps.filter(order=dossier.current_step_order).first()
+    return frozenset({step.role, Role.LEADER}) if step else frozenset({Role.LEADER})
+
+
+def authorize(actor: Actor, transition: Transition, dossier: Dossier) -> tuple[int | None, str]:
+    """Return (unit id, role) the actor acts as, or raise Forbidden naming what is needed."""
+    if actor.system and Place.SYSTEM in transition.places:
+        return None, "system"
+    if actor.applicant and Place.APPLICANT in transition.places:
+        return None, "applicant"
+    roles = allowed_roles(transition, dossier)
+    for place in transition.places:
+        found = actor.role_at(place_unit_ids(dossier, place), roles)
+        if found:
+            return found
+    needed = ", ".join(sorted(roles)) or "—"
+    raise Forbidden(
+        f"Bạn cần một trong các vai trò ({needed}) tại đơn vị đang giữ hồ sơ {dossier.code}.",
+        f"You need one of the roles ({needed}) at the unit responsible for dossier {dossier.code}.",
+    )
+
+
+def visible_to(actor: Actor) -> Q:
+    """Dossiers a staff member may see: their unit received it, performs one of its steps, is its
+    return point or holds it now; center managers see all."""
+    if actor.manager:
+        return Q()
+    units = actor.unit_ids
+    return (
+        Q(receiving_unit_id__in=units)
+        | Q(current_unit_id__in=units)
+        | Q(return_unit_id__in=units)
+        | Q(competent_unit_id__in=units)
+        | Q(steps__unit_id__in=units)
+    )
+
+
+def visible_dossiers(actor: Actor, queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
+    queryset = Dossier.objects.all() if queryset is None else queryset
+    if actor.manager:
+        return queryset
+    if not actor.unit_ids:
+        return queryset.none()
+    return queryset.filter(pk__in=Dossier.objects.filter(visible_to(actor)).values("pk"))
+
+
+def ensure_visible(actor: Actor, dossier: Dossier) -> None:
+    if actor.manager or actor.system:
+        return
+    if not set(involved_unit_ids(dossier)) & actor.unit_ids:
+        raise Forbidden(
+            f"Hồ sơ {dossier.code} không thuộc đơn vị của bạn.",
+            f"Dossier {dossier.code} does not concern your unit.",
+        )

@@ -1,0 +1,861 @@
+"""Every write to a dossier. One transaction per call: check (input, permission, lifecycle, guard),
+then mutate, then append the event; nothing is half-written."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.catalog.models import Component, LimitUnit, Procedure, ProcedureVersion
+from motcua.catalog.selectors import version_in_force
+from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
+from motcua.network.clock import work_calendar
+from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
+from motcua.worktime import TimeLimit
+
+from . import guards, routing
+from .codes import next_code
+from .events import append_event
+from .lifecycle import ACTION_LABELS, NOT_CREATED, Action, actions_from, resolve_target, transition_for
+from .models import (
+    Apology,
+    Channel,
+    Dossier,
+    DossierPaper,
+    DossierStep,
+    Handover,
+    PaperMovement,
+    Status,
+    StepState,
+    SupplementRequest,
+    Timeliness,
+)
+from .permissions import Actor, authorize
+
+ORIGINALS_DEADLINE_DAYS = Decimal(1)
+
+
+# --- input ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Applicant:
+    name: str
+    id_number: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass
+class PaperIn:
+    component: str  # component code of the procedure version
+    form: str = ""
+    quantity: int = 1
+    reused: bool = False
+    digitized: bool = False
+
+
+@dataclass
+class IntakeRequest:
+    unit: str  # agency code of the receiving unit
+    procedure: str
+    subject_jurisdiction: str  # code of the place the matter concerns
+    applicant: Applicant
+    papers: list[PaperIn] = field(default_factory=list)
+    channel: int = Channel.IN_PERSON
+    return_unit: str = ""  # agency code; empty with return_by_post
+    return_by_post: bool = False
+    return_address: str = ""
+    request_text: str = ""
+    decision: str = "receive"  # receive | refuse | supplement
+    reason: str = ""
+    missing_note: str = ""
+
+
+@dataclass
+class IntakeResult:
+    dossier: Dossier
+    pin: str
+    missing: list[dict[str, str]]
+
+
+def tracking_secret(code: str, pin: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{code}:{pin}".encode(), hashlib.sha256).hexdigest()
+
+
+def pin_matches(dossier: Dossier, pin: str) -> bool:
+    return hmac.compare_digest(dossier.tracking_secret, tracking_secret(dossier.code, pin.strip()))
+
+
+# --- intake --------------------------------------------------------------------------------------
+
+
+def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None) -> IntakeResult:
+    """Receive a dossier at a counter (or by post), file it online, or refuse it or ask for a
+    supplement at intake. Missing required papers make reception impossible: a supplement request
+    naming exactly those papers is issued instead."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        context = _IntakeContext.load(request, now)
+        missing = context.missing_required()
+        action = _intake_action(request, missing)
+        transition = transition_for(NOT_CREATED, action)
+        probe = context.unsaved_dossier(now)
+        role_unit, role = authorize(actor, transition, probe)
+        problem = guards.check(
+            transition.guard, dossier=probe, now=now, params={"missing": missing, "reason": request.reason}
+        )
+        if problem:
+            raise ValidationFailed(message_vi=problem[0], message_en=problem[1], code="guard")
+        pin = f"{secrets.randbelow(10**6):06d}"
+        dossier = context.create(probe, action, pin, now)
+        changes = _intake_changes(context, dossier, action, now, missing, request)
+        _apply(dossier, changes)
+        payload = {
+            "missing": missing,
+            "reason": request.reason,
+            "channel": request.channel,
+            "procedure_version": context.version.version,
+        }
+        append_event(
+            dossier=dossier,
+            at=now,
+            actor=actor.user,
+            role=role,
+            unit_id=role_unit,
+            action=action,
+            from_status=None,
+            changes=_snapshot(dossier, changes),
+            payload=payload,
+        )
+        dossier.save()
+    return IntakeResult(dossier=dossier, pin=pin, missing=missing)
+
+
+def _intake_action(request: IntakeRequest, missing: list[dict]) -> Action:
+    if request.channel == Channel.ONLINE and request.decision == "receive":
+        return Action.SUBMIT_ONLINE
+    if request.decision == "refuse":
+        return Action.REFUSE
+    if request.decision == "supplement" or missing:
+        return Action.REQUEST_SUPPLEMENT
+    return Action.RECEIVE
+
+
+@dataclass
+class _IntakeContext:
+    request: IntakeRequest
+    unit: Unit
+    procedure: Procedure
+    version: ProcedureVersion
+    subject: Jurisdiction
+    competent: Unit
+    return_unit: Unit | None
+    components: dict[str, Component]
+
+    @classmethod
+    def load(cls, request: IntakeRequest, now: datetime) -> _IntakeContext:
+        problems: list[Problem] = []
+        unit = _lookup_unit(request.unit, "unit", problems, service_only=True)
+        procedure = (
+            Procedure.objects.filter(code=request.procedure).select_related("competent_agency").first()
+        )
+        if procedure is None:
+            problems.append(
+                Problem(
+                    "procedure",
+                    f"không có thủ tục mã '{request.procedure}'",
+                    f"no procedure with code '{request.procedure}'",
+                )
+            )
+        subject = Jurisdiction.objects.filter(code=request.subject_jurisdiction).first()
+        if subject is None or subject.level != JurisdictionLevel.COMMUNE:
+            problems.append(
+                Problem(
+                    "subject_jurisdiction",
+                    "phải là mã một xã, phường, thị trấn",
+                    "must be the code of a commune-level unit",
+                )
+            )
+        return_unit = None
+        if request.return_by_post:
+            if not request.return_address.strip():
+                problems.append(
+                    Problem(
+                        "return_address",
+                        "cần địa chỉ nhận kết quả qua bưu chính",
+                        "a delivery address is needed for postal return",
+                    )
+                )
+        else:
+            return_unit = _lookup_unit(
+                request.return_unit or request.unit, "return_unit", problems, service_only=True
+            )
+        _check_applicant(request.applicant, problems)
+        if request.channel not in Channel.values:
+            problems.append(Problem("channel", "kênh phải là 1, 2 hoặc 3", "channel must be 1, 2 or 3"))
+        if problems:
+            raise ValidationFailed(
+                message_vi="Hồ sơ tiếp nhận chưa hợp lệ.",
+                message_en="The intake is invalid.",
+                problems=problems,
+            )
+        version = version_in_force(procedure, timezone.localtime(now).date())
+        components = {c.code: c for c in version.components.all()}
+        context = cls(
+            request,
+            unit,
+            procedure,
+            version,
+            subject,
+            routing.competent_unit(procedure, subject),
+            return_unit,
+            components,
+        )
+        context.check_place_and_papers()
+        return context
+
+    def check_place_and_papers(self) -> None:
+        if not routing.may_receive(self.unit, self.procedure, self.subject):
+            names = "; ".join(
+                u.name_vi for u in routing.units_that_may_receive(self.procedure, self.subject)[:8]
+            )
+            raise ValidationFailed(
+                message_vi=f"Thủ tục {self.procedure.code} không tiếp nhận phi địa giới; hãy nộp tại: {names}.",
+                message_en=f"Procedure {self.procedure.code} is not boundary-free; file it at: {names}.",
+                problems=[
+                    Problem(
+                        "unit",
+                        "đơn vị không thuộc địa bàn có thẩm quyền",
+                        "the unit is outside the competent area",
+                    )
+                ],
+                code="not_boundary_free",
+            )
+        problems = []
+        for index, paper in enumerate(self.request.papers):
+            component = self.components.get(paper.component)
+            where = f"papers[{index}]"
+            if component is None:
+                problems.append(
+                    Problem(
+                        "component",
+                        f"thành phần '{paper.component}' không có trong thủ tục",
+                        f"component '{paper.component}' is not part of this procedure",
+                        where,
+                    )
+                )
+            elif paper.quantity < 1:
+                problems.append(Problem("quantity", "số lượng phải ≥ 1", "quantity must be ≥ 1", where))
+            elif paper.reused and not component.reusable:
+                problems.append(
+                    Problem(
+                        "reused",
+                        "thành phần này không được tái sử dụng từ kho dữ liệu",
+                        "this component cannot be reused from digitized papers",
+                        where,
+                    )
+                )
+        if problems:
+            raise ValidationFailed(
+                message_vi="Danh sách giấy tờ chưa hợp lệ.",
+                message_en="The papers are invalid.",
+                problems=problems,
+            )
+
+    def missing_required(self) -> list[dict[str, str]]:
+        given = {p.component for p in self.request.papers}
+        return [
+            {"code": c.code, "name_vi": c.name_vi, "name_en": c.name_en, "note": self.request.missing_note}
+            for c in self.components.values()
+            if c.required and c.code not in given
+        ]
+
+    def unsaved_dossier(self, now: datetime) -> Dossier:
+        return Dossier(
+            procedure=self.procedure,
+            procedure_version=self.version,
+            channel=self.request.channel,
+            status=NOT_CREATED,
+            receiving_unit=self.unit,
+            competent_unit=self.competent,
+            current_unit=self.unit,
+            subject_jurisdiction=self.subject,
+            return_unit=self.return_unit,
+            return_by_post=self.request.return_by_post,
+            return_address=self.request.return_address,
+        )
+
+    def create(self, dossier: Dossier, action: Action, pin: str, now: datetime) -> Dossier:
+        local_day = timezone.localtime(now).date()
+        code, sequence = next_code(self.unit.code, local_day)
+        request = self.request
+        dossier.code = code
+        dossier.log_book_number = sequence
+        dossier.tracking_secret = tracking_secret(code, pin)
+        dossier.status = resolve_target(transition_for(NOT_CREATED, action), NOT_CREATED, None)
+        dossier.assisted = request.channel == Channel.ONLINE and action != Action.SUBMIT_ONLINE
+        dossier.applicant_name = request.applicant.name.strip()
+        dossier.applicant_id_number = request.applicant.id_number.strip()
+        dossier.applicant_phone = request.applicant.phone.strip()
+        dossier.applicant_email = request.applicant.email.strip()
+        dossier.applicant_address = request.applicant.address.strip()
+        dossier.request_text = request.request_text
+        dossier.submitted_at = now
+        dossier.fee_total_vnd = sum(f.amount_vnd for f in self.version.fees.all())
+        dossier.save(force_insert=True)
+        DossierPaper.objects.bulk_create(
+            DossierPaper(
+                dossier=dossier,
+                component=self.components[p.component],
+                form=p.form or self.components[p.component].form,
+                quantity=p.quantity,
+                reused=p.reused,
+                digitized=p.digitized or p.reused,
+            )
+            for p in request.papers
+        )
+        self.create_steps(dossier)
+        return dossier
+
+    def create_steps(self, dossier: Dossier) -> None:
+        return_unit = self.return_unit or self.unit
+        DossierStep.objects.bulk_create(
+            DossierStep(
+                dossier=dossier,
+                order=s.order,
+                name_vi=s.name_vi,
+                name_en=s.name_en,
+                role=s.role,
+                days=s.days,
+                is_return=s.performer == "return",
+                unit=routing.step_unit(
+                    s.performer,
+                    receiving=self.unit,
+                    competent=self.competent,
+                    return_unit=return_unit,
+                    subject=self.subject,
+                ),
+            )
+            for s in self.version.steps.all()
+        )
+
+
+def _lookup_unit(code: str, field_name: str, problems: list[Problem], *, service_only: bool) -> Unit | None:
+    unit = Unit.objects.filter(code=code, active=True).first()
+    if unit is None:
+        problems.append(Problem(field_name, f"không có đơn vị mã '{code}'", f"no unit with code '{code}'"))
+    elif service_only and unit.kind not in SERVICE_UNIT_KINDS:
+        problems.append(
+            Problem(
+                field_name,
+                f"'{code}' không phải trung tâm, chi nhánh hay điểm tiếp nhận",
+                f"'{code}' is not a center, branch or reception point",
+            )
+        )
+    return unit
+
+
+def _check_applicant(applicant: Applicant, problems: list[Problem]) -> None:
+    if not applicant.name.strip():
+        problems.append(Problem("applicant.name", "bắt buộc", "is required"))
+    id_number = applicant.id_number.strip()
+    if not (id_number.isdigit() and len(id_number) in (9, 12)):
+        problems.append(
+            Problem(
+                "applicant.id_number",
+                "số CCCD/CMND phải gồm 12 (hoặc 9) chữ số",
+                "the ID number must have 12 (or 9) digits",
+            )
+        )
+
+
+def _intake_changes(
+    context: _IntakeContext,
+    dossier: Dossier,
+    action: Action,
+    now: datetime,
+    missing: list[dict],
+    request: IntakeRequest,
+) -> dict[str, Any]:
+    changes: dict[str, Any] = {
+        "current_unit_id": context.unit.id,
+        "return_unit_id": dossier.return_unit_id,
+        "return_by_post": dossier.return_by_post,
+    }
+    if action == Action.RECEIVE:
+        changes.update(_start_clock(dossier, now))
+        _plan_originals(dossier, now)
+    elif action == Action.REFUSE:
+        changes.update(closed_at=now)
+        dossier.reason = request.reason
+    elif action == Action.REQUEST_SUPPLEMENT:
+        SupplementRequest.objects.create(
+            dossier=dossier,
+            unit=context.unit,
+            at_intake=True,
+            requested_at=now,
+            missing=missing,
+            reason=request.reason,
+        )
+        changes.update(resume_status=Status.RECEIVED)
+    return changes
+
+
+def _limit_of(dossier: Dossier) -> TimeLimit:
+    version = dossier.procedure_version
+    if dossier.channel == Channel.ONLINE and version.online_limit_amount is not None:
+        return TimeLimit(version.online_limit_amount, version.online_limit_unit or LimitUnit.WORKING_DAYS)
+    return TimeLimit(version.limit_amount, version.limit_unit)
+
+
+def _start_clock(dossier: Dossier, now: datetime) -> dict[str, Any]:
+    """Reception: the appointment and every step's deadline are fixed from the receipt time."""
+    calendar = work_calendar()
+    limit = _limit_of(dossier)
+    due = calendar.due(now, limit)
+    steps = list(dossier.steps.all())
+    step_dues = _step_dues(calendar, due.clock_start, due.at, limit, [s.days for s in steps])
+    first = steps[0] if steps else None
+    for step, step_due in zip(steps, step_dues, strict=True):
+        step.due_at = step_due
+        if step is first:
+            step.state, step.started_at = StepState.ACTIVE, now
+    DossierStep.objects.bulk_update(steps, ["due_at", "state", "started_at"])
+    return {
+        "received_at": now,
+        "clock_start": due.clock_start,
+        "due_at": due.at,
+        "legal_due_at": due.at,
+        "current_step_order": first.order if first else None,
+        "resume_status": None,
+    }
+
+
+def _step_dues(
+    calendar, start: datetime, due: datetime, limit: TimeLimit, shares: list[Decimal]
+) -> list[datetime]:
+    if limit.unit == LimitUnit.WORKING_DAYS and limit.amount > 0:
+        return calendar.step_dues(start, shares)
+    # On-the-spot and calendar-day limits: each step's due is the share's fraction of the whole span.
+    total = sum(shares) or Decimal(1)
+    span = due - start
+    dues, running = [], Decimal(0)
+    for share in shares:
+        running += share
+        dues.append(start + span * float(running / total) if shares and sum(shares) else due)
+    return [min(d, due) for d in dues]
+
+
+def _plan_originals(dossier: Dossier, now: datetime) -> None:
+    needs_originals = dossier.channel != Channel.ONLINE and dossier.papers.filter(form="original").exists()
+    if needs_originals and dossier.receiving_unit_id != dossier.competent_unit_id:
+        due = work_calendar().add_working_days(now, ORIGINALS_DEADLINE_DAYS)
+        PaperMovement.objects.create(
+            dossier=dossier,
+            from_unit=dossier.receiving_unit,
+            to_unit=dossier.competent_unit,
+            created_at=now,
+            due_at=due,
+        )
+
+
+# --- actions on an existing dossier ---------------------------------------------------------------
+
+
+def act(
+    *,
+    actor: Actor,
+    code: str,
+    action: Action | str,
+    now: datetime | None = None,
+    params: dict[str, Any] | None = None,
+) -> Dossier:
+    """Perform one lifecycle action on a dossier, as the transition table allows."""
+    now = now or timezone.now()
+    params = params or {}
+    action = _parse_action(action)
+    with transaction.atomic():
+        dossier = _locked(code)
+        transition = transition_for(dossier.status, action)
+        if transition is None:
+            raise illegal_action(dossier, action)
+        unit_id, role = authorize(actor, transition, dossier)
+        problem = guards.check(transition.guard, dossier=dossier, now=now, params=params, actor=actor)
+        if problem:
+            raise ValidationFailed(message_vi=problem[0], message_en=problem[1], code="guard")
+        from_status = dossier.status
+        target = resolve_target(transition, dossier.status, dossier.resume_status)
+        handler = HANDLERS_BY_STATUS.get((from_status, action)) or HANDLERS[action]
+        changes, payload = handler(dossier, now=now, params=params, actor=actor, unit_id=unit_id)
+        dossier.status = target
+        _apply(dossier, changes)
+        append_event(
+            dossier=dossier,
+            at=now,
+            actor=actor.user,
+            role=role,
+            unit_id=unit_id,
+            action=action,
+            from_status=from_status,
+            changes=_snapshot(dossier, changes),
+            payload=payload,
+        )
+        dossier.save()
+    return dossier
+
+
+def _parse_action(action: Action | str) -> Action:
+    try:
+        return Action(action)
+    except ValueError:
+        known = ", ".join(a.value for a in Action)
+        raise ValidationFailed(
+            message_vi=f"Không có thao tác '{action}'. Các thao tác: {known}.",
+            message_en=f"There is no action '{action}'. Actions: {known}.",
+            problems=[Problem("action", "không hợp lệ", "unknown")],
+        ) from None
+
+
+def _locked(code: str) -> Dossier:
+    dossier = (
+        Dossier.objects.select_for_update()
+        .select_related("procedure_version", "procedure")
+        .filter(code=code)
+        .first()
+    )
+    if dossier is None:
+        raise NotFound(f"hồ sơ {code}", f"dossier {code}")
+    return dossier
+
+
+def illegal_action(dossier: Dossier, action: Action) -> MotcuaError:
+    allowed = [a for a in actions_from(dossier.status) if a not in (Action.MARK_DUE_SOON, Action.MARK_LATE)]
+    status = Status(dossier.status)
+    vi_list = ", ".join(ACTION_LABELS[a][0] for a in allowed) or "không có"
+    en_list = ", ".join(a.value for a in allowed) or "none"
+    label_vi, label_en = status.label.split(" / ")
+    return ValidationFailed(
+        message_vi=f"Không thể '{ACTION_LABELS[action][0]}' hồ sơ {dossier.code} đang ở trạng thái "
+        f"{status.value} ({label_vi}). Thao tác được phép: {vi_list}.",
+        message_en=f"Cannot '{action.value}' dossier {dossier.code} in status {status.value} ({label_en}). "
+        f"Allowed actions: {en_list}.",
+        code="illegal_action",
+        http_status=409,
+    )
+
+
+def _apply(dossier: Dossier, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(dossier, name, value)
+
+
+def _snapshot(dossier: Dossier, changes: dict[str, Any]) -> dict[str, Any]:
+    return {name: getattr(dossier, name) for name in changes}
+
+
+def _current_step(dossier: Dossier) -> DossierStep | None:
+    return dossier.steps.filter(order=dossier.current_step_order).select_related("unit").first()
+
+
+def _timeliness(at: datetime, due: datetime | None) -> str:
+    if due is None or at <= due - timedelta(hours=1):
+        return Timeliness.EARLY if due is not None else Timeliness.ON_TIME
+    return Timeliness.ON_TIME if at <= due else Timeliness.LATE
+
+
+def _move_to(
+    dossier: Dossier, current: DossierStep, target: DossierStep, now: datetime, actor: Actor, kind: str
+) -> dict[str, Any]:
+    current.state, current.completed_at = (
+        (StepState.DONE, now) if kind != Handover.Kind.RETURN_STEP else (StepState.PENDING, None)
+    )
+    if now > (current.due_at or now):
+        current.late = True
+    target.state, target.started_at, target.completed_at = StepState.ACTIVE, now, None
+    DossierStep.objects.bulk_update([current, target], ["state", "completed_at", "started_at", "late"])
+    Handover.objects.create(
+        dossier=dossier,
+        kind=kind,
+        step_order=current.order,
+        from_unit_id=current.unit_id,
+        from_user=actor.user,
+        to_unit_id=target.unit_id,
+        at=now,
+        due_at=current.due_at,
+        timeliness=_timeliness(now, current.due_at),
+    )
+    return {"current_step_order": target.order, "current_unit_id": target.unit_id}
+
+
+def _complete_step(dossier, *, now, params, actor, unit_id):
+    steps = {s.order: s for s in dossier.steps.select_related("unit")}
+    current = steps[dossier.current_step_order]
+    following = min(o for o in steps if o > current.order)
+    changes = _move_to(dossier, current, steps[following], now, actor, Handover.Kind.STEP)
+    return changes, {"note": params.get("note", ""), "to_step": following}
+
+
+def _return_step(dossier, *, now, params, actor, unit_id):
+    steps = {s.order: s for s in dossier.steps.select_related("unit")}
+    current = steps[dossier.current_step_order]
+    previous = max(o for o in steps if o < current.order)
+    changes = _move_to(dossier, current, steps[previous], now, actor, Handover.Kind.RETURN_STEP)
+    return changes, {"reason": params.get("reason", ""), "to_step": previous}
+
+
+def _assign(dossier, *, now, params, actor, unit_id):
+    step = _current_step(dossier)
+    step.assignee_id = guards.assignee_id(params)
+    step.save(update_fields=["assignee"])
+    return {}, {"assignee": step.assignee_id, "step": step.order}
+
+
+def _finish(dossier, *, now, params, actor, unit_id):
+    step = _current_step(dossier)
+    step.state, step.completed_at = StepState.DONE, now
+    step.late = bool(step.due_at and now > step.due_at)
+    step.save(update_fields=["state", "completed_at", "late"])
+    on_time = dossier.legal_due_at is None or now <= dossier.legal_due_at
+    repeated = dossier.supplements.filter(repeated=True).exists()
+    return_step = dossier.steps.filter(is_return=True).first()
+    changes = {
+        "finished_at": now,
+        "finished_on_time": on_time and not repeated,
+        "result_at_return_point": return_step is not None
+        and return_step.unit_id == dossier.current_unit_id
+        and not dossier.return_by_post,
+    }
+    return changes, {"result_papers": params.get("result_papers", [])}
+
+
+def _carry_result(dossier, *, now, params, actor, unit_id):
+    current = _current_step(dossier)
+    target = dossier.steps.filter(is_return=True).first()
+    to_unit = target.unit_id if target else dossier.return_unit_id
+    Handover.objects.create(
+        dossier=dossier,
+        kind=Handover.Kind.RESULT,
+        step_order=current.order if current else None,
+        from_unit_id=dossier.current_unit_id,
+        from_user=actor.user,
+        to_unit_id=to_unit,
+        at=now,
+        due_at=dossier.due_at,
+        timeliness=_timeliness(now, dossier.due_at),
+    )
+    changes = {"current_unit_id": to_unit, "result_at_return_point": True}
+    if target:
+        target.state, target.started_at = StepState.ACTIVE, now
+        target.save(update_fields=["state", "started_at"])
+        changes["current_step_order"] = target.order
+    return changes, {"by_post": dossier.return_by_post}
+
+
+def _return_result(dossier, *, now, params, actor, unit_id):
+    step = _current_step(dossier)
+    if step:
+        step.state, step.completed_at = StepState.DONE, now
+        step.save(update_fields=["state", "completed_at"])
+    Handover.objects.create(
+        dossier=dossier,
+        kind=Handover.Kind.RETURNED,
+        step_order=step.order if step else None,
+        from_unit_id=dossier.current_unit_id,
+        from_user=actor.user,
+        to_unit=None,
+        at=now,
+        due_at=dossier.due_at,
+        timeliness=_timeliness(now, dossier.due_at),
+    )
+    return {"returned_at": now, "closed_at": now}, {
+        "by_post": dossier.return_by_post,
+        "receiver": params.get("receiver", ""),
+    }
+
+
+def _request_supplement(dossier, *, now, params, actor, unit_id):
+    unit_id = unit_id or dossier.current_unit_id
+    repeated = dossier.supplements.filter(unit_id=unit_id, at_intake=False).exists()
+    SupplementRequest.objects.create(
+        dossier=dossier,
+        unit_id=unit_id,
+        at_intake=False,
+        requested_at=now,
+        missing=params.get("missing", []),
+        reason=params.get("reason", ""),
+        repeated=repeated,
+        due_before=dossier.due_at,
+    )
+    return (
+        {"paused_since": now, "resume_status": Status.PROCESSING},
+        {"missing": params.get("missing", []), "repeated": repeated},
+    )
+
+
+def _supplement_received(dossier, *, now, params, actor, unit_id):
+    request = dossier.supplements.filter(completed_at__isnull=True).order_by("-requested_at").first()
+    changes: dict[str, Any] = {"resume_status": None, "paused_since": None}
+    if request.at_intake:
+        request.completed_at = now
+        request.save(update_fields=["completed_at"])
+        changes.update(_start_clock(dossier, now))
+        _plan_originals(dossier, now)
+        return changes, {"at_intake": True}
+    shifted = _shift_for_pause(dossier, dossier.paused_since, now)
+    request.completed_at, request.due_after = now, shifted.get("due_at")
+    request.save(update_fields=["completed_at", "due_after"])
+    changes.update(shifted)
+    return changes, {"at_intake": False, "paused_from": dossier.paused_since}
+
+
+def _shift_for_pause(dossier: Dossier, start: datetime, end: datetime) -> dict[str, Any]:
+    """The clock stood still from start to end: every pending deadline moves later by that much."""
+    calendar = work_calendar()
+    limit = _limit_of(dossier)
+
+    def shifted(due: datetime | None) -> datetime | None:
+        if due is None:
+            return None
+        if limit.unit == LimitUnit.CALENDAR_DAYS:
+            return calendar.next_working_moment(due + (end - start))
+        return calendar.add_working(due, calendar.working_time_between(start, end))
+
+    steps = [s for s in dossier.steps.all() if s.state != StepState.DONE]
+    for step in steps:
+        step.due_at = shifted(step.due_at)
+    DossierStep.objects.bulk_update(steps, ["due_at"])
+    for movement in dossier.paper_movements.filter(received_at__isnull=True):
+        movement.due_at = shifted(movement.due_at)
+        movement.save(update_fields=["due_at"])
+    return {"due_at": shifted(dossier.due_at), "legal_due_at": shifted(dossier.legal_due_at)}
+
+
+def _request_payment(dossier, *, now, params, actor, unit_id):
+    return {"resume_status": dossier.status}, {"amount_vnd": params.get("amount_vnd", dossier.fee_total_vnd)}
+
+
+def _payment_received(dossier, *, now, params, actor, unit_id):
+    changes = {"resume_status": None}
+    if params.get("online"):
+        dossier.paid_online = True
+    return changes, {"online": bool(params.get("online")), "receipt": params.get("receipt", "")}
+
+
+def _apologize(dossier, *, now, params, actor, unit_id):
+    new_due = guards.new_due(params)
+    Apology.objects.create(
+        dossier=dossier,
+        unit_id=unit_id or dossier.current_unit_id,
+        at=now,
+        reason=params["reason"],
+        previous_due_at=dossier.due_at,
+        new_due_at=new_due,
+    )
+    return {"due_at": new_due, "late": False}, {
+        "reason": params["reason"],
+        "previous_due_at": dossier.due_at,
+        "new_due_at": new_due,
+    }
+
+
+def _close(dossier, *, now, params, actor, unit_id):
+    dossier.reason = params.get("reason", "")
+    return {"closed_at": now, "paused_since": None}, {"reason": dossier.reason}
+
+
+def _send_originals(dossier, *, now, params, actor, unit_id):
+    movement = dossier.paper_movements.filter(sent_at__isnull=True).first()
+    movement.sent_at = now
+    movement.save(update_fields=["sent_at"])
+    return {}, {"movement": movement.id}
+
+
+def _receive_originals(dossier, *, now, params, actor, unit_id):
+    movement = dossier.paper_movements.filter(received_at__isnull=True, sent_at__isnull=False).first()
+    movement.received_at = now
+    movement.save(update_fields=["received_at"])
+    late = now > movement.due_at
+    return {}, {"movement": movement.id, "late": late}
+
+
+def _mark_due_soon(dossier, *, now, params, actor, unit_id):
+    return {"due_soon": True}, {}
+
+
+def _mark_late(dossier, *, now, params, actor, unit_id):
+    late_steps = list(dossier.steps.filter(state=StepState.ACTIVE, due_at__lt=now, late=False))
+    for step in late_steps:
+        step.late = True
+    DossierStep.objects.bulk_update(late_steps, ["late"])
+    changes: dict[str, Any] = {}
+    if dossier.due_at and now > dossier.due_at and not dossier.late:
+        cause = dossier.steps.filter(late=True).order_by("order").first() or _current_step(dossier)
+        changes = {
+            "late": True,
+            "due_soon": False,
+            "late_unit_id": cause.unit_id if cause else dossier.current_unit_id,
+            "late_step_order": cause.order if cause else None,
+        }
+    return changes, {"late_steps": [s.order for s in late_steps]}
+
+
+HANDLERS = {
+    Action.COMPLETE_STEP: _complete_step,
+    Action.RETURN_STEP: _return_step,
+    Action.ASSIGN: _assign,
+    Action.FINISH: _finish,
+    Action.CARRY_RESULT: _carry_result,
+    Action.RETURN_RESULT: _return_result,
+    Action.REQUEST_SUPPLEMENT: _request_supplement,
+    Action.SUPPLEMENT_RECEIVED: _supplement_received,
+    Action.REQUEST_PAYMENT: _request_payment,
+    Action.PAYMENT_RECEIVED: _payment_received,
+    Action.APOLOGIZE: _apologize,
+    Action.STOP: _close,
+    Action.WITHDRAW: _close,
+    Action.SEND_ORIGINALS: _send_originals,
+    Action.RECEIVE_ORIGINALS: _receive_originals,
+    Action.MARK_DUE_SOON: _mark_due_soon,
+    Action.MARK_LATE: _mark_late,
+}
+
+
+def _receive_online(dossier, *, now, params, actor, unit_id):
+    changes = _start_clock(dossier, now)
+    return changes, {}
+
+
+def _refuse_online(dossier, *, now, params, actor, unit_id):
+    dossier.reason = params.get("reason", "")
+    return {"closed_at": now}, {"reason": dossier.reason}
+
+
+def _supplement_online(dossier, *, now, params, actor, unit_id):
+    SupplementRequest.objects.create(
+        dossier=dossier,
+        unit_id=unit_id or dossier.receiving_unit_id,
+        at_intake=True,
+        requested_at=now,
+        missing=params.get("missing", []),
+        reason=params.get("reason", ""),
+    )
+    return {"resume_status": Status.RECEIVED}, {"missing": params.get("missing", [])}
+
+
+ONLINE_HANDLERS = {
+    Action.RECEIVE: _receive_online,
+    Action.REFUSE: _refuse_online,
+    Action.REQUEST_SUPPLEMENT: _supplement_online,
+}
+HANDLERS_BY_STATUS = {(Status.NEW, action): handler for action, handler in ONLINE_HANDLERS.items()}

@@ -1,0 +1,95 @@
+"""Formatting of dates, moments, numbers and durations in Vietnamese and English."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+WEEKDAYS_VI = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MINUTE_US = 60_000_000
+HOUR_US = 60 * MINUTE_US
+
+
+def weekday_vi(day: date) -> str:
+    return WEEKDAYS_VI[day.weekday()]
+
+
+def weekday_en(day: date) -> str:
+    return WEEKDAYS_EN[day.weekday()]
+
+
+def format_date(day: date) -> str:
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def format_clock(moment: datetime) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def moment_vi(moment: datetime) -> str:
+    """'16:10 Thứ Sáu, 13/02/2026'."""
+    return f"{format_clock(moment)} {weekday_vi(moment)}, {format_date(moment)}"
+
+
+def moment_en(moment: datetime) -> str:
+    """'Friday 13/02/2026 16:10'."""
+    return f"{weekday_en(moment)} {format_date(moment)} {format_clock(moment)}"
+
+
+def format_day_range(first: date, last: date) -> str:
+    """'16/02/2026', '16-20/02/2026', '30/04-01/05/2026' or '31/12/2026-01/01/2027'."""
+    if first == last:
+        return format_date(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day:02d}-{format_date(last)}"
+    if first.year == last.year:
+        return f"{first.day:02d}/{first.month:02d}-{format_date(last)}"
+    return f"{format_date(first)}-{format_date(last)}"
+
+
+def format_number(number: Decimal, lang: str) -> str:
+    """Plain decimal notation without trailing zeros; decimal comma in Vietnamese."""
+    text = f"{number.normalize():f}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def _hours_minutes(microseconds: int, lang: str) -> list[str]:
+    minutes_total = microseconds // MINUTE_US
+    hours, minutes = divmod(minutes_total, 60)
+    hour_unit, minute_unit = ("giờ", "phút") if lang == "vi" else ("h", "min")
+    parts = []
+    if hours:
+        parts.append(f"{hours} {hour_unit}")
+    if minutes:
+        parts.append(f"{minutes} {minute_unit}")
+    return parts
+
+
+def format_working_duration(duration: timedelta, day_length: timedelta, lang: str) -> str:
+    """'1 working day 3 h 30 min' / '1 ngày làm việc 3 giờ 30 phút'."""
+    days, remainder = divmod(duration, day_length)
+    parts = []
+    if days:
+        if lang == "vi":
+            parts.append(f"{days} ngày làm việc")
+        else:
+            parts.append(f"{days} working day{'s' if days != 1 else ''}")
+    parts += _hours_minutes(remainder // timedelta(microseconds=1), lang)
+    if not parts:
+        return "0 phút" if lang == "vi" else "0 min"
+    return " ".join(parts)
+
+
+def format_calendar_duration(duration: timedelta, lang: str) -> str:
+    """'2 days 3 h' / '2 ngày 3 giờ'."""
+    parts = []
+    if duration.days:
+        if lang == "vi":
+            parts.append(f"{duration.days} ngày")
+        else:
+            parts.append(f"{duration.days} day{'s' if duration.days != 1 else ''}")
+    parts += _hours_minutes(duration.seconds * 1_000_000 + duration.microseconds, lang)
+    if not parts:
+        return "0 phút" if lang == "vi" else "0 min"
+    return " ".join(parts)
