@@ -41,7 +41,7 @@ $(MO): src/motcua/locale/vi/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<
 
 messages: setup
-	cd src/motcua && ../../$(BIN)/django-admin makemessages -l vi --no-obsolete --settings motcua.config.settings
+	cd src/motcua && ../../$(BIN)/django-admin makemessages -l vi --no-obsolete --no-wrap --settings motcua.config.settings
 
 lint: setup
 	$(BIN)/ruff check src tests bench

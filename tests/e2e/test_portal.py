@@ -1,0 +1,22 @@
+import pytest
+
+from motcua.catalog.services import import_catalog
+from tests.catalog.test_import import CATALOG, write_catalog
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def catalog(small_network, tmp_path):
+    import_catalog(path=write_catalog(tmp_path, CATALOG))
+
+
+def test_person_finds_a_procedure_and_reads_its_checklist(page, catalog):
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "Thủ tục hành chính"
+    page.get_by_placeholder("Tìm theo tên hoặc mã").fill("lý lịch")
+    page.wait_for_function("!document.querySelector('#procedures').innerText.includes('khai sinh')")
+    page.get_by_role("link", name="Cấp Phiếu lý lịch tư pháp").click()
+    page.wait_for_url("**/procedures/2.000488/")
+    assert "Thành phần hồ sơ" in page.content()
+    assert page.locator("text=Tờ khai").count() >= 1
