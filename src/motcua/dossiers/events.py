@@ -111,11 +111,12 @@ class ChainProblem:
     reason: str
 
 
-def verify_chain(dossier: Dossier) -> list[ChainProblem]:
+def verify_chain(dossier: Dossier, events=None) -> list[ChainProblem]:
+    """Check the dossier's chain; `events` (in seq order) may be given when already fetched."""
     problems: list[ChainProblem] = []
     previous = ""
     expected_seq = 1
-    for event in dossier.events.order_by("seq"):
+    for event in dossier.events.order_by("seq") if events is None else events:
         if event.seq != expected_seq:
             problems.append(ChainProblem(dossier.code, event.seq, f"sequence gap: expected {expected_seq}"))
         if event.prev_hash != previous:
@@ -147,8 +148,8 @@ def stored_state(dossier: Dossier) -> dict[str, Any]:
     return {name: encode(getattr(dossier, name)) for name in TRACKED_FIELDS}
 
 
-def rebuilt_matches(dossier: Dossier) -> tuple[bool, dict[str, tuple[Any, Any]]]:
-    rebuilt = replay(dossier.events.order_by("seq"))
+def rebuilt_matches(dossier: Dossier, events=None) -> tuple[bool, dict[str, tuple[Any, Any]]]:
+    rebuilt = replay(dossier.events.order_by("seq") if events is None else events)
     stored = stored_state(dossier)
     differences = {
         k: (stored[k], rebuilt.get(k)) for k in stored if _normal(stored[k]) != _normal(rebuilt.get(k))
@@ -171,7 +172,7 @@ APPEND_ONLY_SQL = {
     ],
     "postgresql": [
         "CREATE OR REPLACE FUNCTION dossier_events_append_only() RETURNS trigger AS $$ "
-        "BEGIN RAISE EXCEPTION 'dossier events are append-only'; END; $$ LANGUAGE plpgsql",
+        "BEGIN RAISE EXCEPTION 'dossier events are append-only' USING ERRCODE = 'restrict_violation'; END; $$ LANGUAGE plpgsql",
         "DROP TRIGGER IF EXISTS dossier_events_no_change ON dossiers_dossierevent",
         "CREATE TRIGGER dossier_events_no_change BEFORE UPDATE OR DELETE ON dossiers_dossierevent "
         "FOR EACH ROW EXECUTE FUNCTION dossier_events_append_only()",

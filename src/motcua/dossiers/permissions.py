@@ -49,6 +49,12 @@ class Actor:
         return None
 
 
+def _prefetched_steps(dossier: Dossier) -> list | None:
+    """The dossier's steps when a selector prefetched them (no query), else None."""
+    cache = getattr(dossier, "_prefetched_objects_cache", {})
+    return list(cache["steps"]) if "steps" in cache else None
+
+
 def involved_unit_ids(dossier: Dossier) -> list[int]:
     ids = [
         dossier.current_unit_id,
@@ -56,7 +62,12 @@ def involved_unit_ids(dossier: Dossier) -> list[int]:
         dossier.competent_unit_id,
         dossier.return_unit_id,
     ]
-    ids += list(dossier.steps.values_list("unit_id", flat=True))
+    steps = _prefetched_steps(dossier)
+    ids += (
+        [s.unit_id for s in steps]
+        if steps is not None
+        else list(dossier.steps.values_list("unit_id", flat=True))
+    )
     return [i for i in dict.fromkeys(ids) if i is not None]
 
 
@@ -75,7 +86,11 @@ def place_unit_ids(dossier: Dossier, place: Place) -> list[int]:
 def allowed_roles(transition: Transition, dossier: Dossier) -> frozenset[str]:
     if transition.roles != STEP_ROLE:
         return transition.roles
-    step = dossier.steps.filter(order=dossier.current_step_order).first()
+    steps = _prefetched_steps(dossier)
+    if steps is not None:
+        step = next((s for s in steps if s.order == dossier.current_step_order), None)
+    else:
+        step = dossier.steps.filter(order=dossier.current_step_order).first()
     return frozenset({step.role, Role.LEADER}) if step else frozenset({Role.LEADER})
 
 

@@ -145,3 +145,25 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}: {self.reason_vi}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the HTTP API. Only the SHA-256 of the token is stored: the token itself is
+    shown once, when it is created, and cannot be recovered."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True)  # SHA-256 hex of the token
+    prefix = models.CharField(max_length=8)  # the token's first characters, to recognise it in lists
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "khóa API / API token"
+        verbose_name_plural = "khóa API / API tokens"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}… {self.name}"
