@@ -99,6 +99,8 @@ def _database() -> dict:
         HOME.mkdir(parents=True, exist_ok=True)
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(HOME / "motcua.sqlite3")}
     if config["ENGINE"].endswith("sqlite3"):
+        # Tests use a file database too, so concurrent-intake tests can open several connections.
+        config["TEST"] = {"NAME": str(HOME / "test_motcua.sqlite3")}
         # IMMEDIATE transactions take the write lock up front: concurrent intakes queue instead of
         # failing with "database is locked" half-way through; WAL lets readers go on meanwhile.
         config["OPTIONS"] = {

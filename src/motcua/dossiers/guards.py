@@ -78,7 +78,8 @@ def assignee_works_there(dossier: Dossier, now: datetime, params: dict[str, Any]
 
 
 def _following_step(dossier: Dossier):
-    return dossier.steps.filter(order__gt=dossier.current_step_order or 0).order_by("order").first()
+    # dossier.steps.all() is in step order and uses the steps the service prefetched
+    return next((s for s in dossier.steps.all() if s.order > (dossier.current_step_order or 0)), None)
 
 
 def next_step_is_processing(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
@@ -102,7 +103,7 @@ def last_processing_step(dossier: Dossier, now: datetime, params: dict[str, Any]
 
 
 def has_previous_processing_step(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
-    if not dossier.steps.filter(order__lt=dossier.current_step_order or 0).exists():
+    if not any(s.order < (dossier.current_step_order or 0) for s in dossier.steps.all()):
         return "Không có bước trước để trả lại.", "There is no previous step to send the dossier back to."
     return has_reason(dossier, now, params)
 

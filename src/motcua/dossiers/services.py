@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -39,9 +42,39 @@ from .models import (
     SupplementRequest,
     Timeliness,
 )
-from .permissions import Actor, authorize
+from .permissions import Actor, authorize, ensure_visible
 
 ORIGINALS_DEADLINE_DAYS = Decimal(1)
+
+
+# --- reference data, read once during a bulk load -----------------------------------------------
+
+_reference_memo: ContextVar[dict | None] = ContextVar("motcua_reference_memo", default=None)
+
+
+@contextmanager
+def reference_data_memo() -> Iterator[None]:
+    """For bulk loads holding the write lock (the demo history): units, jurisdictions, procedures, the
+    catalog versions in force (immutable once used) and the work calendar are read once instead of at
+    every call. Outside this block every call reads them afresh."""
+    token = _reference_memo.set({})
+    try:
+        yield
+    finally:
+        _reference_memo.reset(token)
+
+
+def _remembered(key: tuple, compute: Callable[[], Any]) -> Any:
+    memo = _reference_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _calendar():
+    return _remembered(("calendar",), work_calendar)
 
 
 # --- input ---------------------------------------------------------------------------------------
@@ -167,8 +200,11 @@ class _IntakeContext:
     def load(cls, request: IntakeRequest, now: datetime) -> _IntakeContext:
         problems: list[Problem] = []
         unit = _lookup_unit(request.unit, "unit", problems, service_only=True)
-        procedure = (
-            Procedure.objects.filter(code=request.procedure).select_related("competent_agency").first()
+        procedure = _remembered(
+            ("procedure", request.procedure),
+            lambda: (
+                Procedure.objects.filter(code=request.procedure).select_related("competent_agency").first()
+            ),
         )
         if procedure is None:
             problems.append(
@@ -178,7 +214,10 @@ class _IntakeContext:
                     f"no procedure with code '{request.procedure}'",
                 )
             )
-        subject = Jurisdiction.objects.filter(code=request.subject_jurisdiction).first()
+        subject = _remembered(
+            ("jurisdiction", request.subject_jurisdiction),
+            lambda: Jurisdiction.objects.filter(code=request.subject_jurisdiction).first(),
+        )
         if subject is None or subject.level != JurisdictionLevel.COMMUNE:
             problems.append(
                 Problem(
@@ -210,15 +249,20 @@ class _IntakeContext:
                 message_en="The intake is invalid.",
                 problems=problems,
             )
-        version = version_in_force(procedure, timezone.localtime(now).date())
-        components = {c.code: c for c in version.components.all()}
+        day = timezone.localtime(now).date()
+        version = _remembered(("version", procedure.pk, day), lambda: version_in_force(procedure, day))
+        components = _remembered(
+            ("components", version.pk), lambda: {c.code: c for c in version.components.all()}
+        )
         context = cls(
             request,
             unit,
             procedure,
             version,
             subject,
-            routing.competent_unit(procedure, subject),
+            _remembered(
+                ("competent", procedure.pk, subject.pk), lambda: routing.competent_unit(procedure, subject)
+            ),
             return_unit,
             components,
         )
@@ -312,7 +356,9 @@ class _IntakeContext:
         dossier.applicant_address = request.applicant.address.strip()
         dossier.request_text = request.request_text
         dossier.submitted_at = now
-        dossier.fee_total_vnd = sum(f.amount_vnd for f in self.version.fees.all())
+        dossier.fee_total_vnd = _remembered(
+            ("fees", self.version.pk), lambda: sum(f.amount_vnd for f in self.version.fees.all())
+        )
         dossier.save(force_insert=True)
         DossierPaper.objects.bulk_create(
             DossierPaper(
@@ -330,6 +376,21 @@ class _IntakeContext:
 
     def create_steps(self, dossier: Dossier) -> None:
         return_unit = self.return_unit or self.unit
+        template = _remembered(("steps", self.version.pk), lambda: list(self.version.steps.all()))
+
+        def unit_for(performer: str) -> Unit:
+            key = ("step_unit", performer, self.unit.pk, self.competent.pk, return_unit.pk, self.subject.pk)
+            return _remembered(
+                key,
+                lambda: routing.step_unit(
+                    performer,
+                    receiving=self.unit,
+                    competent=self.competent,
+                    return_unit=return_unit,
+                    subject=self.subject,
+                ),
+            )
+
         DossierStep.objects.bulk_create(
             DossierStep(
                 dossier=dossier,
@@ -339,20 +400,14 @@ class _IntakeContext:
                 role=s.role,
                 days=s.days,
                 is_return=s.performer == "return",
-                unit=routing.step_unit(
-                    s.performer,
-                    receiving=self.unit,
-                    competent=self.competent,
-                    return_unit=return_unit,
-                    subject=self.subject,
-                ),
+                unit=unit_for(s.performer),
             )
-            for s in self.version.steps.all()
+            for s in template
         )
 
 
 def _lookup_unit(code: str, field_name: str, problems: list[Problem], *, service_only: bool) -> Unit | None:
-    unit = Unit.objects.filter(code=code, active=True).first()
+    unit = _remembered(("unit", code), lambda: Unit.objects.filter(code=code, active=True).first())
     if unit is None:
         problems.append(Problem(field_name, f"không có đơn vị mã '{code}'", f"no unit with code '{code}'"))
     elif service_only and unit.kind not in SERVICE_UNIT_KINDS:
@@ -421,7 +476,7 @@ def _limit_of(dossier: Dossier) -> TimeLimit:
 
 def _start_clock(dossier: Dossier, now: datetime) -> dict[str, Any]:
     """Reception: the appointment and every step's deadline are fixed from the receipt time."""
-    calendar = work_calendar()
+    calendar = _calendar()
     limit = _limit_of(dossier)
     due = calendar.due(now, limit)
     steps = list(dossier.steps.all())
@@ -460,7 +515,7 @@ def _step_dues(
 def _plan_originals(dossier: Dossier, now: datetime) -> None:
     needs_originals = dossier.channel != Channel.ONLINE and dossier.papers.filter(form="original").exists()
     if needs_originals and dossier.receiving_unit_id != dossier.competent_unit_id:
-        due = work_calendar().add_working_days(now, ORIGINALS_DEADLINE_DAYS)
+        due = _calendar().add_working_days(now, ORIGINALS_DEADLINE_DAYS)
         PaperMovement.objects.create(
             dossier=dossier,
             from_unit=dossier.receiving_unit,
@@ -487,6 +542,8 @@ def act(
     action = _parse_action(action)
     with transaction.atomic():
         dossier = _locked(code)
+        if not actor.applicant:  # staff see only dossiers of their units (before learning its status)
+            ensure_visible(actor, dossier)
         transition = transition_for(dossier.status, action)
         if transition is None:
             raise illegal_action(dossier, action)
@@ -531,6 +588,7 @@ def _locked(code: str) -> Dossier:
     dossier = (
         Dossier.objects.select_for_update()
         .select_related("procedure_version", "procedure")
+        .prefetch_related("steps")  # read once per action by permissions, guards and handlers
         .filter(code=code)
         .first()
     )
@@ -565,7 +623,16 @@ def _snapshot(dossier: Dossier, changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def _current_step(dossier: Dossier) -> DossierStep | None:
-    return dossier.steps.filter(order=dossier.current_step_order).select_related("unit").first()
+    return next((s for s in _steps(dossier) if s.order == dossier.current_step_order), None)
+
+
+def _steps(dossier: Dossier) -> list[DossierStep]:
+    """The dossier's steps in order (those `_locked` prefetched: no query)."""
+    return list(dossier.steps.all())
+
+
+def _return_point_step(dossier: Dossier) -> DossierStep | None:
+    return next((s for s in _steps(dossier) if s.is_return), None)
 
 
 def _timeliness(at: datetime, due: datetime | None) -> str:
@@ -599,7 +666,7 @@ def _move_to(
 
 
 def _complete_step(dossier, *, now, params, actor, unit_id):
-    steps = {s.order: s for s in dossier.steps.select_related("unit")}
+    steps = {s.order: s for s in _steps(dossier)}
     current = steps[dossier.current_step_order]
     following = min(o for o in steps if o > current.order)
     changes = _move_to(dossier, current, steps[following], now, actor, Handover.Kind.STEP)
@@ -607,7 +674,7 @@ def _complete_step(dossier, *, now, params, actor, unit_id):
 
 
 def _return_step(dossier, *, now, params, actor, unit_id):
-    steps = {s.order: s for s in dossier.steps.select_related("unit")}
+    steps = {s.order: s for s in _steps(dossier)}
     current = steps[dossier.current_step_order]
     previous = max(o for o in steps if o < current.order)
     changes = _move_to(dossier, current, steps[previous], now, actor, Handover.Kind.RETURN_STEP)
@@ -628,7 +695,7 @@ def _finish(dossier, *, now, params, actor, unit_id):
     step.save(update_fields=["state", "completed_at", "late"])
     on_time = dossier.legal_due_at is None or now <= dossier.legal_due_at
     repeated = dossier.supplements.filter(repeated=True).exists()
-    return_step = dossier.steps.filter(is_return=True).first()
+    return_step = _return_point_step(dossier)
     changes = {
         "finished_at": now,
         "finished_on_time": on_time and not repeated,
@@ -641,7 +708,7 @@ def _finish(dossier, *, now, params, actor, unit_id):
 
 def _carry_result(dossier, *, now, params, actor, unit_id):
     current = _current_step(dossier)
-    target = dossier.steps.filter(is_return=True).first()
+    target = _return_point_step(dossier)
     to_unit = target.unit_id if target else dossier.return_unit_id
     Handover.objects.create(
         dossier=dossier,
@@ -721,7 +788,7 @@ def _supplement_received(dossier, *, now, params, actor, unit_id):
 
 def _shift_for_pause(dossier: Dossier, start: datetime, end: datetime) -> dict[str, Any]:
     """The clock stood still from start to end: every pending deadline moves later by that much."""
-    calendar = work_calendar()
+    calendar = _calendar()
     limit = _limit_of(dossier)
 
     def shifted(due: datetime | None) -> datetime | None:
@@ -794,13 +861,17 @@ def _mark_due_soon(dossier, *, now, params, actor, unit_id):
 
 
 def _mark_late(dossier, *, now, params, actor, unit_id):
-    late_steps = list(dossier.steps.filter(state=StepState.ACTIVE, due_at__lt=now, late=False))
+    late_steps = [
+        s
+        for s in _steps(dossier)
+        if s.state == StepState.ACTIVE and s.due_at and s.due_at < now and not s.late
+    ]
     for step in late_steps:
         step.late = True
     DossierStep.objects.bulk_update(late_steps, ["late"])
     changes: dict[str, Any] = {}
     if dossier.due_at and now > dossier.due_at and not dossier.late:
-        cause = dossier.steps.filter(late=True).order_by("order").first() or _current_step(dossier)
+        cause = next((s for s in _steps(dossier) if s.late), None) or _current_step(dossier)
         changes = {
             "late": True,
             "due_soon": False,

@@ -1,0 +1,417 @@
+"""Reads of dossiers: work queues (keyset pages), the dossier with its whole history, the due-time
+explanation, the actions a user may take, and the applicant's public status. No side effects; every
+read checks what the actor may see; query counts do not grow with page size or history length."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from motcua.errors import Forbidden, NotFound, Problem, ValidationFailed
+from motcua.network.clock import work_calendar
+from motcua.network.models import Unit
+from motcua.worktime import Pause
+from motcua.worktime.text import moment_en, moment_vi
+
+from . import guards
+from .lifecycle import ACTION_LABELS, Action, Transition, actions_from, resolve_target, transition_for
+from .models import (
+    OPEN_STATUSES,
+    Apology,
+    Dossier,
+    DossierEvent,
+    DossierPaper,
+    DossierStep,
+    Handover,
+    PaperMovement,
+    Status,
+    StepState,
+    SupplementRequest,
+)
+from .permissions import Actor, authorize, ensure_visible
+from .services import _limit_of, pin_matches
+
+MAX_PAGE = 200
+DUE_SOON_WORKING_DAYS = 1
+SYSTEM_ACTIONS = (Action.MARK_DUE_SOON, Action.MARK_LATE)
+QUEUE_RELATED = ("procedure", "receiving_unit", "current_unit")
+
+
+# --- work queues ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cursor:
+    due_at: datetime | None
+    id: int
+
+    def encode(self) -> str:
+        raw = json.dumps([self.due_at.isoformat() if self.due_at else None, self.id])
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            due_text, pk = json.loads(raw)
+            due = parse_datetime(due_text) if due_text is not None else None
+            if (due_text is not None and (due is None or due.tzinfo is None)) or type(pk) is not int:
+                raise ValueError(text)
+            if not 0 <= pk < 2**62 or (due is not None and not 1900 <= due.year <= 2200):
+                raise ValueError(text)
+            return cls(due, pk)
+        except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
+            raise ValidationFailed(
+                message_vi="Con trỏ trang không hợp lệ.",
+                message_en="The page cursor is invalid.",
+                problems=[Problem("cursor", "không hợp lệ", "invalid; use next_cursor as given")],
+            ) from None
+
+
+@dataclass
+class QueuePage:
+    items: list[Dossier]
+    next_cursor: str | None
+
+
+def work_queue(
+    actor: Actor,
+    *,
+    unit: str | None = None,
+    status: int | None = None,
+    due: str | None = None,
+    procedure: str | None = None,
+    channel: int | None = None,
+    q: str | None = None,
+    scope: str = "current",
+    cursor: str | None = None,
+    limit: int = 50,
+    now: datetime | None = None,
+) -> QueuePage:
+    """Dossiers of a unit's queue, soonest due first (undated, i.e. paused, last), `limit` at a time.
+
+    scope "current": dossiers the unit (or the actor's units) holds now: the work queue, served by
+    the (current_unit, status, due_at) indexes; "involved": every dossier the unit received, performs
+    a step of, is the competent agency or the return point of. Without a unit filter, the actor's own
+    units; center managers see all. At most five queries whatever the page size: the unit, the
+    calendar (due soon), dated rows, undated rows, the active steps."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationFailed(
+            message_vi=f"limit phải từ 1 đến {MAX_PAGE}.",
+            message_en=f"limit must lie within 1-{MAX_PAGE}.",
+            problems=[Problem("limit", f"1-{MAX_PAGE}", f"1-{MAX_PAGE}")],
+        )
+    now = now or timezone.now()
+    queryset = _scoped(actor, unit, scope)
+    queryset = _filtered(queryset, status=status, due=due, procedure=procedure, channel=channel, q=q, now=now)
+    after = Cursor.decode(cursor) if cursor else None
+    rows = _keyset_page(queryset.select_related(*QUEUE_RELATED), after, limit + 1)
+    items = rows[:limit]
+    _prefetch_active_steps(items)
+    last = items[-1] if len(rows) > limit else None
+    return QueuePage(items, Cursor(last.due_at, last.id).encode() if last else None)
+
+
+def _scoped(actor: Actor, unit_code: str | None, scope: str) -> QuerySet[Dossier]:
+    if unit_code:
+        unit = Unit.objects.filter(code=unit_code).values_list("id", flat=True).first()
+        if unit is None:
+            raise NotFound(f"đơn vị {unit_code}", f"unit {unit_code}")
+        if not actor.manager and unit not in actor.unit_ids:
+            raise Forbidden(
+                f"Bạn không có vai trò tại đơn vị {unit_code}.", f"You hold no role at unit {unit_code}."
+            )
+        unit_ids: list[int] | None = [unit]
+    elif actor.manager:
+        unit_ids = None
+    else:
+        unit_ids = sorted(actor.unit_ids)
+        if not unit_ids:
+            return Dossier.objects.none()
+    queryset = Dossier.objects.all()
+    if unit_ids is None:
+        return queryset
+    if scope == "current":
+        return queryset.filter(current_unit_id__in=unit_ids)
+    steps = DossierStep.objects.filter(unit_id__in=unit_ids).values("dossier_id")
+    return queryset.filter(
+        Q(current_unit_id__in=unit_ids)
+        | Q(receiving_unit_id__in=unit_ids)
+        | Q(competent_unit_id__in=unit_ids)
+        | Q(return_unit_id__in=unit_ids)
+        | Q(pk__in=steps)
+    )
+
+
+def _filtered(
+    queryset: QuerySet[Dossier],
+    *,
+    status: int | None,
+    due: str | None,
+    procedure: str | None,
+    channel: int | None,
+    q: str | None,
+    now: datetime,
+) -> QuerySet[Dossier]:
+    queryset = queryset.filter(status__in=OPEN_STATUSES) if status is None else queryset.filter(status=status)
+    if due == "late":
+        queryset = queryset.filter(due_at__lt=now)
+    elif due == "soon":
+        horizon = work_calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
+        queryset = queryset.filter(due_at__gte=now, due_at__lt=horizon)
+    if procedure:
+        queryset = queryset.filter(procedure__code=procedure)
+    if channel is not None:
+        queryset = queryset.filter(channel=channel)
+    if q and q.strip():
+        text = q.strip()
+        queryset = queryset.filter(Q(code__startswith=text.upper()) | Q(applicant_name__istartswith=text))
+    return queryset
+
+
+def _keyset_page(queryset: QuerySet[Dossier], after: Cursor | None, size: int) -> list[Dossier]:
+    """Rows ordered by (due_at, id), NULL due times last. Two index-friendly range queries (dated,
+    then undated) instead of one OR that no index serves."""
+    rows: list[Dossier] = []
+    if after is None or after.due_at is not None:
+        dated = queryset.filter(due_at__isnull=False)
+        if after is not None:
+            dated = dated.filter(due_at__gte=after.due_at).filter(
+                Q(due_at__gt=after.due_at) | Q(id__gt=after.id)
+            )
+        rows = list(dated.order_by("due_at", "id")[:size])
+    if len(rows) < size:
+        undated = queryset.filter(due_at__isnull=True)
+        if after is not None and after.due_at is None:
+            undated = undated.filter(id__gt=after.id)
+        rows += list(undated.order_by("id")[: size - len(rows)])
+    return rows
+
+
+def _prefetch_active_steps(dossiers: list[Dossier]) -> None:
+    """One query for the active step (and its assignee) of every dossier on the page."""
+    by_id = {d.id: d for d in dossiers}
+    for dossier in dossiers:
+        dossier.active_steps = []
+    if not by_id:
+        return
+    steps = DossierStep.objects.filter(dossier_id__in=by_id, state=StepState.ACTIVE).select_related(
+        "assignee"
+    )
+    for step in steps.order_by("dossier_id", "order"):
+        by_id[step.dossier_id].active_steps.append(step)
+
+
+# --- one dossier ----------------------------------------------------------------------------------
+
+
+def _with_history(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    return queryset.select_related(
+        "procedure",
+        "procedure_version",
+        "receiving_unit",
+        "competent_unit",
+        "current_unit",
+        "return_unit",
+        "subject_jurisdiction",
+        "late_unit",
+    ).prefetch_related(
+        Prefetch("papers", DossierPaper.objects.select_related("component").order_by("id")),
+        Prefetch("steps", DossierStep.objects.select_related("unit", "assignee").order_by("order")),
+        Prefetch("handovers", Handover.objects.select_related("from_unit", "to_unit", "from_user")),
+        Prefetch("paper_movements", PaperMovement.objects.select_related("from_unit", "to_unit")),
+        Prefetch("supplements", SupplementRequest.objects.select_related("unit")),
+        Prefetch("apologies", Apology.objects.select_related("unit")),
+        Prefetch("events", DossierEvent.objects.select_related("unit").order_by("seq")),
+    )
+
+
+def dossier_detail(actor: Actor, code: str) -> Dossier:
+    """The dossier with its papers, steps, control slip, paper movements, supplement requests,
+    apologies and events: eight queries whatever the history's length."""
+    dossier = _with_history(Dossier.objects.filter(code=code)).first()
+    if dossier is None:
+        raise NotFound(f"hồ sơ {code}", f"dossier {code}")
+    ensure_visible(actor, dossier)
+    return dossier
+
+
+def dossier_events(actor: Actor, code: str) -> list[DossierEvent]:
+    dossier = Dossier.objects.filter(code=code).prefetch_related("steps").first()
+    if dossier is None:
+        raise NotFound(f"hồ sơ {code}", f"dossier {code}")
+    ensure_visible(actor, dossier)
+    return list(DossierEvent.objects.filter(dossier=dossier).select_related("unit").order_by("seq"))
+
+
+@dataclass(frozen=True)
+class AllowedAction:
+    action: Action
+    transition: Transition
+    target: int
+    unit_id: int | None
+    role: str
+
+
+# Guards that depend only on the dossier, not on the parameters given: dry-run for the action list.
+STATE_GUARDS = frozenset(
+    {
+        "next_step_is_processing",
+        "last_processing_step",
+        "result_at_return_point",
+        "result_not_at_return_point",
+        "originals_to_send",
+        "originals_in_transit",
+    }
+)
+
+
+def allowed_actions(actor: Actor, dossier: Dossier, now: datetime | None = None) -> list[AllowedAction]:
+    """The table's actions from the dossier's status that the actor's roles permit here and whose
+    state guard holds now (guards on the parameters, e.g. a reason, are checked when acting)."""
+    now = now or timezone.now()
+    allowed = []
+    for action in actions_from(dossier.status):
+        if action in SYSTEM_ACTIONS:
+            continue
+        transition = transition_for(dossier.status, action)
+        try:
+            unit_id, role = authorize(actor, transition, dossier)
+        except Forbidden:
+            continue
+        if transition.guard in STATE_GUARDS and guards.check(
+            transition.guard, dossier=dossier, now=now, params={}
+        ):
+            continue
+        target = resolve_target(transition, dossier.status, dossier.resume_status)
+        allowed.append(AllowedAction(action, transition, target, unit_id, role))
+    return allowed
+
+
+# --- the due time, explained ----------------------------------------------------------------------
+
+
+@dataclass
+class DueExplanation:
+    state: str  # not_started | running | paused | closed
+    clock_start: datetime | None
+    legal_due_at: datetime | None
+    due_at: datetime | None
+    paused: timedelta
+    vi: str
+    en: str
+
+
+def due_explanation(dossier: Dossier) -> DueExplanation:
+    """Why the dossier is due when it is: the legal clock from reception, its days off, the supplement
+    pauses, then any apology's new appointment. Uses the prefetched supplements and apologies."""
+    if dossier.received_at is None:
+        label_vi, label_en = Status(dossier.status).label.split(" / ")
+        return DueExplanation(
+            "not_started",
+            None,
+            None,
+            None,
+            timedelta(0),
+            f"Hồ sơ chưa được tiếp nhận ({label_vi}): thời hạn chưa bắt đầu tính.",
+            f"The dossier has not been received yet ({label_en}): the clock has not started.",
+        )
+    pauses = [
+        Pause(s.requested_at, s.completed_at)
+        for s in dossier.supplements.all()
+        if not s.at_intake and s.requested_at >= dossier.received_at
+    ]
+    due = work_calendar().due(dossier.received_at, _limit_of(dossier), pauses)
+    vi, en = [due.explanation_vi], [due.explanation_en]
+    for apology in dossier.apologies.all():
+        vi.append(
+            f"Ngày {moment_vi(timezone.localtime(apology.at))}, {apology.unit.name_vi} xin lỗi và hẹn lại "
+            f"{moment_vi(timezone.localtime(apology.new_due_at))} (lý do: {apology.reason})."
+        )
+        en.append(
+            f"On {moment_en(timezone.localtime(apology.at))}, {apology.unit.name_en or apology.unit.name_vi} "
+            f"apologized with a new appointment {moment_en(timezone.localtime(apology.new_due_at))} "
+            f"(reason: {apology.reason})."
+        )
+    _explain_outcome(dossier, vi, en)
+    return DueExplanation(
+        _clock_state(dossier), due.clock_start, due.at, dossier.due_at, due.paused, " ".join(vi), " ".join(en)
+    )
+
+
+def _clock_state(dossier: Dossier) -> str:
+    if dossier.closed_at is not None or dossier.finished_at is not None:
+        return "closed"
+    return "paused" if dossier.paused_since is not None else "running"
+
+
+def _explain_outcome(dossier: Dossier, vi: list[str], en: list[str]) -> None:
+    if dossier.finished_at is None:
+        return
+    finished = timezone.localtime(dossier.finished_at)
+    if dossier.finished_on_time:
+        vi.append(f"Có kết quả lúc {moment_vi(finished)}: đúng hạn.")
+        en.append(f"Result ready {moment_en(finished)}: on time.")
+    else:
+        vi.append(f"Có kết quả lúc {moment_vi(finished)}: trễ hạn (Chỉ số 766).")
+        en.append(f"Result ready {moment_en(finished)}: late (Index 766).")
+
+
+# --- the applicant's view -------------------------------------------------------------------------
+
+
+def public_status(code: str, pin: str) -> dict[str, Any]:
+    """What the applicant may read with the code and PIN of the receipt: never the ID number, the
+    officers or the internal steps. A wrong PIN and an unknown code give the same answer."""
+    dossier = Dossier.objects.select_related("procedure", "return_unit").filter(code=code).first()
+    if dossier is None or not pin_matches(dossier, pin):
+        raise NotFound(
+            "hồ sơ với mã và mã tra cứu (PIN) này", "A dossier with this code and PIN (tracking secret)"
+        )
+    missing: list[dict] = []
+    if dossier.status == Status.SUPPLEMENT:
+        open_request = dossier.supplements.filter(completed_at__isnull=True).order_by("-requested_at").first()
+        missing = list(open_request.missing) if open_request else []
+    return {
+        "code": dossier.code,
+        "procedure_code": dossier.procedure.code,
+        "procedure_name_vi": dossier.procedure.name_vi,
+        "procedure_name_en": dossier.procedure.name_en,
+        "status": status_out(dossier.status),
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "return_point": unit_ref(dossier.return_unit),
+        "return_by_post": dossier.return_by_post,
+        "result_ready": dossier.status in (Status.FINISHED, Status.RETURNED),
+        "result_at_return_point": dossier.status == Status.FINISHED and dossier.result_at_return_point,
+        "missing": missing,
+    }
+
+
+# --- small shapes shared with the API -------------------------------------------------------------
+
+
+def status_out(status: int) -> dict[str, Any]:
+    label_vi, label_en = Status(status).label.split(" / ")
+    return {"code": int(status), "label_vi": label_vi, "label_en": label_en}
+
+
+def unit_ref(unit: Unit | None) -> dict[str, str] | None:
+    if unit is None:
+        return None
+    return {"code": unit.code, "name_vi": unit.name_vi, "name_en": unit.name_en}
+
+
+def action_label(action: str) -> tuple[str, str]:
+    try:
+        return ACTION_LABELS[Action(action)]
+    except ValueError:
+        return action, action
