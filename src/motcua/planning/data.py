@@ -1,0 +1,322 @@
+"""Input data for network planning: demand points, candidate sites, coverage rule.
+
+Plain NumPy containers (no Django). Arrays are aligned by position; ``ids`` give
+the stable identifiers used in results and reports.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+AREA_TYPES = ("urban", "suburban", "rural")
+SITE_KINDS = ("center", "branch", "reception_point", "candidate")
+TRUE_WORDS = {"1", "true", "yes", "y", "x", "co", "có"}
+
+
+@dataclass(frozen=True)
+class CoverageRule:
+    """A demand point is covered by a site when time <= max_minutes OR (or AND) km <= max_km.
+
+    Either limit may be ``None`` (ignored). Distances are travel distances (road
+    length or great-circle distance times the circuity factor), not straight lines.
+    """
+
+    max_minutes: float | None = 30.0
+    max_km: float | None = 5.0
+    combine: str = "or"
+
+    def __post_init__(self) -> None:
+        if self.combine not in ("or", "and"):
+            raise ValueError("combine must be 'or' or 'and'")
+        if self.max_minutes is None and self.max_km is None:
+            raise ValueError("at least one of max_minutes, max_km is required")
+
+    def covers(self, km: np.ndarray, minutes: np.ndarray) -> np.ndarray:
+        by_time = _within(minutes, self.max_minutes)
+        by_km = _within(km, self.max_km)
+        if self.max_minutes is None:
+            return by_km
+        if self.max_km is None:
+            return by_time
+        return (by_time | by_km) if self.combine == "or" else (by_time & by_km)
+
+    def describe(self) -> str:
+        parts = []
+        if self.max_minutes is not None:
+            parts.append(f"{self.max_minutes:g} min")
+        if self.max_km is not None:
+            parts.append(f"{self.max_km:g} km")
+        return f" {self.combine} ".join(parts)
+
+
+def _within(values: np.ndarray, limit: float | None) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    if limit is None:
+        return np.zeros(values.shape, dtype=bool)
+    return values <= limit + 1e-9
+
+
+@dataclass(frozen=True)
+class DemandPoints:
+    """Where the demand is: one row per point, weights by name (population, dossiers...)."""
+
+    ids: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    weights: Mapping[str, np.ndarray]
+    area_type: np.ndarray
+    names: np.ndarray | None = None
+
+    @classmethod
+    def from_arrays(
+        cls,
+        lat: Sequence[float],
+        lon: Sequence[float],
+        weights: Mapping[str, Sequence[float]] | Sequence[float] | None = None,
+        *,
+        ids: Sequence[str] | None = None,
+        area_type: Sequence[str] | str = "urban",
+        names: Sequence[str] | None = None,
+    ) -> DemandPoints:
+        lat_arr = np.asarray(lat, dtype=float)
+        n = lat_arr.size
+        ids_arr = _ids_or_default(ids, n, "d")
+        weight_map = _weight_map(weights, n)
+        areas = _area_types(area_type, n)
+        names_arr = np.asarray(names, dtype=object) if names is not None else None
+        return cls(ids_arr, lat_arr, np.asarray(lon, dtype=float), weight_map, areas, names_arr)
+
+    def __len__(self) -> int:
+        return int(self.lat.size)
+
+    def weight(self, name: str | None = None) -> np.ndarray:
+        if name is None:
+            name = next(iter(self.weights))
+        if name not in self.weights:
+            raise KeyError(f"unknown weight {name!r}; have {sorted(self.weights)}")
+        return self.weights[name]
+
+    def subset(self, index: np.ndarray) -> DemandPoints:
+        names = self.names[index] if self.names is not None else None
+        weights = {key: value[index] for key, value in self.weights.items()}
+        return DemandPoints(
+            self.ids[index], self.lat[index], self.lon[index], weights, self.area_type[index], names
+        )
+
+
+def _ids_or_default(ids: Sequence[str] | None, n: int, prefix: str) -> np.ndarray:
+    if ids is None:
+        return np.array([f"{prefix}{i}" for i in range(n)], dtype=object)
+    arr = np.asarray([str(v) for v in ids], dtype=object)
+    if arr.size != n:
+        raise ValueError("ids and coordinates differ in length")
+    if len(set(arr.tolist())) != n:
+        raise ValueError("ids must be unique")
+    return arr
+
+
+def _weight_map(weights, n: int) -> dict[str, np.ndarray]:
+    if weights is None:
+        return {"population": np.ones(n)}
+    if isinstance(weights, Mapping):
+        result = {str(k): np.asarray(v, dtype=float) for k, v in weights.items()}
+    else:
+        result = {"population": np.asarray(weights, dtype=float)}
+    for key, value in result.items():
+        if value.shape != (n,):
+            raise ValueError(f"weight {key!r} has wrong length")
+        if np.any(value < 0) or not np.all(np.isfinite(value)):
+            raise ValueError(f"weight {key!r} must be finite and non-negative")
+    return result
+
+
+def _area_types(area_type: Sequence[str] | str, n: int) -> np.ndarray:
+    if isinstance(area_type, str):
+        areas = np.array([area_type] * n, dtype=object)
+    else:
+        areas = np.asarray([str(a).strip().lower() for a in area_type], dtype=object)
+    unknown = set(areas.tolist()) - set(AREA_TYPES)
+    if unknown:
+        raise ValueError(f"unknown area types {sorted(unknown)}; use {AREA_TYPES}")
+    return areas
+
+
+@dataclass(frozen=True)
+class CandidateSites:
+    """Service sites that exist or could open. ``capacity`` is NaN when unlimited."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    kind: np.ndarray
+    capacity: np.ndarray
+    fixed_open: np.ndarray
+    fixed_closed: np.ndarray
+    cost: np.ndarray
+    counters: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @classmethod
+    def from_arrays(
+        cls,
+        lat: Sequence[float],
+        lon: Sequence[float],
+        *,
+        ids: Sequence[str] | None = None,
+        names: Sequence[str] | None = None,
+        kind: Sequence[str] | str = "candidate",
+        capacity: Sequence[float] | None = None,
+        fixed_open: Sequence[bool] | None = None,
+        fixed_closed: Sequence[bool] | None = None,
+        cost: Sequence[float] | None = None,
+        counters: Sequence[float] | None = None,
+    ) -> CandidateSites:
+        lat_arr = np.asarray(lat, dtype=float)
+        n = lat_arr.size
+        ids_arr = _ids_or_default(ids, n, "s")
+        kinds = (
+            np.array([kind] * n, dtype=object) if isinstance(kind, str) else np.asarray(kind, dtype=object)
+        )
+        unknown = set(kinds.tolist()) - set(SITE_KINDS)
+        if unknown:
+            raise ValueError(f"unknown site kinds {sorted(unknown)}; use {SITE_KINDS}")
+        sites = cls(
+            ids=ids_arr,
+            names=np.asarray(names if names is not None else ids_arr, dtype=object),
+            lat=lat_arr,
+            lon=np.asarray(lon, dtype=float),
+            kind=kinds,
+            capacity=_floats_or(capacity, n, np.nan),
+            fixed_open=_bools_or(fixed_open, n),
+            fixed_closed=_bools_or(fixed_closed, n),
+            cost=_floats_or(cost, n, 1.0),
+            counters=_floats_or(counters, n, np.nan),
+        )
+        if np.any(sites.fixed_open & sites.fixed_closed):
+            raise ValueError("a site cannot be both fixed open and fixed closed")
+        return sites
+
+    def __len__(self) -> int:
+        return int(self.lat.size)
+
+    def with_flags(self, *, fixed_open=None, fixed_closed=None) -> CandidateSites:
+        n = len(self)
+        return CandidateSites(
+            self.ids,
+            self.names,
+            self.lat,
+            self.lon,
+            self.kind,
+            self.capacity,
+            _bools_or(fixed_open, n) if fixed_open is not None else self.fixed_open,
+            _bools_or(fixed_closed, n) if fixed_closed is not None else self.fixed_closed,
+            self.cost,
+            self.counters,
+        )
+
+    def subset(self, index: np.ndarray) -> CandidateSites:
+        return CandidateSites(
+            *(getattr(self, name)[index] for name in _SITE_FIELDS),
+        )
+
+    def index_of(self, site_ids: Sequence[str]) -> np.ndarray:
+        position = {site_id: i for i, site_id in enumerate(self.ids.tolist())}
+        missing = [s for s in site_ids if s not in position]
+        if missing:
+            raise KeyError(f"unknown site ids: {missing[:5]}")
+        return np.array([position[s] for s in site_ids], dtype=np.int64)
+
+
+_SITE_FIELDS = (
+    "ids",
+    "names",
+    "lat",
+    "lon",
+    "kind",
+    "capacity",
+    "fixed_open",
+    "fixed_closed",
+    "cost",
+    "counters",
+)
+
+
+def concat_sites(first: CandidateSites, second: CandidateSites) -> CandidateSites:
+    return CandidateSites(*(np.concatenate([getattr(first, f), getattr(second, f)]) for f in _SITE_FIELDS))
+
+
+def _floats_or(values, n: int, default: float) -> np.ndarray:
+    if values is None:
+        return np.full(n, default, dtype=float)
+    arr = np.asarray(values, dtype=float)
+    if arr.shape != (n,):
+        raise ValueError("array has wrong length")
+    return arr
+
+
+def _bools_or(values, n: int) -> np.ndarray:
+    if values is None:
+        return np.zeros(n, dtype=bool)
+    arr = np.asarray(values, dtype=bool)
+    if arr.shape != (n,):
+        raise ValueError("array has wrong length")
+    return arr
+
+
+# ---------------------------------------------------------------- CSV loaders
+
+
+def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(handle)]
+
+
+def parse_bool(text: str | None) -> bool:
+    return (text or "").strip().lower() in TRUE_WORDS
+
+
+def parse_float(text: str | None, default: float = np.nan) -> float:
+    text = (text or "").strip()
+    return float(text) if text else default
+
+
+def load_demand_csv(path: str | Path) -> DemandPoints:
+    """Columns: id, lat, lon, population (or weight), optional dossiers, area_type, name."""
+    rows = read_csv_rows(path)
+    if not rows:
+        raise ValueError(f"{path}: no demand rows")
+    weight_columns = [c for c in ("population", "dossiers", "weight") if c in rows[0]]
+    if not weight_columns:
+        raise ValueError(f"{path}: need a population, dossiers or weight column")
+    return DemandPoints.from_arrays(
+        [float(r["lat"]) for r in rows],
+        [float(r["lon"]) for r in rows],
+        {c: [parse_float(r[c], 0.0) for r in rows] for c in weight_columns},
+        ids=[r.get("id") or r.get("code") or str(i) for i, r in enumerate(rows)],
+        area_type=[r.get("area_type") or "urban" for r in rows],
+        names=[r.get("name", "") for r in rows],
+    )
+
+
+def load_sites_csv(path: str | Path) -> CandidateSites:
+    """Columns: id, name, lat, lon, kind, optional capacity, fixed_open, fixed_closed, cost, counters."""
+    rows = read_csv_rows(path)
+    if not rows:
+        raise ValueError(f"{path}: no site rows")
+    return CandidateSites.from_arrays(
+        [float(r["lat"]) for r in rows],
+        [float(r["lon"]) for r in rows],
+        ids=[r.get("id") or r.get("code") or str(i) for i, r in enumerate(rows)],
+        names=[r.get("name") or r.get("name_vi") or r.get("id", "") for r in rows],
+        kind=[r.get("kind") or "candidate" for r in rows],
+        capacity=[parse_float(r.get("capacity")) for r in rows],
+        fixed_open=[parse_bool(r.get("fixed_open")) for r in rows],
+        fixed_closed=[parse_bool(r.get("fixed_closed")) for r in rows],
+        cost=[parse_float(r.get("cost"), 1.0) for r in rows],
+        counters=[parse_float(r.get("counters")) for r in rows],
+    )

@@ -1,0 +1,212 @@
+"""Write planning results: JSON, CSV (sites, demand), offline Leaflet HTML map, PNG."""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .planner import PlanningProblem
+from .result import PlanResult, to_jsonable
+
+LEAFLET_DIR = Path(__file__).parent / "static" / "planning" / "leaflet"
+KIND_COLOURS = {
+    "center": "#c0392b",
+    "branch": "#2471a3",
+    "reception_point": "#27ae60",
+    "candidate": "#7f8c8d",
+}
+
+
+def write_json(path: Path, payload: dict) -> None:
+    Path(path).write_text(json.dumps(to_jsonable(payload), ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def write_sites_csv(path: Path, problem: PlanningProblem, open_sites: list[str]) -> None:
+    opened = set(open_sites)
+    sites = problem.sites
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "name", "kind", "lat", "lon", "open", "fixed_open", "fixed_closed", "cost"])
+        for i, site_id in enumerate(sites.ids.tolist()):
+            writer.writerow(
+                [
+                    site_id,
+                    sites.names[i],
+                    sites.kind[i],
+                    f"{sites.lat[i]:.6f}",
+                    f"{sites.lon[i]:.6f}",
+                    int(site_id in opened),
+                    int(sites.fixed_open[i]),
+                    int(sites.fixed_closed[i]),
+                    sites.cost[i],
+                ]
+            )
+
+
+def write_demand_csv(path: Path, problem: PlanningProblem, result: PlanResult) -> None:
+    reasons = {u.demand_id: u.reason_en for u in result.uncovered}
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "id",
+                "lat",
+                "lon",
+                "area_type",
+                "weight",
+                "nearest_open_site",
+                "km",
+                "minutes",
+                "covered",
+                "reason",
+            ]
+        )
+        for i, row in enumerate(result.demand):
+            writer.writerow(
+                [
+                    row["id"],
+                    f"{problem.demand.lat[i]:.6f}",
+                    f"{problem.demand.lon[i]:.6f}",
+                    problem.demand.area_type[i],
+                    row["weight"],
+                    row["nearest_open_site"],
+                    f"{row['km']:.2f}",
+                    f"{row['minutes']:.1f}",
+                    int(row["covered"]),
+                    reasons.get(row["id"], ""),
+                ]
+            )
+
+
+def map_features(problem: PlanningProblem, result: PlanResult) -> dict:
+    opened = set(result.open_sites)
+    covered = {row["id"]: row["covered"] for row in result.demand}
+    weight = problem.weight()
+    demand = [
+        {
+            "lat": float(problem.demand.lat[i]),
+            "lon": float(problem.demand.lon[i]),
+            "w": float(weight[i]),
+            "ok": bool(covered.get(problem.demand.ids[i], False)),
+            "id": str(problem.demand.ids[i]),
+        }
+        for i in range(len(problem.demand))
+    ]
+    sites = [
+        {
+            "lat": float(problem.sites.lat[i]),
+            "lon": float(problem.sites.lon[i]),
+            "kind": str(problem.sites.kind[i]),
+            "name": str(problem.sites.names[i]),
+            "open": problem.sites.ids[i] in opened,
+        }
+        for i in range(len(problem.sites))
+    ]
+    return {
+        "demand": demand,
+        "sites": sites,
+        "radius_m": (problem.rule.max_km or 0.0) * 1000 / 1.3,
+        "colours": KIND_COLOURS,
+    }
+
+
+def write_html_map(path: Path, problem: PlanningProblem, result: PlanResult, title: str) -> None:
+    """Self-contained page: Leaflet inlined, no tiles (blank background), no network."""
+    leaflet_js = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
+    leaflet_css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
+    data = json.dumps(map_features(problem, result), ensure_ascii=False).replace("</", "<\\/")
+    page = _HTML_TEMPLATE.format(
+        title=html.escape(title),
+        css=leaflet_css,
+        js=leaflet_js.replace("</script", "<\\/script"),
+        data=data,
+        summary=html.escape(f"{result.model}: {result.status}, {len(result.open_sites)} sites"),
+    )
+    Path(path).write_text(page, encoding="utf-8")
+
+
+_HTML_TEMPLATE = """<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>{title}</title>
+<style>{css}</style>
+<style>html,body,#map{{height:100%;margin:0}}#map{{background:#f4f4f0}}
+.legend{{background:#fff;padding:6px 8px;font:13px sans-serif}}</style></head>
+<body><div id="map"></div>
+<script>{js}</script>
+<script>
+const DATA = {data};
+const map = L.map('map', {{preferCanvas: true}});
+const bounds = [];
+const maxW = Math.max(...DATA.demand.map(d => d.w), 1);
+for (const d of DATA.demand) {{
+  bounds.push([d.lat, d.lon]);
+  L.circleMarker([d.lat, d.lon], {{radius: 2 + 8 * Math.sqrt(d.w / maxW), color: d.ok ? '#2e86c1' : '#e67e22',
+    weight: 1, fillOpacity: 0.4}}).bindTooltip(d.id + ' (' + Math.round(d.w) + ')').addTo(map);
+}}
+for (const s of DATA.sites) {{
+  bounds.push([s.lat, s.lon]);
+  if (!s.open) {{ L.circleMarker([s.lat, s.lon], {{radius: 2, color: '#aaa', weight: 1}}).addTo(map); continue; }}
+  if (DATA.radius_m > 0) L.circle([s.lat, s.lon], {{radius: DATA.radius_m, color: DATA.colours[s.kind] || '#555',
+    weight: 1, fill: false, dashArray: '4'}}).addTo(map);
+  L.circleMarker([s.lat, s.lon], {{radius: 6, color: '#000', weight: 1, fillColor: DATA.colours[s.kind] || '#555',
+    fillOpacity: 1}}).bindTooltip(s.name + ' [' + s.kind + ']').addTo(map);
+}}
+if (bounds.length) map.fitBounds(bounds, {{padding: [20, 20]}}); else map.setView([11, 106.7], 10);
+const legend = L.control({{position: 'topright'}});
+legend.onAdd = () => {{ const div = L.DomUtil.create('div', 'legend');
+  div.innerHTML = '<b>{summary}</b><br>' + Object.entries(DATA.colours).map(([k, c]) =>
+    '<span style="color:' + c + '">&#9679;</span> ' + k).join('<br>') +
+    '<br><span style="color:#e67e22">&#9679;</span> chưa đạt chuẩn / not covered'; return div; }};
+legend.addTo(map);
+</script></body></html>
+"""
+
+
+def write_png_map(path: Path, problem: PlanningProblem, result: PlanResult, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    features = map_features(problem, result)
+    fig, ax = plt.subplots(figsize=(8, 8), dpi=100)
+    demand = features["demand"]
+    if demand:
+        weights = np.array([d["w"] for d in demand])
+        sizes = 4 + 80 * np.sqrt(weights / max(weights.max(), 1e-9))
+        colours = ["#2e86c1" if d["ok"] else "#e67e22" for d in demand]
+        ax.scatter([d["lon"] for d in demand], [d["lat"] for d in demand], s=sizes, c=colours, alpha=0.4)
+    for kind, colour in KIND_COLOURS.items():
+        chosen = [s for s in features["sites"] if s["open"] and s["kind"] == kind]
+        if chosen:
+            ax.scatter(
+                [s["lon"] for s in chosen],
+                [s["lat"] for s in chosen],
+                s=50,
+                c=colour,
+                edgecolors="black",
+                label=kind,
+                zorder=3,
+            )
+    ax.set_title(title)
+    ax.set_aspect(1.0 / np.cos(np.radians(np.mean(problem.demand.lat) if len(problem.demand) else 0.0)))
+    ax.legend(loc="upper right", fontsize=8)
+    fig.savefig(path, bbox_inches="tight")
+    plt.close(fig)
+
+
+def write_all(
+    out_dir: Path, problem: PlanningProblem, result: PlanResult, payload: dict, title: str
+) -> list[Path]:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / name for name in ("result.json", "sites.csv", "demand.csv", "map.html", "map.png")]
+    write_json(paths[0], payload)
+    write_sites_csv(paths[1], problem, result.open_sites)
+    write_demand_csv(paths[2], problem, result)
+    write_html_map(paths[3], problem, result, title)
+    write_png_map(paths[4], problem, result, title)
+    return paths

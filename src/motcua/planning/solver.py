@@ -1,0 +1,171 @@
+"""Thin HiGHS driver: a MIP given as scipy.sparse matrices, passed column-wise to highspy."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import scipy.sparse as sp
+
+ProgressCallback = Callable[[str], None]
+
+# HiGHS stops at mip_rel_gap 1e-4 by default and still says "optimal"; we want
+# "optimal" to mean optimal, so the default here is much tighter.
+DEFAULT_MIP_REL_GAP = 1e-7
+
+
+@dataclass
+class SolveOptions:
+    """How to solve: limits, warm start, reductions and progress reporting."""
+
+    time_limit: float | None = None
+    mip_gap: float | None = None
+    progress: ProgressCallback | None = None
+    warm_start: bool = True
+    reduce: bool = True
+    threads: int | None = None
+    local_search_seconds: float = 2.0
+    presolve: str | None = None
+    row_generation: bool = True
+    highs_options: dict | None = None
+
+    def say(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(message)
+
+
+@dataclass
+class MipModel:
+    """min/max cost @ x  s.t.  row_lower <= matrix @ x <= row_upper, bounds, integrality."""
+
+    cost: np.ndarray
+    matrix: sp.spmatrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integer: np.ndarray
+    maximize: bool = False
+    offset: float = 0.0
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.matrix.shape
+
+
+@dataclass
+class MipOutcome:
+    status: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    x: np.ndarray | None
+    seconds: float
+    highs_status: str
+
+
+def to_highs_lp(model: MipModel) -> highspy.HighsLp:
+    matrix = sp.csc_matrix(model.matrix)
+    matrix.sum_duplicates()
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = model.cost.size, matrix.shape[0]
+    lp.col_cost_ = np.asarray(model.cost, dtype=float)
+    lp.col_lower_ = np.asarray(model.col_lower, dtype=float)
+    lp.col_upper_ = np.asarray(model.col_upper, dtype=float)
+    lp.row_lower_ = np.asarray(model.row_lower, dtype=float)
+    lp.row_upper_ = np.asarray(model.row_upper, dtype=float)
+    lp.offset_ = float(model.offset)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(float)
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = lp.num_col_, lp.num_row_
+    if model.maximize:
+        lp.sense_ = highspy.ObjSense.kMaximize
+    integer, continuous = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
+    lp.integrality_ = [integer if flag else continuous for flag in np.asarray(model.integer, dtype=bool)]
+    return lp
+
+
+def _configure(highs: highspy.Highs, options: SolveOptions) -> None:
+    highs.setOptionValue("log_to_console", False)
+    highs.setOptionValue("output_flag", options.progress is not None)
+    highs.setOptionValue("mip_rel_gap", DEFAULT_MIP_REL_GAP if options.mip_gap is None else options.mip_gap)
+    if options.time_limit is not None:
+        highs.setOptionValue("time_limit", float(max(options.time_limit, 0.01)))
+    if options.presolve is not None:
+        highs.setOptionValue("presolve", options.presolve)
+    for name, value in (options.highs_options or {}).items():
+        highs.setOptionValue(name, value)
+    if options.threads is not None:
+        highs.setOptionValue("threads", int(options.threads))
+
+
+def _subscribe_progress(highs: highspy.Highs, options: SolveOptions) -> None:
+    if options.progress is None:
+        return
+
+    def forward(event) -> None:
+        message = str(event.message).rstrip()
+        if message:
+            options.progress(message)
+
+    highs.cbLogging.subscribe(forward)
+
+
+def solve_mip(model: MipModel, options: SolveOptions, start: np.ndarray | None = None) -> MipOutcome:
+    """Solve with HiGHS; ``status`` is "optimal" only when HiGHS reports kOptimal."""
+    started = time.perf_counter()
+    if model.cost.size == 0:
+        return MipOutcome("optimal", model.offset, model.offset, 0.0, np.zeros(0), 0.0, "empty")
+    highs = highspy.Highs()
+    _configure(highs, options)
+    _subscribe_progress(highs, options)
+    highs.passModel(to_highs_lp(model))
+    if start is not None and options.warm_start:
+        solution = highspy.HighsSolution()
+        solution.col_value = np.asarray(start, dtype=float)
+        highs.setSolution(solution)
+    highs.run()
+    outcome = _read_outcome(highs, model, time.perf_counter() - started)
+    if options.progress is not None:
+        highs.cbLogging.clear()
+    return outcome
+
+
+def _read_outcome(highs: highspy.Highs, model: MipModel, seconds: float) -> MipOutcome:
+    model_status = highs.getModelStatus()
+    info = highs.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    x = np.asarray(highs.getSolution().col_value, dtype=float) if has_solution else None
+    objective = float(info.objective_function_value) if has_solution else None
+    bound = _finite_or_none(info.mip_dual_bound)
+    gap = _finite_or_none(info.mip_gap) if has_solution else None
+    status = _status_name(model_status, has_solution)
+    if status == "optimal":
+        bound = objective if bound is None else bound
+        gap = 0.0 if gap is None else gap
+    return MipOutcome(status, objective, bound, gap, x, seconds, highs.modelStatusToString(model_status))
+
+
+def _status_name(model_status, has_solution: bool) -> str:
+    statuses = highspy.HighsModelStatus
+    if model_status == statuses.kOptimal:
+        return "optimal"
+    if model_status == statuses.kInfeasible:
+        return "infeasible"
+    if model_status == statuses.kTimeLimit:
+        return "time_limit"
+    return "feasible" if has_solution else "no_solution"
+
+
+def _finite_or_none(value) -> float | None:
+    value = float(value)
+    return value if np.isfinite(value) and abs(value) < 1e30 else None
+
+
+def stack_rows(*blocks: sp.spmatrix) -> sp.csc_matrix:
+    return sp.vstack([sp.csr_matrix(b) for b in blocks], format="csc")
