@@ -8,9 +8,13 @@ CHROMIUM := /usr/bin/chromium
 MO := src/motcua/locale/vi/LC_MESSAGES/django.mo
 export MOTCUA_HOME ?= $(CURDIR)/var
 
-.PHONY: run test setup browser messages lint format bench bench-quick clean
+fonts:
+	@[ -f $(DEJAVU) ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 
-run: setup $(MO)
+.PHONY: run test setup browser fonts messages lint format bench bench-quick clean
+
+run: setup fonts $(MO)
 	$(BIN)/motcua migrate -v 0
 	$(BIN)/motcua load-demo
 	$(BIN)/motcua collectstatic --noinput -v 0
@@ -27,12 +31,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-# Page tests drive Debian's Chromium through Playwright; no browser is ever downloaded.
+# Page tests drive Debian's Chromium through Playwright (no browser is ever downloaded); the PDF
+# forms need a font with Vietnamese glyphs.
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 browser:
-	@if [ ! -x $(CHROMIUM) ]; then \
-	  echo "Installing Debian's chromium (apt)..."; \
+	@if [ ! -x $(CHROMIUM) ] || [ ! -f $(DEJAVU) ]; then \
+	  echo "Installing Debian's chromium and fonts-dejavu-core (apt)..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
 $(MO): src/motcua/locale/vi/LC_MESSAGES/django.po
@@ -41,7 +47,7 @@ $(MO): src/motcua/locale/vi/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<
 
 messages: setup
-	cd src/motcua && ../../$(BIN)/django-admin makemessages -l vi --no-obsolete --no-wrap --settings motcua.config.settings
+	cd src/motcua && ../../$(BIN)/django-admin makemessages -l vi --no-obsolete --no-wrap --no-fuzzy-matching --settings motcua.config.settings
 
 lint: setup
 	$(BIN)/ruff check src tests bench
@@ -53,11 +59,11 @@ format: setup
 
 bench: setup
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,bench]'
-	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 bench-quick: setup
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,bench]'
-	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b --quick || exit 1; done
+	for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b --quick || exit 1; done
 
 clean:
 	rm -rf $(VENV) var

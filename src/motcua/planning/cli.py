@@ -11,10 +11,11 @@ import numpy as np
 
 from .data import CoverageRule, load_demand_csv, load_sites_csv
 from .demo import DEMO_DIR, existing_network, load_demo
-from .planner import PlanningProblem, solve_hierarchical, solve_lscp, solve_mclp, solve_pmedian
+from .dispatch import Question, answer
+from .planner import PlanningProblem, solve_lscp
 from .report import write_all
 from .result import PlanResult
-from .scenario import ScenarioReport, evaluate_scenario, format_comparison, remove_and_open
+from .scenario import ScenarioReport, evaluate_scenario, format_comparison
 from .solver import SolveOptions
 
 MODELS = ("lscp", "mclp", "pmedian", "hierarchical", "evaluate", "remove-open")
@@ -83,44 +84,24 @@ def _load_problem(args) -> PlanningProblem:
 
 def _run_model(problem: PlanningProblem, model: str, args, options: SolveOptions) -> int:
     started = time.perf_counter()
-    if model in ("mclp", "pmedian") and args.p is None:
-        print("Cần -p / -p is required", file=sys.stderr)
+    try:
+        question = Question(
+            model.replace("-", "_"),
+            p=args.p,
+            remove=args.remove,
+            open_new=args.open_new,
+            tight_minutes=args.tight_minutes,
+            k_nearest=args.k_nearest,
+        )
+    except ValueError as error:
+        print(f"Tham số không hợp lệ / invalid options: {error}", file=sys.stderr)
         return 2
-    scenario = None
-    if model == "evaluate":
-        current = problem.sites.kind != "candidate"
-        scenario = evaluate_scenario(problem, current, name="current")
-        result = _scenario_as_result(problem, current)
-    elif model == "lscp":
-        result = solve_lscp(problem, options=options)
-    elif model == "mclp":
-        result = solve_mclp(problem, args.p, options=options)
-    elif model == "pmedian":
-        result = solve_pmedian(problem, args.p, k_nearest=args.k_nearest, options=options)
-    elif model == "hierarchical":
-        result = solve_hierarchical(problem, CoverageRule(args.tight_minutes, None), options=options)
-    else:
-        result = remove_and_open(problem, args.remove, args.open_new, options=options)
+    result, scenario = answer(problem, question, options)
     print(_result_summary(result))
-    if scenario is not None:
-        print(format_comparison([scenario]))
-    _write_outputs(
-        args,
-        problem,
-        result,
-        {"result": result.to_dict(), "scenario": scenario.to_dict() if scenario else None},
-    )
+    print(format_comparison([scenario]))
+    _write_outputs(args, problem, result, {"result": result.to_dict(), "scenario": scenario.to_dict()})
     _stderr(f"done in {time.perf_counter() - started:.1f} s")
     return 0 if result.status in ("optimal", "feasible", "time_limit", "evaluated") else 1
-
-
-def _scenario_as_result(problem: PlanningProblem, is_open: np.ndarray) -> PlanResult:
-    from .models import CoreSolution
-    from .planner import _result
-    from .solver import MipOutcome
-
-    outcome = MipOutcome("evaluated", None, None, None, None, 0.0, "not solved")
-    return _result(problem, "evaluate", CoreSolution(is_open, outcome, None, None), time.perf_counter())
 
 
 def _result_summary(result: PlanResult) -> str:

@@ -25,19 +25,29 @@ KM_PER_DEGREE_LAT = 111.32
 
 
 def load_communes(path: Path, *, spread: bool = True) -> DemandPoints:
-    rows = [r for r in read_csv_rows(path) if r.get("level") == "commune" and r.get("lat") and r.get("lon")]
-    ids, names, lat, lon, population, area_types = [], [], [], [], [], []
+    return communes_demand(read_csv_rows(path), spread=spread)
+
+
+def communes_demand(
+    rows: list[dict], *, spread: bool = True, extra_weights: dict[str, dict[str, float]] | None = None
+) -> DemandPoints:
+    """Demand points from commune rows (jurisdictions.csv columns). extra_weights maps a weight name
+    to {commune code: value} (e.g. dossier volume); each is spread with the same shares as people."""
+    rows = [r for r in rows if r.get("level") == "commune" and r.get("lat") and r.get("lon")]
+    extra_weights = extra_weights or {}
+    ids, names, lat, lon, area_types = [], [], [], [], []
+    weights: dict[str, list[float]] = {"population": [], **{name: [] for name in extra_weights}}
     for row in rows:
         for suffix, point_lat, point_lon, share in _spread_points(row, spread):
             ids.append(row["code"] + suffix)
             names.append(row["name"])
             lat.append(point_lat)
             lon.append(point_lon)
-            population.append(parse_float(row.get("population"), 0.0) * share)
+            weights["population"].append(parse_float(row.get("population"), 0.0) * share)
+            for name, by_code in extra_weights.items():
+                weights[name].append(float(by_code.get(row["code"], 0.0)) * share)
             area_types.append(AREA_BY_UNIT_TYPE.get(row.get("unit_type", "").lower(), "rural"))
-    return DemandPoints.from_arrays(
-        lat, lon, {"population": population}, ids=ids, area_type=area_types, names=names
-    )
+    return DemandPoints.from_arrays(lat, lon, weights, ids=ids, area_type=area_types, names=names)
 
 
 def _spread_points(row: dict, spread: bool):
@@ -56,10 +66,12 @@ def _spread_points(row: dict, spread: bool):
 
 
 def load_units(path: Path) -> CandidateSites:
-    """Service units (center/branch/reception_point); the center is fixed open."""
-    rows = [
-        r for r in read_csv_rows(path) if r.get("kind") in SERVICE_KINDS and r.get("lat") and r.get("lon")
-    ]
+    return units_sites(read_csv_rows(path))
+
+
+def units_sites(rows: list[dict]) -> CandidateSites:
+    """Service units (center/branch/reception_point; units.csv columns); the center is fixed open."""
+    rows = [r for r in rows if r.get("kind") in SERVICE_KINDS and r.get("lat") and r.get("lon")]
     return CandidateSites.from_arrays(
         [float(r["lat"]) for r in rows],
         [float(r["lon"]) for r in rows],
@@ -72,8 +84,12 @@ def load_units(path: Path) -> CandidateSites:
 
 
 def commune_candidates(path: Path, existing: CandidateSites) -> CandidateSites:
+    return candidates_at_communes(read_csv_rows(path), existing)
+
+
+def candidates_at_communes(rows: list[dict], existing: CandidateSites) -> CandidateSites:
     """One candidate site at each commune's point (where a new branch could open)."""
-    rows = [r for r in read_csv_rows(path) if r.get("level") == "commune" and r.get("lat") and r.get("lon")]
+    rows = [r for r in rows if r.get("level") == "commune" and r.get("lat") and r.get("lon")]
     taken = set(existing.ids.tolist())
     rows = [r for r in rows if f"cand-{r['code']}" not in taken]
     return CandidateSites.from_arrays(

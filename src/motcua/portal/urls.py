@@ -5,6 +5,7 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("track/", views.track, name="track"),
     path("procedures/<str:code>/", views.procedure_page, name="procedure"),
     path("healthz", views.health, name="health"),
 ]

@@ -1,15 +1,22 @@
 import multiprocessing
+import subprocess
+import sys
 
 from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve motcua with gunicorn (static files through whitenoise)."
+    help = "Serve motcua with gunicorn (static files through whitenoise) and a background worker."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--workers", type=int, default=min(4, 2 * multiprocessing.cpu_count()))
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the background worker (planning runs) beside the web server",
+        )
 
     def handle(self, *args, **options) -> None:
         from gunicorn.app.base import BaseApplication
@@ -27,5 +34,27 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
+        worker = (
+            None
+            if options["no_worker"]
+            else subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "motcua.cli",
+                    "db_worker",
+                    "--queue-name",
+                    "*",
+                    "--no-reload",
+                    "-v",
+                    "0",
+                ]
+            )
+        )
         self.stdout.write(f"motcua: http://{options['bind']}/  (Ctrl-C để dừng / to stop)")
-        Server().run()
+        try:
+            Server().run()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

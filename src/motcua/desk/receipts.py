@@ -1,0 +1,307 @@
+"""The intake slips of Circular 01/2018/TT-VPCP as PDF: Form 01 (receipt and appointment), Form 02
+(supplement request listing exactly the missing papers) and Form 03 (refusal with its reason).
+
+The slips are official Vietnamese documents, so their wording is Vietnamese whatever the page's
+language. The font is DejaVu Sans (Debian's fonts-dejavu-core): embedded, it has every Vietnamese glyph."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import segno
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from motcua.catalog.models import LimitUnit, PaperForm
+from motcua.dossiers.models import Dossier, Status
+from motcua.worktime.text import format_number
+
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
+
+
+@dataclass(frozen=True)
+class Slip:
+    number: str  # "01", "02", "03"
+    title: str
+    filename: str
+
+
+SLIPS = {
+    "01": Slip("01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "giay-tiep-nhan"),
+    "02": Slip("02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "phieu-yeu-cau-bo-sung"),
+    "03": Slip("03", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "phieu-tu-choi"),
+}
+
+
+def slip_for(dossier: Dossier) -> Slip:
+    if dossier.status == Status.REFUSED:
+        return SLIPS["03"]
+    if dossier.status == Status.SUPPLEMENT:
+        return SLIPS["02"]
+    return SLIPS["01"]
+
+
+@cache
+def _register_fonts() -> None:
+    for folder in FONT_DIRS:
+        regular, bold = folder / f"{FONT}.ttf", folder / f"{BOLD}.ttf"
+        if regular.exists() and bold.exists():
+            pdfmetrics.registerFont(TTFont(FONT, str(regular)))
+            pdfmetrics.registerFont(TTFont(BOLD, str(bold)))
+            registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
+            return
+    raise RuntimeError("DejaVu Sans is missing: install Debian's fonts-dejavu-core package")
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14, spaceAfter=3)
+    return {
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11),
+        "center": ParagraphStyle("center", parent=body, alignment=TA_CENTER),
+        "title": ParagraphStyle(
+            "title", parent=body, fontName=BOLD, fontSize=13.5, leading=18, alignment=TA_CENTER, spaceBefore=8
+        ),
+        "head": ParagraphStyle("head", parent=body, fontName=BOLD, alignment=TA_CENTER),
+    }
+
+
+def _moment(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _b(label: str, value: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(f"{escape(label)} <b>{escape(value)}</b>", style)
+
+
+def render(dossier: Dossier, *, tracking_url: str, pin: str | None, officer: str) -> bytes:
+    """The slip of the dossier's intake outcome as a PDF (A4). `dossier` comes from
+    selectors.dossier_detail (papers and supplements prefetched)."""
+    _register_fonts()
+    slip = slip_for(dossier)
+    styles = _styles()
+    story = _header(dossier, slip, styles)
+    story += _applicant(dossier, styles)
+    story += BODIES[slip.number](dossier, styles)
+    story += _tracking(dossier, tracking_url, pin, styles)
+    story += _signatures(slip, officer, styles)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=18 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=f"Mẫu số {slip.number} - {dossier.code}",
+        subject=f"{slip.title} {dossier.code}",
+        author=dossier.receiving_unit.name_vi,
+        creator="motcua",
+        keywords=[dossier.code, f"form-{slip.number}"],
+    )
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _header(dossier: Dossier, slip: Slip, styles) -> list:
+    unit = dossier.receiving_unit
+    left = [
+        _p(unit.name_vi.upper(), styles["head"]),
+        _p(f"Số: {dossier.log_book_number or '—'}", styles["center"]),
+    ]
+    right = [
+        _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["head"]),
+        _p("Độc lập - Tự do - Hạnh phúc", styles["head"]),
+        _p(f"Ngày {timezone.localtime(dossier.submitted_at or timezone.now()):%d/%m/%Y}", styles["center"]),
+    ]
+    table = Table([[left, right]], colWidths=[72 * mm, 100 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [
+        _p(f"Mẫu số {slip.number} (Thông tư 01/2018/TT-VPCP)", styles["small"]),
+        table,
+        _p(slip.title, styles["title"]),
+        _b("Mã hồ sơ:", dossier.code, styles["center"]),
+        Spacer(1, 4 * mm),
+    ]
+
+
+def _applicant(dossier: Dossier, styles) -> list:
+    body = styles["body"]
+    return [
+        _p(f"{dossier.receiving_unit.name_vi} tiếp nhận hồ sơ của:", body),
+        _b("Ông/Bà:", dossier.applicant_name, body),
+        _b("Số CCCD/CMND:", dossier.applicant_id_number, body),
+        _b("Số điện thoại:", dossier.applicant_phone or "—", body),
+        _b("Địa chỉ:", dossier.applicant_address or "—", body),
+        _b("Nội dung yêu cầu giải quyết:", dossier.procedure.name_vi, body),
+    ] + ([_p(dossier.request_text, body)] if dossier.request_text else [])
+
+
+def _form_label(form: str) -> str:
+    try:
+        return PaperForm(form).label.split(" / ")[0]
+    except ValueError:
+        return form
+
+
+def _papers_table(dossier: Dossier, styles) -> Table:
+    small = styles["small"]
+    rows = [[_p(t, small) for t in ("STT", "Tên giấy tờ", "Hình thức", "Số lượng")]]
+    for index, paper in enumerate(dossier.papers.all(), start=1):
+        name = paper.component.name_vi + (" (tái sử dụng dữ liệu số)" if paper.reused else "")
+        rows.append(
+            [
+                _p(str(index), small),
+                _p(name, small),
+                _p(_form_label(paper.form), small),
+                _p(str(paper.quantity), small),
+            ]
+        )
+    if len(rows) == 1:
+        rows.append(["", _p("(không có)", small), "", ""])
+    table = Table(rows, colWidths=[12 * mm, 100 * mm, 40 * mm, 20 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    return table
+
+
+def _limit_text(dossier: Dossier) -> str:
+    version = dossier.procedure_version
+    unit = "ngày làm việc" if version.limit_unit == LimitUnit.WORKING_DAYS else "ngày"
+    return f"{format_number(version.limit_amount, 'vi')} {unit}"
+
+
+def _return_point(dossier: Dossier) -> str:
+    if dossier.return_by_post:
+        return f"qua dịch vụ bưu chính công ích, địa chỉ: {dossier.return_address}"
+    unit = dossier.return_unit or dossier.receiving_unit
+    return f"{unit.name_vi}" + (f", {unit.address}" if unit.address else "")
+
+
+def _receipt_body(dossier: Dossier, styles) -> list:
+    body = styles["body"]
+    return [
+        Spacer(1, 2 * mm),
+        _p("1. Thành phần hồ sơ nộp gồm:", body),
+        _papers_table(dossier, styles),
+        Spacer(1, 2 * mm),
+        _p("2. Số lượng hồ sơ: 01 (bộ)", body),
+        _b("3. Thời gian giải quyết hồ sơ theo quy định:", _limit_text(dossier), body),
+        _b("4. Thời gian nhận hồ sơ:", _moment(dossier.received_at), body),
+        _b("5. Thời gian trả kết quả giải quyết hồ sơ:", _moment(dossier.due_at), body),
+        _b("6. Đăng ký nhận kết quả tại:", _return_point(dossier), body),
+        _p(f"Vào Sổ theo dõi hồ sơ, số thứ tự: {dossier.log_book_number or '—'}", body),
+    ]
+
+
+def _open_supplement(dossier: Dossier):
+    requests = [s for s in dossier.supplements.all() if s.completed_at is None]
+    return requests[-1] if requests else None
+
+
+def _supplement_body(dossier: Dossier, styles) -> list:
+    body = styles["body"]
+    request = _open_supplement(dossier)
+    missing = request.missing if request else []
+    lines = [
+        _p(
+            f"Lúc {_moment(request.requested_at if request else dossier.submitted_at)}, sau khi xem xét "
+            "thành phần hồ sơ, đề nghị Ông/Bà bổ sung, hoàn thiện các giấy tờ sau:",
+            body,
+        )
+    ]
+    for index, item in enumerate(missing, start=1):
+        note = f" ({item['note']})" if item.get("note") else ""
+        lines.append(_b(f"{index}.", f"{item.get('name_vi') or item.get('code')}{note}", body))
+    if request and request.reason:
+        lines.append(_b("Lý do:", request.reason, body))
+    lines.append(
+        _p(
+            "Thời hạn giải quyết được tính từ khi nhận đủ hồ sơ. Trong quá trình hoàn thiện hồ sơ, nếu có "
+            "vướng mắc, Ông/Bà liên hệ nơi tiếp nhận hồ sơ để được hướng dẫn.",
+            body,
+        )
+    )
+    return lines
+
+
+def _refusal_body(dossier: Dossier, styles) -> list:
+    body = styles["body"]
+    return [
+        _p(
+            "Sau khi nghiên cứu, đối chiếu với các quy định hiện hành, đơn vị tiếp nhận từ chối tiếp nhận, "
+            "giải quyết hồ sơ này với lý do cụ thể như sau:",
+            body,
+        ),
+        _b("Lý do:", dossier.reason or "—", body),
+        _p("Xin thông báo để Ông/Bà được biết và thực hiện.", body),
+    ]
+
+
+BODIES = {"01": _receipt_body, "02": _supplement_body, "03": _refusal_body}
+
+
+def _qr(url: str) -> Image:
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=4, border=2)
+    buffer.seek(0)
+    return Image(buffer, width=28 * mm, height=28 * mm)
+
+
+def _tracking(dossier: Dossier, url: str, pin: str | None, styles) -> list:
+    small = styles["small"]
+    pin_text = pin or "(đã cấp khi tiếp nhận)"
+    words = [
+        _p("Tra cứu tình trạng hồ sơ:", small),
+        _p(url, small),
+        _b("Mã hồ sơ:", dossier.code, small),
+        _b("Mã tra cứu (PIN):", pin_text, small),
+    ]
+    table = Table([[_qr(url), words]], colWidths=[32 * mm, 140 * mm])
+    table.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("BOX", (0, 0), (-1, -1), 0.5, colors.grey)])
+    )
+    return [Spacer(1, 4 * mm), table]
+
+
+def _signatures(slip: Slip, officer: str, styles) -> list:
+    head, center = styles["head"], styles["center"]
+    officer_title = "NGƯỜI TIẾP NHẬN HỒ SƠ" if slip.number == "01" else "NGƯỜI HƯỚNG DẪN, TIẾP NHẬN"
+    left = [_p("NGƯỜI NỘP HỒ SƠ", head), _p("(Ký và ghi rõ họ tên)", center)]
+    right = [
+        _p(officer_title, head),
+        _p("(Ký và ghi rõ họ tên)", center),
+        Spacer(1, 14 * mm),
+        _p(officer, center),
+    ]
+    table = Table([[left, right]], colWidths=[86 * mm, 86 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [Spacer(1, 6 * mm), table]

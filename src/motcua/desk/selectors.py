@@ -1,0 +1,91 @@
+"""Reads the staff pages need besides the dossier selectors: the units a user may work for, the
+choices of the intake form, the staff of a unit, and the due-time badge of a queue row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+
+from motcua.catalog.models import Component, Procedure
+from motcua.catalog.selectors import procedures, version_in_force
+from motcua.dossiers.lifecycle import DESK
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.permissions import Actor
+from motcua.dossiers.selectors import DUE_SOON_WORKING_DAYS
+from motcua.errors import NotFound
+from motcua.network.clock import work_calendar
+from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
+
+
+def queue_units(actor: Actor) -> QuerySet[Unit]:
+    """Units whose queue the actor may open: their own, or every unit for a center manager."""
+    units = Unit.objects.filter(active=True)
+    return units if actor.manager else units.filter(id__in=actor.unit_ids)
+
+
+def intake_units(actor: Actor) -> QuerySet[Unit]:
+    """Service units where the actor may receive dossiers (counter or postal role)."""
+    ids = {unit for unit, role in actor.roles if role in DESK}
+    return Unit.objects.filter(id__in=ids, kind__in=SERVICE_UNIT_KINDS, active=True).order_by("code")
+
+
+def return_points() -> QuerySet[Unit]:
+    return Unit.objects.filter(kind__in=SERVICE_UNIT_KINDS, active=True).order_by("kind", "code")
+
+
+def procedure_choices() -> QuerySet[Procedure]:
+    return Procedure.objects.only("code", "name_vi", "name_en", "boundary_free").order_by("code")
+
+
+def communes() -> QuerySet[Jurisdiction]:
+    return (
+        Jurisdiction.objects.filter(level=JurisdictionLevel.COMMUNE)
+        .select_related("parent")
+        .order_by("parent__name", "name")
+    )
+
+
+def checklist(procedure_code: str, day) -> tuple[Procedure | None, list[Component]]:
+    """The procedure and the components of its version in force on `day` (empty when unknown)."""
+    procedure = procedures().filter(code=procedure_code).first() if procedure_code else None
+    if procedure is None:
+        return None, []
+    try:
+        version = version_in_force(procedure, day)
+    except NotFound:  # no version in force yet: the form shows no checklist
+        return procedure, []
+    return procedure, list(version.components.order_by("order", "code"))
+
+
+def components_of(code: str) -> list[Component]:
+    """The checklist of the version a dossier was received under (the papers a supplement may name)."""
+    return list(Component.objects.filter(version__dossiers__code=code).order_by("order", "code"))
+
+
+def unit_staff(unit_id: int) -> QuerySet:
+    """Staff members holding a role at the unit (assignee choices)."""
+    return (
+        get_user_model()
+        .objects.filter(roles__unit_id=unit_id, is_active=True)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def due_horizon(now: datetime) -> datetime:
+    return work_calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
+
+
+def due_badge(dossier: Dossier, now: datetime, horizon: datetime) -> str:
+    """late | soon | paused | ok | none: how the row's due time reads at a glance."""
+    if dossier.finished_at is not None:
+        return "late" if dossier.finished_on_time is False else "ok"
+    if dossier.due_at is None:
+        return "paused" if dossier.paused_since is not None else "none"
+    if dossier.late or dossier.due_at < now:
+        return "late"
+    if dossier.due_soon or dossier.due_at < horizon:
+        return "soon"
+    return "ok"

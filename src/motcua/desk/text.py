@@ -1,0 +1,29 @@
+"""Bilingual values of the domain (Vietnamese and English pairs) shown in the language of the page."""
+
+from __future__ import annotations
+
+from django.utils.translation import get_language
+
+from motcua.errors import MotcuaError, Problem
+
+
+def english() -> bool:
+    return (get_language() or "vi").startswith("en")
+
+
+def pick(vi: str, en: str) -> str:
+    return (en or vi) if english() else vi
+
+
+def split_label(label: str) -> str:
+    """A choice label written 'Vietnamese / English' (the models' convention)."""
+    vi, _, en = str(label).partition(" / ")
+    return pick(vi, en)
+
+
+def message(error: MotcuaError) -> str:
+    return pick(error.message_vi, error.message_en)
+
+
+def reason(problem: Problem) -> str:
+    return pick(problem.reason_vi, problem.reason_en)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "desk"
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("intake/", views.intake, name="intake"),
+    path("intake/checklist/", views.checklist, name="checklist"),
+    path("dossiers/<str:code>/", views.dossier_page, name="dossier"),
+    path("dossiers/<str:code>/receipt/", views.receipt, name="receipt"),
+    path("dossiers/<str:code>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
+    path("dossiers/<str:code>/actions/<str:action>/", views.act, name="act"),
+]

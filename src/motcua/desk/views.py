@@ -1,0 +1,301 @@
+"""Staff pages: the work queue, the counter's intake with its receipt and printable slip, and the
+dossier page with the actions the officer may take. Thin: parse, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from motcua.dossiers import selectors as dossiers
+from motcua.dossiers import services
+from motcua.dossiers.lifecycle import ACTION_LABELS, Action
+from motcua.dossiers.models import Channel, Status
+from motcua.dossiers.permissions import Actor
+from motcua.errors import Forbidden, MotcuaError, NotFound
+
+from . import forms, receipts, text
+from . import selectors as desk
+
+PIN_SESSION_KEY = "desk_receipt_pins"
+FILTER_KEYS = ("unit", "status", "due", "procedure", "channel", "q", "scope")
+
+
+def staff_page(view):
+    """Log-in required; a dossier the officer may not see gives the 403 page, an unknown one the
+    404 page (never a server error)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, Actor.staff(request.user), *args, **kwargs)
+        except MotcuaError as error:  # not visible, unknown, or an unknown action
+            return problem_page(request, error)
+
+    return wrapper
+
+
+def problem_page(request: HttpRequest, error: MotcuaError) -> HttpResponse:
+    titles = {403: _("Access denied"), 404: _("Not found")}
+    title = titles.get(error.http_status, _("The request cannot be carried out"))
+    context = {"title": title, "message": text.message(error)}
+    return render(request, "desk/problem.html", context, status=error.http_status)
+
+
+# --- work queue -------------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_page
+def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
+    filters = _queue_filters(request)
+    context = {
+        "filters": filters,
+        "units": desk.queue_units(actor).order_by("kind", "code"),
+        "statuses": [(s.value, s.label) for s in Status],
+        "procedures": desk.procedure_choices(),
+        "channels": Channel.choices,
+        "manager": actor.manager,
+    }
+    try:
+        page = dossiers.work_queue(
+            actor, **_selector_filters(filters), cursor=request.GET.get("cursor") or None
+        )
+    except MotcuaError as error:  # a unit not held, a bad cursor
+        if isinstance(error, NotFound | Forbidden):
+            raise
+        context["error"] = text.message(error)
+        page = None
+    if page is not None:
+        now = timezone.now()
+        horizon = desk.due_horizon(now)
+        context["rows"] = [(d, desk.due_badge(d, now, horizon)) for d in page.items]
+        context["next_query"] = _next_query(request, page.next_cursor)
+    template = "desk/_queue.html" if request.htmx and not request.htmx.boosted else "desk/queue.html"
+    return render(request, template, context)
+
+
+def _queue_filters(request: HttpRequest) -> dict[str, str]:
+    return {key: request.GET.get(key, "").strip()[:200] for key in FILTER_KEYS}
+
+
+def _number(value: str, low: int, high: int) -> int | None:
+    return int(value) if value.isdigit() and low <= int(value) <= high else None
+
+
+def _selector_filters(filters: dict[str, str]) -> dict:
+    return {
+        "unit": filters["unit"] or None,
+        "status": _number(filters["status"], 1, 10),
+        "due": filters["due"] if filters["due"] in ("soon", "late") else None,
+        "procedure": filters["procedure"] or None,
+        "channel": _number(filters["channel"], 1, 3),
+        "q": filters["q"] or None,
+        "scope": "involved" if filters["scope"] == "involved" else "current",
+    }
+
+
+def _next_query(request: HttpRequest, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    query = request.GET.copy()
+    query["cursor"] = cursor
+    return query.urlencode()
+
+
+# --- intake -----------------------------------------------------------------------------------------
+
+
+@staff_page
+def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
+    units = list(desk.intake_units(actor))
+    if not units:
+        raise Forbidden(
+            "Bạn không có vai trò tiếp nhận (một cửa, bưu chính) tại đơn vị nào.",
+            "You hold no counter or postal role at any unit.",
+        )
+    points = list(desk.return_points())
+    if request.method != "POST":
+        request.session.pop(PIN_SESSION_KEY, None)  # the previous receipt's PIN is not shown again
+        form = forms.IntakeForm(units=units, return_points=points)
+        procedure, components = desk.checklist(request.GET.get("procedure", ""), timezone.localdate())
+        return _intake_page(request, form, procedure, forms.checklist_rows(components))
+    form = forms.IntakeForm(request.POST, units=units, return_points=points)
+    procedure, components = desk.checklist(request.POST.get("procedure", "").strip(), timezone.localdate())
+    rows = forms.checklist_rows(components, request.POST)
+    if "load_checklist" in request.POST:
+        return _intake_page(request, form, procedure, rows)
+    papers = forms.papers_from(rows)
+    if not form.is_valid() or papers is None:
+        return _intake_page(request, form, procedure, rows, status=400)
+    try:
+        result = services.intake(actor=actor, request=form.intake_request(papers))
+    except MotcuaError as error:
+        form.add_problems(error, papers, rows)
+        return _intake_page(request, form, procedure, rows, status=400)
+    _remember_pin(request, result.dossier.code, result.pin)
+    return redirect("desk:receipt", code=result.dossier.code)
+
+
+def _intake_page(request, form, procedure, rows, status: int = 200) -> HttpResponse:
+    context = {
+        "form": form,
+        "procedures": desk.procedure_choices(),
+        "communes": desk.communes(),
+        "procedure": procedure,
+        "rows": rows,
+        "paper_forms": forms.FORM_CHOICES,
+    }
+    return render(request, "desk/intake.html", context, status=status)
+
+
+@require_GET
+@staff_page
+def checklist(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The checklist of the procedure version in force (htmx swaps it in when the procedure changes)."""
+    procedure, components = desk.checklist(request.GET.get("procedure", "").strip(), timezone.localdate())
+    context = {
+        "procedure": procedure,
+        "rows": forms.checklist_rows(components),
+        "paper_forms": forms.FORM_CHOICES,
+    }
+    return render(request, "desk/_checklist.html", context)
+
+
+def _remember_pin(request: HttpRequest, code: str, pin: str) -> None:
+    """The PIN is stored only as its hash; it stays in the officer's session until the next intake, so
+    that the receipt page and the printed slip can show it."""
+    request.session[PIN_SESSION_KEY] = {code: pin}
+
+
+def _pin_of(request: HttpRequest, code: str) -> str | None:
+    return request.session.get(PIN_SESSION_KEY, {}).get(code)
+
+
+@require_GET
+@staff_page
+def receipt(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
+    dossier = dossiers.dossier_detail(actor, code)
+    supplements = [s for s in dossier.supplements.all() if s.completed_at is None]
+    context = {
+        "dossier": dossier,
+        "pin": _pin_of(request, code),
+        "explanation": _explanation(dossiers.due_explanation(dossier)),
+        "slip": receipts.slip_for(dossier),
+        "open_supplement": supplements[-1] if supplements else None,
+    }
+    return render(request, "desk/receipt.html", context)
+
+
+@require_GET
+@staff_page
+def receipt_pdf(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
+    dossier = dossiers.dossier_detail(actor, code)
+    tracking_url = request.build_absolute_uri(reverse("portal:track")) + f"?code={dossier.code}"
+    pdf = receipts.render(
+        dossier, tracking_url=tracking_url, pin=_pin_of(request, code), officer=_officer(dossier)
+    )
+    slip = receipts.slip_for(dossier)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{slip.filename}-{dossier.code}.pdf"'
+    return response
+
+
+def _officer(dossier) -> str:
+    first = next(iter(dossier.events.all()), None)
+    if first is None or first.actor_id is None:
+        return ""
+    return first.actor.get_full_name() or first.actor_name
+
+
+def _explanation(due) -> str:
+    return text.pick(due.vi, due.en)
+
+
+# --- the dossier page -------------------------------------------------------------------------------
+
+
+@require_GET
+@staff_page
+def dossier_page(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
+    return _dossier_page(request, actor, code)
+
+
+@require_POST
+@staff_page
+def act(request: HttpRequest, actor: Actor, code: str, action: str) -> HttpResponse:
+    parsed = services._parse_action(action)
+    components = desk.components_of(code) if "missing" in forms.action_fields(parsed) else []
+    try:
+        params = forms.action_params(parsed, request.POST, components)
+        services.act(actor=actor, code=code, action=parsed, params=params)
+    except forms.ActionInvalid as invalid:
+        return _dossier_page(request, actor, code, failed=(parsed, invalid.errors), status=400)
+    except (Forbidden, NotFound):
+        raise
+    except MotcuaError as error:
+        errors = {p.field: text.reason(p) for p in error.problems}
+        errors["form"] = text.message(error)
+        return _dossier_page(request, actor, code, failed=(parsed, errors), status=error.http_status)
+    messages.success(request, _("Done: %(action)s.") % {"action": _action_label(parsed)})
+    return redirect("desk:dossier", code=code)
+
+
+def _action_label(action: Action) -> str:
+    return text.pick(*ACTION_LABELS[action])
+
+
+def _dossier_page(request, actor: Actor, code: str, failed=None, status: int = 200) -> HttpResponse:
+    dossier = dossiers.dossier_detail(actor, code)
+    now = timezone.now()
+    actions = _actions(actor, dossier, now, failed, request.POST if failed else None)
+    context = {
+        "dossier": dossier,
+        "explanation": _explanation(dossiers.due_explanation(dossier)),
+        "badge": desk.due_badge(dossier, now, desk.due_horizon(now)),
+        "steps": [(s, _step_state(s, now)) for s in dossier.steps.all()],
+        "actions": actions,
+        "failed_action": failed[0].value if failed else None,
+        "action_error": failed[1].get("form") if failed else None,
+    }
+    return render(request, "desk/dossier.html", context, status=status)
+
+
+def _step_state(step, now) -> str:
+    if step.state == "active" and (step.late or (step.due_at and step.due_at < now)):
+        return "late"
+    if step.state == "done" and step.late:
+        return "done_late"
+    return step.state
+
+
+def _actions(actor: Actor, dossier, now, failed, posted) -> list[dict]:
+    """The actions the transition table, the roles and the state guards allow (the API's list), each
+    with the fields of its small form; the failed one keeps its values and errors."""
+    result = []
+    for allowed in dossiers.allowed_actions(actor, dossier, now):
+        fields = forms.action_fields(allowed.action)
+        entry = {
+            "action": allowed.action.value,
+            "label": _action_label(allowed.action),
+            "fields": fields,
+            "target": allowed.target,
+            "errors": {},
+            "values": {},
+        }
+        if failed and failed[0] == allowed.action:
+            entry["errors"], entry["values"] = failed[1], posted
+        if "assignee" in fields:
+            entry["staff"] = desk.unit_staff(dossier.current_unit_id)
+        if "missing" in fields:
+            entry["components"] = list(dossier.procedure_version.components.all())
+        result.append(entry)
+    return result

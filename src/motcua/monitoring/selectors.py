@@ -1,0 +1,124 @@
+"""Reads for center managers: planning runs, and counters needed per unit from the system's own history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.models import Channel, Dossier
+from motcua.network.models import SERVICE_UNIT_KINDS, Unit
+from motcua.planning import counters_needed
+
+from .models import PlanRun
+
+
+def plan_runs() -> QuerySet[PlanRun]:
+    return PlanRun.objects.select_related("created_by").defer("map_html", "result")
+
+
+@dataclass(frozen=True)
+class StaffingRow:
+    unit_code: str
+    unit_name: str
+    kind: str
+    counters_now: int
+    peak_arrivals_per_hour: float
+    peak_slot: str  # e.g. "Thứ Hai 08:00"
+    counters_needed: int
+    mean_wait_minutes: float
+    utilisation: float
+
+
+WEEKDAYS_VI = {
+    1: "Thứ Hai",
+    2: "Thứ Ba",
+    3: "Thứ Tư",
+    4: "Thứ Năm",
+    5: "Thứ Sáu",
+    6: "Thứ Bảy",
+    7: "Chủ Nhật",
+}
+
+
+def counter_visits_by_slot(*, until: datetime, weeks: int) -> dict[int, dict[tuple[int, int], int]]:
+    """Visits to each unit's counters per (ISO weekday, hour): in-person and postal intakes there,
+    and results handed over there."""
+    since = until - timedelta(weeks=weeks)
+    visits: dict[int, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
+    intakes = (
+        Dossier.objects.filter(~Q(channel=Channel.ONLINE), submitted_at__gte=since, submitted_at__lt=until)
+        .values_list("receiving_unit_id", ExtractIsoWeekDay("submitted_at"), ExtractHour("submitted_at"))
+        .annotate(n=Count("id"))
+    )
+    returns = (
+        Dossier.objects.filter(return_by_post=False, returned_at__gte=since, returned_at__lt=until)
+        .values_list("return_unit_id", ExtractIsoWeekDay("returned_at"), ExtractHour("returned_at"))
+        .annotate(n=Count("id"))
+    )
+    for unit_id, weekday, hour, count in [*intakes, *returns]:
+        visits[unit_id][(weekday, hour)] += count
+    return visits
+
+
+def staffing_table(
+    *, until: datetime, weeks: int = 8, service_minutes: float = 15.0, max_mean_wait_minutes: float = 10.0
+) -> list[StaffingRow]:
+    """Counters each service unit needs at its busiest hour of the week (Erlang C), beside what it has."""
+    visits = counter_visits_by_slot(until=until, weeks=weeks)
+    rows = []
+    for unit in Unit.objects.filter(kind__in=SERVICE_UNIT_KINDS, active=True).order_by("kind", "code"):
+        slots = visits.get(unit.id, {})
+        (weekday, hour), count = max(slots.items(), key=lambda item: item[1], default=((1, 8), 0))
+        rate = count / weeks
+        figures = counters_needed(rate, service_minutes, max_mean_wait_minutes=max_mean_wait_minutes)
+        rows.append(
+            StaffingRow(
+                unit_code=unit.code,
+                unit_name=unit.name_vi,
+                kind=unit.kind,
+                counters_now=unit.counters,
+                peak_arrivals_per_hour=round(rate, 2),
+                peak_slot=f"{WEEKDAYS_VI[weekday]} {hour:02d}:00",
+                counters_needed=figures.counters,
+                mean_wait_minutes=round(figures.mean_wait_minutes, 2),
+                utilisation=round(figures.utilisation, 3),
+            )
+        )
+    return rows
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _number(value, unit: str = "") -> str:
+    return "—" if value is None else f"{value:.1f}{unit}"
+
+
+SCENARIO_FIGURES = [
+    (_("Units open"), lambda r: str(len(r["open_sites"]))),
+    (_("Units by kind"), lambda r: ", ".join(f"{k}: {v}" for k, v in sorted(r["units_by_kind"].items()))),
+    (_("Share within the standard"), lambda r: _percent(r["share_covered"])),
+    (_("Within 15 minutes"), lambda r: _percent(r["share_within_15_min"])),
+    (_("Within 30 minutes"), lambda r: _percent(r["share_within_30_min"])),
+    (_("Within 5 km"), lambda r: _percent(r["share_within_5_km"])),
+    (_("Mean travel"), lambda r: _number(r["mean_minutes"], " min")),
+    (_("Worst travel"), lambda r: _number(r["worst_minutes"], " min")),
+    (_("Mean distance"), lambda r: _number(r["mean_km"], " km")),
+    (_("Worst distance"), lambda r: _number(r["worst_km"], " km")),
+    (_("Dossiers per counter"), lambda r: _number(r.get("dossiers_per_counter"))),
+    (_("Demand points not covered"), lambda r: str(len(r.get("uncovered", [])))),
+]
+
+
+def scenario_table(reports: list[dict]) -> list[tuple[str, list[str]]]:
+    """Rows of (figure, value per scenario) for side-by-side display."""
+    return [
+        (label, [figure(report) if report else "—" for report in reports])
+        for label, figure in SCENARIO_FIGURES
+    ]

@@ -1,0 +1,67 @@
+"""One entry point for every planning question, shared by the command line and the planning page."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .data import CoverageRule
+from .planner import PlanningProblem, solve_hierarchical, solve_lscp, solve_mclp, solve_pmedian
+from .result import PlanResult
+from .scenario import ScenarioReport, evaluate_scenario, remove_and_open
+from .solver import SolveOptions
+
+MODELS = ("evaluate", "lscp", "hierarchical", "mclp", "pmedian", "remove_open")
+NEEDS_P = ("mclp", "pmedian")
+
+
+@dataclass(frozen=True)
+class Question:
+    model: str
+    p: int | None = None
+    remove: int = 0
+    open_new: int = 0
+    tight_minutes: float = 15.0
+    k_nearest: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.model not in MODELS:
+            raise ValueError(f"unknown model {self.model!r}; use one of {', '.join(MODELS)}")
+        if self.model in NEEDS_P and (self.p is None or self.p < 1):
+            raise ValueError(f"model {self.model} needs p >= 1")
+
+
+def current_network(problem: PlanningProblem) -> np.ndarray:
+    return problem.sites.kind != "candidate"
+
+
+def answer(
+    problem: PlanningProblem, question: Question, options: SolveOptions
+) -> tuple[PlanResult, ScenarioReport]:
+    """Solve (or evaluate) and describe the resulting network with the same scenario figures."""
+    model = question.model
+    if model == "evaluate":
+        result = evaluated_result(problem, current_network(problem))
+    elif model == "lscp":
+        result = solve_lscp(problem, options=options)
+    elif model == "mclp":
+        result = solve_mclp(problem, question.p, options=options)
+    elif model == "pmedian":
+        result = solve_pmedian(problem, question.p, k_nearest=question.k_nearest, options=options)
+    elif model == "hierarchical":
+        result = solve_hierarchical(problem, CoverageRule(question.tight_minutes, None), options=options)
+    else:
+        result = remove_and_open(problem, question.remove, question.open_new, options=options)
+    report = evaluate_scenario(problem, np.isin(problem.sites.ids, result.open_sites), name=model)
+    return result, report
+
+
+def evaluated_result(problem: PlanningProblem, is_open: np.ndarray) -> PlanResult:
+    from .models import CoreSolution
+    from .planner import _result
+    from .solver import MipOutcome
+
+    outcome = MipOutcome("evaluated", None, None, None, None, 0.0, "not solved")
+    return _result(problem, "evaluate", CoreSolution(is_open, outcome, None, None), time.perf_counter())

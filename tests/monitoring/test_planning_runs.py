@@ -1,0 +1,125 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.utils import timezone
+
+from motcua.demo.loader import load_network_and_catalog
+from motcua.dossiers.permissions import Actor
+from motcua.errors import Forbidden, ValidationFailed
+from motcua.monitoring.models import PlanRun
+from motcua.monitoring.selectors import staffing_table
+from motcua.monitoring.services import PlanRequest, start_plan_run
+from motcua.network.models import Role, RoleAssignment, Unit
+
+
+@pytest.fixture
+def demo_manager(db):
+    load_network_and_catalog()
+    user = User.objects.create_user("manager", password="x-test-password")
+    RoleAssignment.objects.create(user=user, unit=Unit.objects.get(kind="center"), role=Role.MANAGER)
+    return user
+
+
+def run_worker() -> None:
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+
+# The worker closes its database connections between tasks, as in production: these tests commit.
+@pytest.mark.django_db(transaction=True)
+def test_lscp_run_is_solved_by_the_worker_and_kept(demo_manager):
+    run = start_plan_run(
+        actor=Actor.staff(demo_manager), request=PlanRequest(name="Ít điểm nhất", model="lscp", time_limit=60)
+    )
+    assert PlanRun.objects.get(pk=run.pk).state == PlanRun.State.QUEUED  # nothing solved in the request
+    run_worker()
+    run.refresh_from_db()
+    assert run.state == PlanRun.State.DONE, run.error
+    plan, scenario, current = run.result["plan"], run.result["scenario"], run.result["current"]
+    assert plan["status"] == "optimal"
+    assert scenario["share_covered"] == pytest.approx(1.0)
+    assert len(scenario["open_sites"]) < len(current["open_sites"])
+    assert run.result["facts"]["communes"] == 91
+    assert "leaflet" in run.map_html.lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_show_progress_result_and_comparison(client, demo_manager):
+    client.force_login(demo_manager)
+    response = client.post(
+        "/planning/",
+        {
+            "name": "Hiện trạng",
+            "model": "evaluate",
+            "weight": "population",
+            "remove": 0,
+            "open_new": 0,
+            "max_minutes": 30,
+            "max_km": 5,
+            "combine": "or",
+            "time_limit": 30,
+        },
+    )
+    assert response.status_code == 302
+    run = PlanRun.objects.get()
+    assert "Đang chờ" in client.get(f"/planning/{run.pk}/").content.decode()
+    run_worker()
+    page = client.get(f"/planning/{run.pk}/").content.decode()
+    assert "Mạng lưới hiện tại" in page and "100.0%" in page
+    assert "approximate" in page or "gần đúng" in page
+    assert client.get(f"/planning/{run.pk}/map").status_code == 200
+    compare = client.get("/planning/compare/", {"runs": [run.pk]}).content.decode()
+    assert "Hiện trạng" in compare
+
+
+def test_only_managers_plan(db, small_network, client):
+    counter = User.objects.create_user("counter", password="x-test-password")
+    RoleAssignment.objects.create(
+        user=counter, unit=Unit.objects.get(code="001.30.00.H57"), role=Role.COUNTER
+    )
+    with pytest.raises(Forbidden):
+        start_plan_run(actor=Actor.staff(counter), request=PlanRequest(name="x", model="lscp"))
+    client.force_login(counter)
+    assert client.get("/planning/").status_code == 403
+    client.logout()
+    assert client.get("/planning/").status_code == 302  # to the log-in page
+
+
+def test_bad_request_names_the_field(demo_manager):
+    with pytest.raises(ValidationFailed) as caught:
+        start_plan_run(
+            actor=Actor.staff(demo_manager),
+            request=PlanRequest(name="", model="mclp", p=None, time_limit=10_000),
+        )
+    assert {p.field for p in caught.value.problems} == {"name", "p", "time_limit"}
+    assert PlanRun.objects.count() == 0
+
+
+def test_staffing_counts_the_busiest_hour(demo_manager):
+    from motcua.dossiers.services import Applicant, IntakeRequest, PaperIn, intake
+    from tests.dossiers.conftest import at  # noqa: F401 (time zone helper)
+
+    unit = Unit.objects.filter(kind="reception_point").order_by("code").first()
+    officer = User.objects.create_user("officer", password="x-test-password")
+    RoleAssignment.objects.create(user=officer, unit=unit, role=Role.COUNTER)
+    monday_eight = timezone.localtime(timezone.now()).replace(hour=8, minute=5, second=0, microsecond=0)
+    monday_eight -= timedelta(days=monday_eight.weekday() + 7)
+    request = IntakeRequest(
+        unit=unit.code,
+        procedure="1.001193",
+        subject_jurisdiction=unit.jurisdiction.code,
+        applicant=Applicant(name="Lê Thị Mai", id_number="074123456789"),
+        papers=[PaperIn(component=c) for c in ("TP1", "TP2")],
+    )
+    for minute in range(12):
+        intake(actor=Actor.staff(officer), request=request, now=monday_eight + timedelta(minutes=minute))
+    rows = {
+        r.unit_code: r
+        for r in staffing_table(
+            until=monday_eight + timedelta(days=1), weeks=1, service_minutes=15, max_mean_wait_minutes=10
+        )
+    }
+    row = rows[unit.code]
+    assert row.peak_arrivals_per_hour == 12 and row.peak_slot == "Thứ Hai 08:00"
+    assert row.counters_needed >= 4  # 12 arrivals x 15 min = 3 Erlangs: 3 counters would never drain
