@@ -16,6 +16,13 @@ COMMANDS = {
     "export-catalog": ("export_catalog", "Xuất danh mục thủ tục / export the procedure catalog"),
     "import-network": ("import_network", "Nhập địa bàn, đơn vị, cán bộ / import jurisdictions, units, staff"),
     "export-network": ("export_network", "Xuất mạng lưới / export jurisdictions, units, staff"),
+    "load-history": (
+        "load_history",
+        "Nạp lịch sử hồ sơ mẫu 12 tháng / load a 12-month demo dossier history (idempotent)",
+    ),
+    "tick": ("tick", "Đánh dấu hồ sơ sắp đến hạn, quá hạn / mark dossiers due soon or late (--every N)"),
+    "verify-log": ("verify_log", "Kiểm tra nhật ký hồ sơ (chuỗi băm) / verify the dossier event log"),
+    "create-token": ("create_token", "Tạo khóa API cho một cán bộ / create an API token for a user"),
     "calendar": ("calendar", "Lịch làm việc của một năm / working days, holidays and overrides of a year"),
     "plan": (None, "Quy hoạch mạng lưới điểm phục vụ / plan the network of service points"),
 }
