@@ -16,7 +16,7 @@ fonts:
 
 run: setup fonts $(MO)
 	$(BIN)/motcua migrate -v 0
-	$(BIN)/motcua load-demo
+	$(BIN)/motcua load-demo --until today
 	$(BIN)/motcua collectstatic --noinput -v 0
 	$(BIN)/motcua serve
 
@@ -47,7 +47,7 @@ $(MO): src/motcua/locale/vi/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<
 
 messages: setup
-	cd src/motcua && ../../$(BIN)/django-admin makemessages -l vi --no-obsolete --no-wrap --no-fuzzy-matching --settings motcua.config.settings
+	cd src/motcua && ../../$(BIN)/django-admin makemessages -l vi --no-obsolete --no-wrap --settings motcua.config.settings
 
 lint: setup
 	$(BIN)/ruff check src tests bench

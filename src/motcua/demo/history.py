@@ -790,9 +790,14 @@ def load_history(
     days: int = DAYS,
     progress: Callable[[str], None] | None = None,
     every: int = 2000,
+    batch_size: int | None = None,
+    on_batch: Callable[[int], None] | None = None,
 ) -> HistoryReport:
     """Generate `count` dossiers over the `days` (a year) before `until` (local midnight), then run the
-    watch once at that moment. Skips (and says so) when dossiers already exist."""
+    watch once at that moment. Skips (and says so) when dossiers already exist.
+
+    Without batch_size the whole load is one commit (fastest; the services' own blocks become
+    savepoints); with it, every batch_size dossiers commit, so a running site stays usable."""
     report = HistoryReport()
     if history_exists():
         report.skipped = (
@@ -801,24 +806,39 @@ def load_history(
         return report
     started = time.perf_counter()
     end = timezone.make_aware(datetime.combine(until, datetime.min.time()))
-    # One commit for the whole load (the services' own blocks become savepoints), reference data read once.
-    with transaction.atomic(), services.reference_data_memo():
-        ensure_history_staff()
+    with services.reference_data_memo():
+        with transaction.atomic():
+            ensure_history_staff()
         world = World()
         stories = draw_stories(world, count=count, seed=seed, until=until, days=days)
-        for done, story in enumerate(stories, start=1):
-            player = Player(world, story, end)
-            dossier = player.play()
-            report.dossiers += 1
-            report.actions += player.actions
-            report.statuses[dossier.status] += 1
-            if progress and (done % every == 0 or done == count):
-                seconds = time.perf_counter() - started
-                progress(
-                    f"  {done}/{count} hồ sơ / dossiers, {done / seconds:.0f}/s, {report.actions} thao tác / actions"
-                )
-        watched = tick(now=end)
-        report.actions += watched.marks
+        for first in range(0, len(stories), batch_size or len(stories) or 1):
+            batch = stories[first : first + (batch_size or len(stories))]
+            with transaction.atomic():
+                for done, story in enumerate(batch, start=first + 1):
+                    _play(world, story, end, report)
+                    if progress and (done % every == 0 or done == count):
+                        _report_progress(progress, done, count, report, started)
+            if on_batch:
+                on_batch(first + len(batch))
+        with transaction.atomic():
+            report.actions += tick(now=end).marks
     report.statuses = Counter(Dossier.objects.values_list("status", flat=True))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _play(world: World, story: Story, end: datetime, report: HistoryReport) -> None:
+    player = Player(world, story, end)
+    dossier = player.play()
+    report.dossiers += 1
+    report.actions += player.actions
+    report.statuses[dossier.status] += 1
+
+
+def _report_progress(
+    progress: Callable[[str], None], done: int, count: int, report: HistoryReport, started: float
+) -> None:
+    seconds = time.perf_counter() - started
+    progress(
+        f"  {done}/{count} hồ sơ / dossiers, {done / seconds:.0f}/s, {report.actions} thao tác / actions"
+    )

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from motcua.demo.history import DEFAULT_COUNT, DEFAULT_SEED, DEFAULT_UNTIL, load_history
 from motcua.demo.loader import demo_password, ensure_demo_accounts, load_network_and_catalog
 from motcua.demo.management.commands.load_history import parse_day
+from motcua.demo.tasks import queue_history_load
 from motcua.errors import MotcuaError
 
 
@@ -18,7 +19,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--history-count", type=int, default=DEFAULT_COUNT, help="số hồ sơ / dossiers")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="hạt giống / random seed")
-        parser.add_argument("--until", type=parse_day, default=DEFAULT_UNTIL, help="ngày kết thúc / end date")
+        parser.add_argument(
+            "--until",
+            type=parse_day,
+            default=DEFAULT_UNTIL,
+            help="ngày kết thúc (YYYY-MM-DD hoặc today) / end date (YYYY-MM-DD or today)",
+        )
+        parser.add_argument(
+            "--history-now",
+            action="store_true",
+            help="nạp lịch sử ngay, không chạy nền / load the history now, not in the background",
+        )
 
     def handle(self, *args, **options) -> None:
         try:
@@ -36,8 +47,28 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.username:<20} {account.role:<11} {account.unit_code}  {account.full_name}"
             )
-        if not options["no_history"]:
+        if options["no_history"]:
+            return
+        if options["history_now"]:
             self._history(options)
+        else:
+            self._queue_history(options)
+
+    def _queue_history(self, options) -> None:
+        load = queue_history_load(
+            count=options["history_count"], seed=options["seed"], until=options["until"]
+        )
+        if load is None:
+            self.stdout.write(
+                "\nĐã có hoặc đang nạp lịch sử hồ sơ mẫu, bỏ qua / the demo history exists or is loading: skipped."
+            )
+            return
+        self.stdout.write(
+            f"\nLịch sử hồ sơ mẫu ({load.count} hồ sơ, 12 tháng trước {load.until}) sẽ được nạp nền khi máy chủ chạy; "
+            "trang chủ hiển thị tiến độ.\n"
+            f"The demo history ({load.count} dossiers, 12 months before {load.until}) loads in the background "
+            "once the server runs; the home page shows the progress."
+        )
 
     def _history(self, options) -> None:
         self.stdout.write(
