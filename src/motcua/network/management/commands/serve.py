@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve motcua with gunicorn (static files through whitenoise) and a background worker."
+    help = "Serve motcua with gunicorn (static files through whitenoise), the background worker and the watch."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="do not start the background worker (planning runs) beside the web server",
+            help="do not start the background worker and the overdue watch beside the web server",
         )
 
     def handle(self, *args, **options) -> None:
@@ -34,27 +34,21 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
-        worker = (
-            None
-            if options["no_worker"]
-            else subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "motcua.cli",
-                    "db_worker",
-                    "--queue-name",
-                    "*",
-                    "--no-reload",
-                    "-v",
-                    "0",
-                ]
-            )
-        )
+        helpers = [] if options["no_worker"] else _start_helpers()
         self.stdout.write(f"motcua: http://{options['bind']}/  (Ctrl-C để dừng / to stop)")
         try:
             Server().run()
         finally:
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=10)
+            for helper in helpers:
+                helper.terminate()
+                helper.wait(timeout=10)
+
+
+def _start_helpers() -> list[subprocess.Popen]:
+    motcua = [sys.executable, "-m", "motcua.cli"]
+    return [
+        # planning runs and the demo history
+        subprocess.Popen([*motcua, "db_worker", "--queue-name", "*", "--no-reload", "-v", "0"]),
+        # the overdue watch: marks due-soon and late dossiers every 5 minutes
+        subprocess.Popen([*motcua, "tick", "--every", "300"], stdout=subprocess.DEVNULL),
+    ]
