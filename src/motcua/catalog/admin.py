@@ -1,6 +1,10 @@
-from django.contrib import admin
+from decimal import Decimal
 
-from .models import Component, Fee, Procedure, ProcedureVersion, ProcessStep, ResultPaper, Sector
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+
+from .models import Component, Fee, Performer, Procedure, ProcedureVersion, ProcessStep, ResultPaper, Sector
 from .services import dossiers_using
 
 
@@ -60,8 +64,29 @@ class ResultInline(_VersionChild):
     model = ResultPaper
 
 
+class StepFormSet(BaseInlineFormSet):
+    """The steps' shares must add up to the version's time limit, and the return step counts no time."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept or self.instance.limit_amount is None:
+            return
+        total = sum((data.get("days") or Decimal(0)) for data in kept)
+        if total != self.instance.limit_amount:
+            raise ValidationError(
+                f"Tổng thời gian các bước {total.normalize()} khác thời hạn {self.instance.limit_amount.normalize()} / "
+                f"the steps' days add up to {total.normalize()}, not the time limit {self.instance.limit_amount.normalize()}"
+            )
+        if any(d.get("performer") == Performer.RETURN and d.get("days") for d in kept):
+            raise ValidationError(
+                "Bước trả kết quả không được tính thời gian / the return step must count no time"
+            )
+
+
 class StepInline(_VersionChild):
     model = ProcessStep
+    formset = StepFormSet
 
 
 @admin.register(ProcedureVersion)
