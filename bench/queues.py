@@ -130,25 +130,6 @@ STEP_NAMES = (
     ("Thẩm định, giải quyết", "Processing"),
     ("Trả kết quả", "Return"),
 )
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
-GIVEN = [
-    "An",
-    "Bình",
-    "Châu",
-    "Dũng",
-    "Giang",
-    "Hà",
-    "Hải",
-    "Hạnh",
-    "Hoa",
-    "Hùng",
-    "Lan",
-    "Linh",
-    "Mai",
-    "Nam",
-    "Tâm",
-    "Vy",
-]
 
 
 # --- the world the fixture refers to ----------------------------------------------------------------
@@ -198,6 +179,9 @@ class Filler:
         self.other_weights = [1 / (rank + 1) ** 0.6 for rank in range(len(world.others))]
         self.procedure_weights = [1 / (rank + 1) for rank in range(len(world.procedures))]
         self.sequences: Counter = Counter()
+        from motcua.demo.history import FAMILY, GIVEN, MIDDLE  # Django is set up by now
+
+        self.names = (FAMILY, MIDDLE, GIVEN)
 
     def dossiers(self, count: int) -> Iterator[tuple[tuple, list[tuple]]]:
         for _ in range(count):
@@ -234,7 +218,7 @@ class Filler:
             "return_unit_id": receiving[0],
             "return_by_post": False,
             "return_address": "",
-            "applicant_name": f"{pick.choice(FAMILY)} Văn {pick.choice(GIVEN)}",
+            "applicant_name": " ".join(pick.choice(part) for part in self.names),
             "applicant_id_number": f"074{pick.randrange(10**9):09d}",
             "applicant_phone": "",
             "applicant_email": "",

@@ -10,8 +10,11 @@ from django.db import transaction
 
 from motcua.errors import ImportRejected, Problem
 
-from .exchange import NetworkFile, read_network_file
+from .exchange import JURISDICTION_COLUMNS, UNIT_COLUMNS, NetworkFile, read_network_file
 from .models import Jurisdiction, RoleAssignment, Unit
+
+# columns that name other rows: resolved to foreign keys, not copied
+REFERENCE_COLUMNS = ("code", "parent_code", "jurisdiction_code")
 
 
 def import_network(*, paths: list[Path]) -> dict[str, int]:
@@ -80,18 +83,7 @@ def _unknown(row: dict, field: str, what_vi: str, what_en: str) -> Problem:
 
 
 def _save_jurisdictions(rows: list[dict]) -> int:
-    fields = [
-        "level",
-        "unit_type",
-        "name",
-        "population",
-        "population_year",
-        "area_km2",
-        "lat",
-        "lon",
-        "coord_approximate",
-        "coord_source",
-    ]
+    fields = [c for c in JURISDICTION_COLUMNS if c not in REFERENCE_COLUMNS]
     for row in rows:
         Jurisdiction.objects.update_or_create(code=row["code"], defaults={f: row[f] for f in fields})
     by_code = {j.code: j for j in Jurisdiction.objects.all()}
@@ -103,17 +95,7 @@ def _save_jurisdictions(rows: list[dict]) -> int:
 
 
 def _save_units(rows: list[dict]) -> int:
-    fields = [
-        "kind",
-        "name_vi",
-        "name_en",
-        "address",
-        "lat",
-        "lon",
-        "coord_approximate",
-        "counters",
-        "opening_hours",
-    ]
+    fields = [c for c in UNIT_COLUMNS if c not in REFERENCE_COLUMNS]
     jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
     for row in rows:
         defaults = {f: row[f] for f in fields}
