@@ -58,3 +58,82 @@ def test_row_generation_matches_full_model():
     assert generated.status == full.status == "optimal"
     assert generated.objective == full.objective
     assert generated.reductions["row_generation_rounds"] >= 1
+
+
+def _brute_dominated_rows(dense: np.ndarray) -> np.ndarray:
+    inside = (dense[:, None, :] <= dense[None, :, :]).all(axis=2)  # inside[k, i]: row k within row i
+    np.fill_diagonal(inside, False)
+    first_of_equal = np.triu(inside & inside.T)  # identical rows: drop the later one
+    strict = inside & ~inside.T
+    return ((strict | first_of_equal) & dense.any(axis=1)[:, None]).any(axis=0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 30), st.integers(1, 140))
+def test_bitset_dominance_matches_brute_force(seed, n, m):
+    rng = np.random.default_rng(seed)
+    dense = rng.random((n, m)) < rng.uniform(0.05, 0.6)
+    dense[rng.integers(0, n, n // 3)] = dense[0]  # some identical rows
+    assert (
+        dominated_rows(sp.csr_matrix(dense.astype(float))).tolist() == _brute_dominated_rows(dense).tolist()
+    )
+    cost = rng.integers(1, 3, m).astype(float)
+    protected = rng.random(m) < 0.1
+    columns = dense.T
+    expected = []
+    for j in range(m):
+        inside = (columns[j] <= columns).all(axis=1) & (np.arange(m) != j) & (cost <= cost[j])
+        strictly = (columns.sum(axis=1) > columns[j].sum()) | (cost < cost[j]) | (np.arange(m) < j)
+        expected.append(not protected[j] and (not columns[j].any() or bool((inside & strictly).any())))
+    got = dominated_columns(sp.csr_matrix(dense.astype(float)), cost, protected)
+    assert got.tolist() == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**6), st.integers(1, 40), st.integers(1, 20))
+def test_merge_identical_rows_groups_exactly_equal_rows(seed, n, m):
+    rng = np.random.default_rng(seed)
+    dense = rng.random((n, m)) < 0.3
+    dense[rng.integers(0, n, n // 2)] = dense[rng.integers(0, n, n // 2)]
+    representatives, group = merge_identical_rows(sp.csr_matrix(dense.astype(float)))
+    assert representatives.tolist() == sorted(representatives.tolist())
+    for row in range(n):
+        assert (dense[representatives[group[row]]] == dense[row]).all()
+    assert len({dense[r].tobytes() for r in range(n)}) == representatives.size
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10**6), st.integers(450, 700), st.integers(8, 12))
+def test_lp_fixing_and_local_search_keep_lscp_optimum(seed, n, m):
+    """Large enough to reach the LP bound / fixing path; brute force over all site subsets."""
+    import itertools
+
+    rng = np.random.default_rng(seed)
+    dense = rng.random((n, m)) < 0.35
+    dense[:, 0] |= ~dense.any(axis=1)
+    cost = rng.integers(1, 4, m).astype(float)
+    best = min(
+        cost @ np.array(bits)
+        for bits in itertools.product([False, True], repeat=m)
+        if (dense[:, np.array(bits, bool)].any(axis=1)).all()
+    )
+    solution = lscp_core(sp.csr_matrix(dense.astype(float)), cost)
+    assert solution.status == "optimal"
+    assert solution.objective == best
+    assert dense[:, solution.is_open].any(axis=1).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10**6))
+def test_local_search_returns_a_cover_no_worse_than_its_start(seed):
+    from motcua.planning.heuristics import greedy_set_cover, local_search_cover
+
+    rng = np.random.default_rng(seed)
+    dense = rng.random((60, 25)) < 0.15
+    dense[:, 0] |= ~dense.any(axis=1)
+    cover, cost = sp.csr_matrix(dense.astype(float)), rng.integers(1, 4, 25).astype(float)
+    everything = np.ones(25, bool)
+    start = greedy_set_cover(cover, cost, np.ones(60, bool), ~everything, everything)
+    found = local_search_cover(cover, cost, start, seconds=0.2)
+    assert dense[:, found].any(axis=1).all()
+    assert cost @ found <= cost @ start

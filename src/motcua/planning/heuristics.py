@@ -158,3 +158,174 @@ def _covered_by(cover: sp.csr_matrix, is_open: np.ndarray) -> np.ndarray:
 
 def _column_rows(cover_csc: sp.csc_matrix, site: int) -> np.ndarray:
     return cover_csc.indices[cover_csc.indptr[site] : cover_csc.indptr[site + 1]]
+
+
+def lagrangian_set_cover(
+    cover: sp.csr_matrix, cost: np.ndarray, start: np.ndarray | None = None, seconds: float = 2.0
+) -> tuple[np.ndarray, float]:
+    """Subgradient on the Lagrangian relaxation of set covering (Beasley 1990) with greedy repair.
+
+    Every row must be coverable. Returns (best cover found, best Lagrangian lower bound).
+    """
+    deadline = time.perf_counter() + seconds
+    cover_csc = cover.tocsc()
+    cost = np.asarray(cost, dtype=float)
+    best = (
+        start.copy() if start is not None else cover_from(cover, cover_csc, cost, np.zeros(cost.size, bool))
+    )
+    upper, lower = float(cost @ best), -np.inf
+    multipliers = _initial_multipliers(cover, cover_csc, cost)
+    step, stalled, iteration = 2.0, 0, 0
+    while time.perf_counter() < deadline and step > 1e-4 and upper - lower > 1e-6:
+        iteration += 1
+        reduced = cost - cover_csc.T @ multipliers
+        chosen = reduced < 0
+        value = float(multipliers.sum() + reduced[chosen].sum())
+        if value > lower + 1e-9:
+            lower, stalled = value, 0
+        else:
+            stalled += 1
+        if stalled >= 20:
+            step, stalled = step / 2, 0
+        if iteration % 3 == 0:
+            candidate = cover_from(cover, cover_csc, np.maximum(reduced, 1e-6) + cost * 1e-3, chosen)
+            if cost @ candidate < upper - 1e-9:
+                best, upper = candidate, float(cost @ candidate)
+        slack = 1.0 - cover @ chosen.astype(float)
+        norm = float(slack @ slack)
+        if norm == 0:
+            break
+        multipliers = np.maximum(0.0, multipliers + step * (upper - value) / norm * slack)
+    return best, lower
+
+
+def cover_from(cover, cover_csc, score_cost, chosen) -> np.ndarray:
+    """Greedy completion of ``chosen`` by ``score_cost``, then redundant sites dropped."""
+    everything = np.ones(cover.shape[0], bool)
+    nothing = np.zeros(cover.shape[1], bool)
+    is_open = greedy_set_cover(cover, score_cost, everything, chosen, np.ones(cover.shape[1], bool))
+    return drop_redundant(cover_csc, score_cost, everything, is_open, nothing)
+
+
+def _initial_multipliers(cover, cover_csc, cost) -> np.ndarray:
+    per_row = cost / np.maximum(np.diff(cover_csc.indptr), 1)
+    result = np.full(cover.shape[0], np.inf)
+    rows = np.repeat(np.arange(cover.shape[0]), np.diff(cover.indptr))
+    np.minimum.at(result, rows, per_row[cover.indices])
+    return np.where(np.isfinite(result), result, 0.0)
+
+
+class _CoverSearch:
+    """State of a row-weighting local search for set covering (after Gao et al., RWLS 2015).
+
+    ``score[j]`` is, for an open site, minus the weight of rows only it covers and, for a
+    closed site, the weight of uncovered rows it would cover. ``sole[r]`` is the XOR of the
+    open sites covering row r: the covering site itself when ``count[r] == 1``.
+    """
+
+    def __init__(self, cover: sp.csr_matrix, cover_csc: sp.csc_matrix, is_open: np.ndarray):
+        self.cover, self.cover_csc = cover, cover_csc
+        self.is_open = is_open.copy()
+        self.weight = np.ones(cover.shape[0])
+        self.count = np.zeros(cover.shape[0], np.int64)
+        self.sole = np.zeros(cover.shape[0], np.int64)
+        for site in np.flatnonzero(is_open):
+            rows = _column_rows(cover_csc, site)
+            self.count[rows] += 1
+            self.sole[rows] ^= site
+        self.score = np.zeros(cover.shape[1])
+        self._rescore()
+
+    def _rescore(self) -> None:
+        uncovered = self.weight * (self.count == 0)
+        gain = self.cover_csc.T @ uncovered
+        alone = self.count == 1
+        loss = np.bincount(self.sole[alone], weights=self.weight[alone], minlength=self.score.size)
+        self.score = np.where(self.is_open, -loss, gain)
+
+    def _shift_sites_of(self, rows: np.ndarray, amounts: np.ndarray) -> None:
+        """Add ``amounts[k]`` to the score of every site covering ``rows[k]`` (few rows: a loop)."""
+        indptr, indices = self.cover.indptr, self.cover.indices
+        for row, amount in zip(rows.tolist(), amounts.tolist(), strict=True):
+            self.score[indices[indptr[row] : indptr[row + 1]]] += amount
+
+    def open(self, site: int) -> None:
+        rows = _column_rows(self.cover_csc, site)
+        counts = self.count[rows]
+        was_empty, was_alone = rows[counts == 0], rows[counts == 1]
+        self._shift_sites_of(was_empty, -self.weight[was_empty])
+        np.add.at(self.score, self.sole[was_alone], self.weight[was_alone])
+        self.count[rows] += 1
+        self.sole[rows] ^= site
+        self.is_open[site] = True
+        self.score[site] = -self.weight[was_empty].sum()
+
+    def close(self, site: int) -> None:
+        rows = _column_rows(self.cover_csc, site)
+        self.count[rows] -= 1
+        self.sole[rows] ^= site
+        self.is_open[site] = False
+        counts = self.count[rows]
+        now_empty, now_alone = rows[counts == 0], rows[counts == 1]
+        self._shift_sites_of(now_empty, self.weight[now_empty])
+        np.subtract.at(self.score, self.sole[now_alone], self.weight[now_alone])
+        self.score[site] = self.weight[now_empty].sum()
+
+    def bump_uncovered(self, rows: np.ndarray) -> None:
+        self._shift_sites_of(rows, np.ones(rows.size))
+        self.weight[rows] += 1.0
+
+
+def local_search_cover(
+    cover: sp.csr_matrix, cost: np.ndarray, start: np.ndarray, seconds: float = 2.0, target: float = -np.inf
+) -> np.ndarray:
+    """Improve a full cover by row-weighting local search; stops at ``target`` cost, at time out
+    or after max(1000, 2 x sites) steps without improvement.
+
+    Always returns a full cover (the best one met, never worse than ``start``).
+    """
+    deadline = time.perf_counter() + seconds
+    cost = np.asarray(cost, dtype=float)
+    cover_csc = cover.tocsc()
+    everything = np.ones(cover.shape[0], bool)
+    best = drop_redundant(cover_csc, cost, everything, start, np.zeros(cost.size, bool))
+    search = _CoverSearch(cover, cover_csc, best)
+    rng = np.random.default_rng(0)
+    last_move = np.zeros(cost.size)
+    step, improved_at, patience = 0, 0, max(1000, 2 * cost.size)
+    while time.perf_counter() < deadline and cost @ best > target + 1e-9 and step - improved_at < patience:
+        step += 1
+        if not (search.count == 0).any():
+            if cost @ search.is_open < cost @ best - 1e-9:
+                best, improved_at = search.is_open.copy(), step
+            search.close(_pick_removal(search, cost, last_move, None))
+            continue
+        removed = _pick_removal(search, cost, last_move, step - 1)
+        search.close(removed)
+        last_move[removed] = step
+        uncovered = np.flatnonzero(search.count == 0)
+        added = _pick_addition(search, cost, last_move, uncovered[rng.integers(uncovered.size)], removed)
+        search.open(added)
+        last_move[added] = step
+        search.bump_uncovered(np.flatnonzero(search.count == 0))
+    return best
+
+
+def _pick_removal(search: _CoverSearch, cost, last_move, tabu_step) -> int:
+    """Open site losing least weight per cost; not the one just added; oldest on ties."""
+    candidates = np.flatnonzero(search.is_open)
+    if tabu_step is not None and candidates.size > 1:
+        candidates = candidates[last_move[candidates] != tabu_step]
+    value = search.score[candidates] / cost[candidates]
+    top = candidates[value >= value.max() - 1e-12]
+    return int(top[np.argmin(last_move[top])])
+
+
+def _pick_addition(search: _CoverSearch, cost, last_move, row, removed) -> int:
+    """Among the sites covering ``row``, the one gaining most weight per cost; oldest on ties."""
+    candidates = search.cover.indices[search.cover.indptr[row] : search.cover.indptr[row + 1]]
+    if candidates.size > 1:
+        candidates = candidates[candidates != removed]
+    value = search.score[candidates] / cost[candidates]
+    top = candidates[value >= value.max() - 1e-12]
+    return int(top[np.argmin(last_move[top])])

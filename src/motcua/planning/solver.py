@@ -169,3 +169,16 @@ def _finite_or_none(value) -> float | None:
 
 def stack_rows(*blocks: sp.spmatrix) -> sp.csc_matrix:
     return sp.vstack([sp.csr_matrix(b) for b in blocks], format="csc")
+
+
+def solve_lp_duals(model: MipModel, options: SolveOptions) -> np.ndarray | None:
+    """Row duals of the LP relaxation (integrality dropped), or None unless HiGHS finds it optimal."""
+    highs = highspy.Highs()
+    _configure(highs, options)
+    lp = to_highs_lp(model)
+    lp.integrality_ = []
+    highs.passModel(lp)
+    highs.run()
+    if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return np.asarray(highs.getSolution().row_dual, dtype=float)
