@@ -93,8 +93,11 @@ class Dossier(models.Model):
             models.Index(fields=["current_unit", "status", "due_at"], name="queue_by_unit_status_due"),
             models.Index(fields=["current_unit", "due_at"], name="queue_by_unit_due"),
             # The default work queue: a unit's open dossiers by due time, without walking its closed past.
-            models.Index(fields=["current_unit", "due_at", "id"], condition=models.Q(status__in=OPEN_STATUSES),
-                         name="open_queue_by_unit_due"),
+            models.Index(
+                fields=["current_unit", "due_at", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="open_queue_by_unit_due",
+            ),
             models.Index(fields=["receiving_unit", "received_at"], name="by_receiving_unit"),
             models.Index(fields=["competent_unit", "status"], name="by_competent_unit"),
             models.Index(fields=["return_unit", "status"], name="by_return_unit"),
