@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 
 from motcua.errors import NotFound
+from motcua.network import reference
 
 from .exchange import FORMAT_NAME
 from .models import Procedure, ProcedureVersion, Sector
@@ -29,6 +30,23 @@ def version_in_force(procedure: Procedure, on: date) -> ProcedureVersion:
             f"a version of procedure {procedure.code} in force on {on:%Y-%m-%d}",
         )
     return version
+
+
+def published_version(version_id: int) -> ProcedureVersion:
+    """A version with its fees, components and steps, from the reference memo: a version in use is
+    never changed (catalog.services refuses), and any catalog write renews the memo's generation."""
+    return reference.remembered(
+        ("published_version", version_id),
+        lambda: ProcedureVersion.objects.prefetch_related("fees", "components", "steps").get(pk=version_id),
+    )
+
+
+def version_in_force_cached(procedure: Procedure, on: date) -> ProcedureVersion:
+    """version_in_force() through the reference memo, with its parts prefetched."""
+    version_id = reference.remembered(
+        ("version_in_force", procedure.pk, on), lambda: version_in_force(procedure, on).pk
+    )
+    return published_version(version_id)
 
 
 def _amount(value: Decimal | None) -> str | None:

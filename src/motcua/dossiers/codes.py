@@ -1,22 +1,42 @@
 """Dossier codes <agency code>-<YYMMDD>-<NNNN> (Circular 01/2018 art. 19): unique and gap-free per
 receiving agency and day, also under concurrent intake. The counter row is incremented inside the
-intake's own transaction: on PostgreSQL the UPDATE holds the row lock until commit, on SQLite the
-IMMEDIATE transaction holds the write lock; a rolled-back intake rolls its number back too."""
+intake's own transaction, as its last write before the dossier's rows: on PostgreSQL the UPDATE holds
+the row lock until commit, on SQLite the IMMEDIATE transaction holds the write lock; a rolled-back
+intake rolls its number back too."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from .models import CodeCounter
+
+_TABLE = CodeCounter._meta.db_table
+
+
+def _increment_sql() -> str:
+    quote = connection.ops.quote_name
+    last = quote("last")
+    return (
+        f"UPDATE {quote(_TABLE)} SET {last} = {last} + 1 "
+        f"WHERE {quote('agency_code')} = %s AND {quote('day')} = %s RETURNING {last}"
+    )
+
+
+def _increment(agency_code: str, day: date) -> int | None:
+    """One statement: the day's next number, or None when the day has no counter yet."""
+    with connection.cursor() as cursor:
+        cursor.execute(_increment_sql(), [agency_code, connection.ops.adapt_datefield_value(day)])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def next_sequence(agency_code: str, day: date) -> int:
     for _ in range(3):
-        if CodeCounter.objects.filter(agency_code=agency_code, day=day).update(last=F("last") + 1):
-            return CodeCounter.objects.values_list("last", flat=True).get(agency_code=agency_code, day=day)
+        sequence = _increment(agency_code, day)
+        if sequence is not None:
+            return sequence
         try:
             with transaction.atomic():  # savepoint: a concurrent first intake of the day may win the insert
                 CodeCounter.objects.create(agency_code=agency_code, day=day, last=1)

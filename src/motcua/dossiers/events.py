@@ -66,7 +66,7 @@ def _hashed_content(dossier_code: str, event: DossierEvent) -> dict[str, Any]:
     }
 
 
-def append_event(
+def prepare_event(
     *,
     dossier: Dossier,
     at: datetime,
@@ -78,7 +78,9 @@ def append_event(
     changes: dict[str, Any],
     payload: dict[str, Any],
 ) -> DossierEvent:
-    """Append an event to the dossier's chain; the caller saves the dossier in the same transaction."""
+    """The next event of the dossier's chain, hashed but not saved; the dossier's bookkeeping fields
+    (last_event_seq, last_event_hash) are set. The hash depends on the dossier's code, not its id, so an
+    intake can prepare its event before the dossier's row exists."""
     event = DossierEvent(
         dossier=dossier,
         seq=dossier.last_event_seq + 1,
@@ -90,18 +92,25 @@ def append_event(
         action=action,
         from_status=from_status,
         to_status=dossier.status,
-        changes={k: encode(v) for k, v in changes.items()},
-        payload=payload,
+        # JSON round trip so the hash is computed over exactly what the database will give back.
+        changes=json.loads(json.dumps({k: encode(v) for k, v in changes.items()}, default=str)),
+        payload=json.loads(json.dumps(payload, default=str)),
         prev_hash=dossier.last_event_hash,
     )
-    # JSON round trip so the hash is computed over exactly what the database will give back.
-    event.changes = json.loads(json.dumps(event.changes, default=str))
-    event.payload = json.loads(json.dumps(event.payload, default=str))
     event.hash = _digest(_hashed_content(dossier.code, event))
-    event.save(force_insert=True)
     dossier.last_event_seq = event.seq
     dossier.last_event_hash = event.hash
     return event
+
+
+def append_event(**arguments: Any) -> DossierEvent:
+    """Append an event to the dossier's chain; the caller saves the dossier in the same transaction."""
+    event = prepare_event(**arguments)
+    event.save(force_insert=True)
+    return event
+
+
+EVENT_BOOKKEEPING = ("last_event_seq", "last_event_hash")
 
 
 @dataclass

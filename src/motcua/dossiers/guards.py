@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.dateparse import parse_datetime
 
+from motcua.catalog.selectors import published_version
 from motcua.errors import ValidationFailed
 from motcua.network.models import RoleAssignment
 
@@ -20,8 +21,8 @@ Reason = tuple[str, str] | None
 
 def _missing_on_file(dossier: Dossier) -> list[str]:
     given = set(dossier.papers.values_list("component__code", flat=True))
-    required = dossier.procedure_version.components.filter(required=True).values_list("code", flat=True)
-    return [code for code in required if code not in given]
+    version = published_version(dossier.procedure_version_id)  # immutable once used: from the memo
+    return [c.code for c in version.components.all() if c.required and c.code not in given]
 
 
 def checklist_complete(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
@@ -54,17 +55,24 @@ def names_missing_papers(dossier: Dossier, now: datetime, params: dict[str, Any]
 
 
 def assignee_id(params: dict[str, Any]) -> int:
-    value = params.get("assignee")
-    user = get_user_model().objects.filter(username=value).first() if isinstance(value, str) else None
+    """The assignee's user id; noted in params, so the guard and the handler look it up once."""
+    if "_assignee_id" not in params:
+        params["_assignee_id"] = _find_assignee(params.get("assignee"))
+    return params["_assignee_id"]
+
+
+def _find_assignee(value: Any) -> int:
+    users = get_user_model().objects.values_list("pk", flat=True)
+    user = users.filter(username=value).first() if isinstance(value, str) else None
     if user is None and isinstance(value, int):
-        user = get_user_model().objects.filter(pk=value).first()
+        user = users.filter(pk=value).first()
     if user is None:
         raise ValidationFailed(
             message_vi=f"Không có cán bộ '{value}'.",
             message_en=f"No staff member '{value}'.",
             code="unknown_assignee",
         )
-    return user.pk
+    return user
 
 
 def assignee_works_there(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:

@@ -15,19 +15,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Component, LimitUnit, Procedure, ProcedureVersion
-from motcua.catalog.selectors import version_in_force
+from motcua.catalog.selectors import published_version, version_in_force_cached
 from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
+from motcua.network import reference
 from motcua.network.clock import work_calendar
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
 from motcua.worktime import TimeLimit
 
 from . import guards, routing
 from .codes import next_code
-from .events import append_event
+from .events import EVENT_BOOKKEEPING, prepare_event
 from .lifecycle import ACTION_LABELS, NOT_CREATED, Action, actions_from, resolve_target, transition_for
 from .models import (
     Apology,
@@ -55,8 +56,9 @@ _reference_memo: ContextVar[dict | None] = ContextVar("motcua_reference_memo", d
 @contextmanager
 def reference_data_memo() -> Iterator[None]:
     """For bulk loads holding the write lock (the demo history): units, jurisdictions, procedures, the
-    catalog versions in force (immutable once used) and the work calendar are read once instead of at
-    every call. Outside this block every call reads them afresh."""
+    catalog versions in force (immutable once used) and the work calendar are read once, without even
+    the generation check of the process-wide reference memo (network/reference.py) that serves every
+    other call."""
     token = _reference_memo.set({})
     try:
         yield
@@ -67,13 +69,15 @@ def reference_data_memo() -> Iterator[None]:
 def _remembered(key: tuple, compute: Callable[[], Any]) -> Any:
     memo = _reference_memo.get()
     if memo is None:
-        return compute()
+        return reference.remembered(key, compute)
     if key not in memo:
         memo[key] = compute()
     return memo[key]
 
 
 def _calendar():
+    if _reference_memo.get() is None:
+        return work_calendar()  # the reference memo, keyed by the calendar's settings too
     return _remembered(("calendar",), work_calendar)
 
 
@@ -136,31 +140,30 @@ def pin_matches(dossier: Dossier, pin: str) -> bool:
 def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None) -> IntakeResult:
     """Receive a dossier at a counter (or by post), file it online, or refuse it or ask for a
     supplement at intake. Missing required papers make reception impossible: a supplement request
-    naming exactly those papers is issued instead."""
+    naming exactly those papers is issued instead.
+
+    Everything is computed first; the day's number is taken last (the counter row lock then covers
+    only the inserts), and each row is inserted once with its final values."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), reference.scope():
         context = _IntakeContext.load(request, now)
         missing = context.missing_required()
         action = _intake_action(request, missing)
         transition = transition_for(NOT_CREATED, action)
-        probe = context.unsaved_dossier(now)
-        role_unit, role = authorize(actor, transition, probe)
+        dossier = context.unsaved_dossier(now)
+        role_unit, role = authorize(actor, transition, dossier)
         problem = guards.check(
-            transition.guard, dossier=probe, now=now, params={"missing": missing, "reason": request.reason}
+            transition.guard, dossier=dossier, now=now, params={"missing": missing, "reason": request.reason}
         )
         if problem:
             raise ValidationFailed(message_vi=problem[0], message_en=problem[1], code="guard")
-        pin = f"{secrets.randbelow(10**6):06d}"
-        dossier = context.create(probe, action, pin, now)
-        changes = _intake_changes(context, dossier, action, now, missing, request)
+        context.fill(dossier, action, now)
+        papers, steps = context.papers(dossier), context.steps(dossier)
+        changes, follow_up = _intake_changes(context, dossier, action, now, missing, papers, steps)
         _apply(dossier, changes)
-        payload = {
-            "missing": missing,
-            "reason": request.reason,
-            "channel": request.channel,
-            "procedure_version": context.version.version,
-        }
-        append_event(
+        pin = f"{secrets.randbelow(10**6):06d}"
+        context.number(dossier, pin, now)
+        event = prepare_event(
             dossier=dossier,
             at=now,
             actor=actor.user,
@@ -169,10 +172,26 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
             action=action,
             from_status=None,
             changes=_snapshot(dossier, changes),
-            payload=payload,
+            payload={
+                "missing": missing,
+                "reason": request.reason,
+                "channel": request.channel,
+                "procedure_version": context.version.version,
+            },
         )
-        dossier.save()
+        _insert_intake(dossier, papers, steps, follow_up, event)
     return IntakeResult(dossier=dossier, pin=pin, missing=missing)
+
+
+def _insert_intake(dossier: Dossier, papers: list, steps: list, follow_up: list, event) -> None:
+    dossier.save(force_insert=True)
+    if papers:
+        DossierPaper.objects.bulk_create(papers)
+    if steps:
+        DossierStep.objects.bulk_create(steps)
+    for row in follow_up:  # the supplement request or the originals' movement
+        row.save(force_insert=True)
+    event.save(force_insert=True)
 
 
 def _intake_action(request: IntakeRequest, missing: list[dict]) -> Action:
@@ -250,7 +269,7 @@ class _IntakeContext:
                 problems=problems,
             )
         day = timezone.localtime(now).date()
-        version = _remembered(("version", procedure.pk, day), lambda: version_in_force(procedure, day))
+        version = _remembered(("version", procedure.pk, day), lambda: version_in_force_cached(procedure, day))
         components = _remembered(
             ("components", version.pk), lambda: {c.code: c for c in version.components.all()}
         )
@@ -340,13 +359,9 @@ class _IntakeContext:
             return_address=self.request.return_address,
         )
 
-    def create(self, dossier: Dossier, action: Action, pin: str, now: datetime) -> Dossier:
-        local_day = timezone.localtime(now).date()
-        code, sequence = next_code(self.unit.code, local_day)
+    def fill(self, dossier: Dossier, action: Action, now: datetime) -> None:
+        """Every field known before the number is taken."""
         request = self.request
-        dossier.code = code
-        dossier.log_book_number = sequence
-        dossier.tracking_secret = tracking_secret(code, pin)
         dossier.status = resolve_target(transition_for(NOT_CREATED, action), NOT_CREATED, None)
         dossier.assisted = request.channel == Channel.ONLINE and action != Action.SUBMIT_ONLINE
         dossier.applicant_name = request.applicant.name.strip()
@@ -359,8 +374,16 @@ class _IntakeContext:
         dossier.fee_total_vnd = _remembered(
             ("fees", self.version.pk), lambda: sum(f.amount_vnd for f in self.version.fees.all())
         )
-        dossier.save(force_insert=True)
-        DossierPaper.objects.bulk_create(
+
+    def number(self, dossier: Dossier, pin: str, now: datetime) -> None:
+        """The day's next number of the receiving unit: the last step before the inserts."""
+        code, sequence = next_code(self.unit.code, timezone.localtime(now).date())
+        dossier.code = code
+        dossier.log_book_number = sequence
+        dossier.tracking_secret = tracking_secret(code, pin)
+
+    def papers(self, dossier: Dossier) -> list[DossierPaper]:
+        return [
             DossierPaper(
                 dossier=dossier,
                 component=self.components[p.component],
@@ -369,12 +392,11 @@ class _IntakeContext:
                 reused=p.reused,
                 digitized=p.digitized or p.reused,
             )
-            for p in request.papers
-        )
-        self.create_steps(dossier)
-        return dossier
+            for p in self.request.papers
+        ]
 
-    def create_steps(self, dossier: Dossier) -> None:
+    def steps(self, dossier: Dossier) -> list[DossierStep]:
+        """The dossier's steps from the version's process template, each with its performing unit."""
         return_unit = self.return_unit or self.unit
         template = _remembered(("steps", self.version.pk), lambda: list(self.version.steps.all()))
 
@@ -391,7 +413,7 @@ class _IntakeContext:
                 ),
             )
 
-        DossierStep.objects.bulk_create(
+        return [
             DossierStep(
                 dossier=dossier,
                 order=s.order,
@@ -403,7 +425,7 @@ class _IntakeContext:
                 unit=unit_for(s.performer),
             )
             for s in template
-        )
+        ]
 
 
 def _lookup_unit(code: str, field_name: str, problems: list[Problem], *, service_only: bool) -> Unit | None:
@@ -441,52 +463,67 @@ def _intake_changes(
     action: Action,
     now: datetime,
     missing: list[dict],
-    request: IntakeRequest,
-) -> dict[str, Any]:
+    papers: list[DossierPaper],
+    steps: list[DossierStep],
+) -> tuple[dict[str, Any], list]:
+    """The intake's changes to the dossier (steps planned in place) and the rows to insert after it."""
     changes: dict[str, Any] = {
         "current_unit_id": context.unit.id,
         "return_unit_id": dossier.return_unit_id,
         "return_by_post": dossier.return_by_post,
     }
+    follow_up: list = []
     if action == Action.RECEIVE:
-        changes.update(_start_clock(dossier, now))
-        _plan_originals(dossier, now)
+        changes.update(_start_clock(dossier, now, steps))
+        movement = _originals_movement(dossier, now, any(p.form == "original" for p in papers))
+        follow_up += [movement] if movement else []
     elif action == Action.REFUSE:
         changes.update(closed_at=now)
-        dossier.reason = request.reason
+        dossier.reason = context.request.reason
     elif action == Action.REQUEST_SUPPLEMENT:
-        SupplementRequest.objects.create(
-            dossier=dossier,
-            unit=context.unit,
-            at_intake=True,
-            requested_at=now,
-            missing=missing,
-            reason=request.reason,
+        follow_up.append(
+            SupplementRequest(
+                dossier=dossier,
+                unit=context.unit,
+                at_intake=True,
+                requested_at=now,
+                missing=missing,
+                reason=context.request.reason,
+            )
         )
         changes.update(resume_status=Status.RECEIVED)
-    return changes
+    return changes, follow_up
 
 
 def _limit_of(dossier: Dossier) -> TimeLimit:
-    version = dossier.procedure_version
+    version = _version_of(dossier)
     if dossier.channel == Channel.ONLINE and version.online_limit_amount is not None:
         return TimeLimit(version.online_limit_amount, version.online_limit_unit or LimitUnit.WORKING_DAYS)
     return TimeLimit(version.limit_amount, version.limit_unit)
 
 
-def _start_clock(dossier: Dossier, now: datetime) -> dict[str, Any]:
-    """Reception: the appointment and every step's deadline are fixed from the receipt time."""
+def _version_of(dossier: Dossier) -> ProcedureVersion:
+    """The dossier's version from the reference memo (immutable once used), kept on the dossier."""
+    cached = Dossier.procedure_version.field.get_cached_value(dossier, None)
+    if cached is None:
+        version_id = dossier.procedure_version_id
+        cached = _remembered(("published_version", version_id), lambda: published_version(version_id))
+        Dossier.procedure_version.field.set_cached_value(dossier, cached)
+    return cached
+
+
+def _start_clock(dossier: Dossier, now: datetime, steps: list[DossierStep]) -> dict[str, Any]:
+    """Reception: the appointment and every step's deadline are fixed from the receipt time (the steps
+    are changed in place; the caller writes them)."""
     calendar = _calendar()
     limit = _limit_of(dossier)
     due = calendar.due(now, limit)
-    steps = list(dossier.steps.all())
     step_dues = _step_dues(calendar, due.clock_start, due.at, limit, [s.days for s in steps])
     first = steps[0] if steps else None
     for step, step_due in zip(steps, step_dues, strict=True):
         step.due_at = step_due
         if step is first:
             step.state, step.started_at = StepState.ACTIVE, now
-    DossierStep.objects.bulk_update(steps, ["due_at", "state", "started_at"])
     return {
         "received_at": now,
         "clock_start": due.clock_start,
@@ -495,6 +532,13 @@ def _start_clock(dossier: Dossier, now: datetime) -> dict[str, Any]:
         "current_step_order": first.order if first else None,
         "resume_status": None,
     }
+
+
+def _start_clock_of_saved(dossier: Dossier, now: datetime) -> dict[str, Any]:
+    steps = _steps(dossier)
+    changes = _start_clock(dossier, now, steps)
+    DossierStep.objects.bulk_update(steps, ["due_at", "state", "started_at"])
+    return changes
 
 
 def _step_dues(
@@ -512,17 +556,27 @@ def _step_dues(
     return [min(d, due) for d in dues]
 
 
+def _originals_movement(dossier: Dossier, now: datetime, has_originals: bool) -> PaperMovement | None:
+    """Paper originals received away from the competent agency travel there within a working day."""
+    if not has_originals or dossier.channel == Channel.ONLINE:
+        return None
+    if dossier.receiving_unit_id == dossier.competent_unit_id:
+        return None
+    return PaperMovement(
+        dossier=dossier,
+        from_unit_id=dossier.receiving_unit_id,
+        to_unit_id=dossier.competent_unit_id,
+        created_at=now,
+        due_at=_calendar().add_working_days(now, ORIGINALS_DEADLINE_DAYS),
+    )
+
+
 def _plan_originals(dossier: Dossier, now: datetime) -> None:
-    needs_originals = dossier.channel != Channel.ONLINE and dossier.papers.filter(form="original").exists()
-    if needs_originals and dossier.receiving_unit_id != dossier.competent_unit_id:
-        due = _calendar().add_working_days(now, ORIGINALS_DEADLINE_DAYS)
-        PaperMovement.objects.create(
-            dossier=dossier,
-            from_unit=dossier.receiving_unit,
-            to_unit=dossier.competent_unit,
-            created_at=now,
-            due_at=due,
-        )
+    if dossier.channel == Channel.ONLINE or dossier.receiving_unit_id == dossier.competent_unit_id:
+        return
+    movement = _originals_movement(dossier, now, dossier.papers.filter(form="original").exists())
+    if movement:
+        movement.save(force_insert=True)
 
 
 # --- actions on an existing dossier ---------------------------------------------------------------
@@ -538,10 +592,11 @@ def act(
 ) -> Dossier:
     """Perform one lifecycle action on a dossier, as the transition table allows."""
     now = now or timezone.now()
-    params = params or {}
+    params = dict(params or {})  # guards may note what they looked up for the handler
     action = _parse_action(action)
-    with transaction.atomic():
+    with transaction.atomic(), reference.scope():
         dossier = _locked(code)
+        before = _field_values(dossier)
         if not actor.applicant:  # staff see only dossiers of their units (before learning its status)
             ensure_visible(actor, dossier)
         transition = transition_for(dossier.status, action)
@@ -557,7 +612,7 @@ def act(
         changes, payload = handler(dossier, now=now, params=params, actor=actor, unit_id=unit_id)
         dossier.status = target
         _apply(dossier, changes)
-        append_event(
+        event = prepare_event(
             dossier=dossier,
             at=now,
             actor=actor.user,
@@ -568,8 +623,30 @@ def act(
             changes=_snapshot(dossier, changes),
             payload=payload,
         )
-        dossier.save()
+        event.save(force_insert=True)
+        dossier.save(update_fields=_changed_fields(dossier, before))
     return dossier
+
+
+# Concrete fields of the dossier but its id: (attribute name, field name).
+_DOSSIER_FIELDS = tuple((f.attname, f.name) for f in Dossier._meta.concrete_fields if not f.primary_key)
+
+
+def _field_values(dossier: Dossier) -> list[Any]:
+    values = dossier.__dict__
+    return [values.get(attname) for attname, _ in _DOSSIER_FIELDS]
+
+
+def _changed_fields(dossier: Dossier, before: list[Any]) -> list[str]:
+    """The fields an action changed (handler's changes, fields it set directly, the event bookkeeping):
+    the UPDATE writes only these."""
+    values = dossier.__dict__
+    changed = [
+        name
+        for (attname, name), old in zip(_DOSSIER_FIELDS, before, strict=True)
+        if values.get(attname) != old
+    ]
+    return changed or list(EVENT_BOOKKEEPING)
 
 
 def _parse_action(action: Action | str) -> Action:
@@ -585,16 +662,38 @@ def _parse_action(action: Action | str) -> Action:
 
 
 def _locked(code: str) -> Dossier:
-    dossier = (
-        Dossier.objects.select_for_update()
-        .select_related("procedure_version", "procedure")
-        .prefetch_related("steps")  # read once per action by permissions, guards and handlers
-        .filter(code=code)
-        .first()
-    )
+    """The dossier, locked for the call, with its steps in order (read once per action by permissions,
+    guards and handlers: `dossier.steps.all()` then issues no query). Both statements are compiled by
+    the ORM once per database and run as raw queries: compiling them was a third of an action's time."""
+    dossier = next(iter(Dossier.objects.raw(_compiled("dossier_for_update"), [code])), None)
     if dossier is None:
         raise NotFound(f"hồ sơ {code}", f"dossier {code}")
+    steps = list(DossierStep.objects.raw(_compiled("steps_of_dossier"), [dossier.pk]))
+    for step in steps:
+        DossierStep.dossier.field.set_cached_value(step, dossier)
+    # the queryset a prefetch would leave: its cache holds the steps; a further filter still queries
+    prefetched = DossierStep.objects.filter(dossier_id=dossier.pk).order_by("order")
+    prefetched._result_cache, prefetched._prefetch_done = steps, True
+    dossier._prefetched_objects_cache = {DossierStep.dossier.field.remote_field.cache_name: prefetched}
     return dossier
+
+
+_COMPILED: dict[tuple[str, str], str] = {}
+_QUERIES = {
+    "dossier_for_update": lambda: Dossier.objects.select_for_update().filter(code="").order_by(),
+    "steps_of_dossier": lambda: DossierStep.objects.filter(dossier_id=0).order_by("order"),
+}
+
+
+def _compiled(name: str) -> str:
+    """The SQL of one of _QUERIES (one parameter) for the current database; compiled inside the call's
+    transaction, as a locking read must be."""
+    key = (name, connection.vendor)
+    if key not in _COMPILED:
+        sql, params = _QUERIES[name]().query.sql_with_params()
+        assert len(params) == 1, sql
+        _COMPILED[key] = sql
+    return _COMPILED[key]
 
 
 def illegal_action(dossier: Dossier, action: Action) -> MotcuaError:
@@ -777,7 +876,7 @@ def _supplement_received(dossier, *, now, params, actor, unit_id):
     if request.at_intake:
         request.completed_at = now
         request.save(update_fields=["completed_at"])
-        changes.update(_start_clock(dossier, now))
+        changes.update(_start_clock_of_saved(dossier, now))
         _plan_originals(dossier, now)
         return changes, {"at_intake": True}
     shifted = _shift_for_pause(dossier, dossier.paused_since, now)
@@ -904,7 +1003,7 @@ HANDLERS = {
 
 
 def _receive_online(dossier, *, now, params, actor, unit_id):
-    changes = _start_clock(dossier, now)
+    changes = _start_clock_of_saved(dossier, now)
     return changes, {}
 
 

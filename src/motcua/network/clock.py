@@ -8,6 +8,7 @@ from django.conf import settings
 
 from motcua.worktime import Override, WorkCalendar, WorkingHours
 
+from . import reference
 from .models import CalendarOverride
 
 
@@ -31,18 +32,25 @@ _calendars: dict[tuple, WorkCalendar] = {}
 def work_calendar() -> WorkCalendar:
     """The province's legal clock: national holidays plus the administrator's overrides.
 
-    Calendars are kept per set of overrides (one small query per call), so every process sees an
-    administrator's change at once while the holiday tables are built only once."""
+    Kept in the reference memo (see reference.py: a change of the overrides replaces the generation,
+    so every process sees an administrator's change at once); the holiday tables are built once per
+    set of overrides."""
+    config = settings.MOTCUA
+    key = (
+        "calendar",
+        config["WORKING_PERIODS"],
+        config["RECEIPT_CUTOFF"],
+        settings.TIME_ZONE,
+        config["USE_NATIONAL_HOLIDAYS"],
+    )
+    return reference.remembered(key, lambda: _calendar_for(key[1:]))
+
+
+def _calendar_for(config_key: tuple) -> WorkCalendar:
     overrides = tuple(
         CalendarOverride.objects.order_by("day").values_list("day", "kind", "reason_vi", "reason_en")
     )
-    key = (
-        overrides,
-        settings.MOTCUA["WORKING_PERIODS"],
-        settings.MOTCUA["RECEIPT_CUTOFF"],
-        settings.TIME_ZONE,
-        settings.MOTCUA["USE_NATIONAL_HOLIDAYS"],
-    )
+    key = (overrides, *config_key)
     if key not in _calendars:
         _calendars.clear()
         _calendars[key] = WorkCalendar(

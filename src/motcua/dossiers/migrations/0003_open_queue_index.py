@@ -4,16 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('dossiers', '0002_append_only_events'),
-        ('network', '0002_apitoken'),
+        ("catalog", "0001_initial"),
+        ("dossiers", "0002_append_only_events"),
+        ("network", "0002_apitoken"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(condition=models.Q(('status__in', (1, 2, 4, 5, 6, 9))), fields=['current_unit', 'due_at', 'id'], name='open_queue_by_unit_due'),
+            model_name="dossier",
+            index=models.Index(
+                condition=models.Q(("status__in", (1, 2, 4, 5, 6, 9))),
+                fields=["current_unit", "due_at", "id"],
+                name="open_queue_by_unit_due",
+            ),
         ),
     ]

@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve motcua with gunicorn (static files through whitenoise), the background worker and the watch."
+    help = (
+        "Serve motcua with gunicorn (static files through whitenoise), the background worker and the watch."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
