@@ -126,3 +126,11 @@ def test_staffing_counts_the_busiest_hour(demo_manager):
     row = rows[unit.code]
     assert row.peak_arrivals_per_hour == 12 and row.peak_slot == "Thứ Hai 08:00"
     assert row.counters_needed >= 4  # 12 arrivals x 15 min = 3 Erlangs: 3 counters would never drain
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "abc", "1e400"])
+def test_staffing_page_takes_any_number_without_failing(client, demo_manager, value):
+    client.force_login(demo_manager)
+    response = client.get("/planning/staffing/", {"service_minutes": value, "max_wait": value})
+    assert response.status_code == 200
+    assert "Số quầy cần thiết" in response.content.decode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -108,5 +110,7 @@ def _bounded(value: str | None, default: float, low: float, high: float) -> floa
     try:
         number = float(value) if value else default
     except ValueError:
+        return default
+    if not math.isfinite(number):  # "nan" and "inf" parse as floats
         return default
     return min(max(number, low), high)

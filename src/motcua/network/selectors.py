@@ -5,28 +5,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from .exchange import JURISDICTION_COLUMNS, STAFF_COLUMNS, UNIT_COLUMNS
-from .models import SERVICE_UNIT_KINDS, Jurisdiction, Role, RoleAssignment, Unit
+from .models import SERVICE_UNIT_KINDS, Jurisdiction, RoleAssignment, Unit
 
 
 def service_units() -> QuerySet[Unit]:
     return Unit.objects.filter(kind__in=SERVICE_UNIT_KINDS, active=True).select_related("jurisdiction")
-
-
-def units_of_user(user) -> QuerySet[Unit]:
-    return Unit.objects.filter(role_assignments__user=user).distinct()
-
-
-def roles_of_user(user) -> set[tuple[int, str]]:
-    """(unit id, role) pairs the user holds."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(RoleAssignment.objects.filter(user=user).values_list("unit_id", "role"))
-
-
-def is_center_manager(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.is_superuser or RoleAssignment.objects.filter(user=user, role=Role.MANAGER).exists()
-    )
 
 
 def export_network() -> dict[str, tuple[list[str], list[dict]]]:

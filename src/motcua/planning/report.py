@@ -138,13 +138,15 @@ _HTML_TEMPLATE = """<!DOCTYPE html>
 <script>{js}</script>
 <script>
 const DATA = {data};
+// Leaflet puts tooltip strings in as HTML: names come from imported files, so escape them.
+const esc = t => {{ const div = document.createElement('div'); div.textContent = String(t); return div.innerHTML; }};
 const map = L.map('map', {{preferCanvas: true}});
 const bounds = [];
 const maxW = Math.max(...DATA.demand.map(d => d.w), 1);
 for (const d of DATA.demand) {{
   bounds.push([d.lat, d.lon]);
   L.circleMarker([d.lat, d.lon], {{radius: 2 + 8 * Math.sqrt(d.w / maxW), color: d.ok ? '#2e86c1' : '#e67e22',
-    weight: 1, fillOpacity: 0.4}}).bindTooltip(d.id + ' (' + Math.round(d.w) + ')').addTo(map);
+    weight: 1, fillOpacity: 0.4}}).bindTooltip(esc(d.id) + ' (' + Math.round(d.w) + ')').addTo(map);
 }}
 for (const s of DATA.sites) {{
   bounds.push([s.lat, s.lon]);
@@ -152,7 +154,7 @@ for (const s of DATA.sites) {{
   if (DATA.radius_m > 0) L.circle([s.lat, s.lon], {{radius: DATA.radius_m, color: DATA.colours[s.kind] || '#555',
     weight: 1, fill: false, dashArray: '4'}}).addTo(map);
   L.circleMarker([s.lat, s.lon], {{radius: 6, color: '#000', weight: 1, fillColor: DATA.colours[s.kind] || '#555',
-    fillOpacity: 1}}).bindTooltip(s.name + ' [' + s.kind + ']').addTo(map);
+    fillOpacity: 1}}).bindTooltip(esc(s.name) + ' [' + esc(s.kind) + ']').addTo(map);
 }}
 if (bounds.length) map.fitBounds(bounds, {{padding: [20, 20]}}); else map.setView([11, 106.7], 10);
 const legend = L.control({{position: 'topright'}});
