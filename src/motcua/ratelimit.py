@@ -1,14 +1,24 @@
-"""Fixed-window rate limits kept in Django's cache (the database cache by default, so every app
-process shares the counts). Used for the public tracking look-ups and online filing."""
+"""Fixed-window rate limits kept in their own table (`network.RateCounter`), so every app process shares
+the counts and nothing else can evict them. One request is counted with one statement (an upsert that
+returns the new count), atomic on SQLite and PostgreSQL alike. Windows older than the longest limit are
+purged now and then. Used for the public tracking look-ups and online filing.
+
+Clients are counted per address, IPv6 clients per /64 (one subscriber's usual allocation). Behind a
+reverse proxy, list the proxies in `MOTCUA_TRUSTED_PROXIES`: the client is then the right-most address of
+X-Forwarded-For that is not a trusted proxy; otherwise X-Forwarded-For is ignored."""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.http import HttpRequest
 
 from motcua.errors import MotcuaError
@@ -22,10 +32,13 @@ class Limit:
 
 DEFAULT_LIMITS = {
     "track_ip": Limit(10, 60),
-    "track_code": Limit(10, 60),
-    "track_code_day": Limit(60, 86400),
+    "track_code": Limit(10, 60),  # failed PIN checks of one code
+    "track_code_day": Limit(60, 86400),  # failed PIN checks of one code
     "submit_ip": Limit(5, 60),
 }
+PURGE_EVERY_S = 3600.0
+
+_next_purge_at = 0.0  # per process; Unix seconds
 
 
 class RateLimited(MotcuaError):
@@ -39,30 +52,175 @@ class RateLimited(MotcuaError):
         self.retry_after = retry_after
 
 
+def _now() -> float:
+    """Unix seconds (tests replace it)."""
+    return time.time()
+
+
 def limit_for(name: str) -> Limit:
     configured = getattr(settings, "MOTCUA", {}).get("RATE_LIMITS", {}).get(name)
     return Limit(*configured) if configured else DEFAULT_LIMITS[name]
 
 
+# --- who is asking -----------------------------------------------------------------------------------
+
+
+def trusted_proxies() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """MOTCUA["TRUSTED_PROXIES"] (from MOTCUA_TRUSTED_PROXIES): comma-separated addresses or networks."""
+    raw = getattr(settings, "MOTCUA", {}).get("TRUSTED_PROXIES", "")
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    networks = []
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"MOTCUA_TRUSTED_PROXIES: '{item}' không phải địa chỉ IP hay mạng CIDR / "
+                f"is not an IP address or CIDR network"
+            ) from error
+    return networks
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+def _trusted(text: str, proxies: list) -> bool:
+    address = _address(text)
+    return address is not None and any(address in network for network in proxies)
+
+
 def client_ip(request: HttpRequest) -> str:
-    """The peer address. Behind a reverse proxy, have the proxy set REMOTE_ADDR (e.g. gunicorn's
-    --forwarded-allow-ips with a proxy-fix middleware); X-Forwarded-For is never trusted here."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address: REMOTE_ADDR, unless that is a trusted proxy; then the right-most address of
+    X-Forwarded-For that is not a trusted proxy (the left part of the header is the client's to forge)."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = trusted_proxies()
+    if not proxies or not _trusted(remote, proxies):
+        return remote
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+    for hop in reversed(forwarded):
+        if not _trusted(hop, proxies):
+            return hop
+    return forwarded[0] if forwarded else remote
+
+
+def client_subject(request: HttpRequest) -> str:
+    """What per-client limits count: the IPv4 address, or the /64 of an IPv6 address."""
+    ip = client_ip(request)
+    address = _address(ip)
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address) if address is not None else ip
+
+
+# --- counting ----------------------------------------------------------------------------------------
+
+
+def _table() -> str:
+    from motcua.network.models import RateCounter
+
+    return connection.ops.quote_name(RateCounter._meta.db_table)
+
+
+def _window(name: str, subject: str, now: float) -> tuple[Limit, str, int]:
+    limit = limit_for(name)
+    digest = hashlib.sha256(subject.encode("utf-8", "replace")).hexdigest()[:32]
+    return limit, f"{name}:{digest}", int(now // limit.seconds) * limit.seconds
+
+
+def _add(key: str, window_start: int, delta: int) -> int:
+    """One statement: add delta to the window's count (creating the row) and return the new count."""
+    quote = connection.ops.quote_name
+    table, key_col, window_col, count_col = _table(), quote("key"), quote("window_start"), quote("count")
+    sql = (
+        f"INSERT INTO {table} ({key_col}, {window_col}, {count_col}) VALUES (%s, %s, %s) "
+        f"ON CONFLICT ({key_col}, {window_col}) DO UPDATE SET {count_col} = {table}.{count_col} + %s "
+        f"RETURNING {count_col}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, window_start, max(delta, 0), delta])
+        return cursor.fetchone()[0]
+
+
+def _retry_after(limit: Limit, window_start: int, now: float) -> int:
+    return max(1, int(window_start + limit.seconds - now))
+
+
+def purge(now: float | None = None) -> int:
+    """Delete the windows that ended before the longest configured limit's span; returns the count."""
+    from motcua.network.models import RateCounter
+
+    now = _now() if now is None else now
+    longest = max(limit_for(name).seconds for name in DEFAULT_LIMITS)
+    deleted, _ = RateCounter.objects.filter(window_start__lt=now - longest).delete()
+    return deleted
+
+
+def _maybe_purge(now: float) -> None:
+    global _next_purge_at
+    if now >= _next_purge_at:
+        _next_purge_at = now + PURGE_EVERY_S
+        purge(now)
 
 
 def hit(name: str, subject: str, now: float | None = None) -> None:
-    """Count one request of `subject` (an IP address, a dossier code) against the named limit;
+    """Count one request of `subject` (a client address, a dossier code) against the named limit;
     raise RateLimited when the window's allowance is used up."""
-    limit = limit_for(name)
-    now = time.time() if now is None else now
-    window = int(now // limit.seconds)
-    digest = hashlib.sha256(subject.encode("utf-8", "replace")).hexdigest()[:32]
-    key = f"rl:{name}:{window}:{digest}"
-    cache.add(key, 0, timeout=limit.seconds + 5)
+    now = _now() if now is None else now
+    _maybe_purge(now)
+    limit, key, window_start = _window(name, subject, now)
+    if _add(key, window_start, 1) > limit.count:
+        raise RateLimited(retry_after=_retry_after(limit, window_start, now))
+
+
+def count(name: str, subject: str, now: float | None = None) -> int:
+    """The requests counted in the current window (for tests and diagnostics)."""
+    from motcua.network.models import RateCounter
+
+    now = _now() if now is None else now
+    _, key, window_start = _window(name, subject, now)
+    row = RateCounter.objects.filter(key=key, window_start=window_start).values_list("count", flat=True)
+    return next(iter(row), 0)
+
+
+@contextmanager
+def failures_only(
+    names: tuple[str, ...],
+    subject: str,
+    failures: tuple[type[BaseException], ...],
+    now: float | None = None,
+) -> Iterator[None]:
+    """Limit the failures of `subject` (e.g. wrong PINs for one dossier code): the attempt is refused
+    before it is checked when a window is used up, and only an attempt raising one of `failures` counts.
+    Race-free: each attempt reserves its place with the same atomic increment and gives it back when it
+    succeeds or is refused, so concurrent attempts can never exceed a limit."""
+    now = _now() if now is None else now
+    _maybe_purge(now)
+    reserved: list[tuple[str, int]] = []
+
+    def give_back() -> None:
+        for key, window_start in reserved:
+            _add(key, window_start, -1)
+
+    for name in names:
+        limit, key, window_start = _window(name, subject, now)
+        reserved.append((key, window_start))
+        if _add(key, window_start, 1) > limit.count:
+            give_back()
+            raise RateLimited(retry_after=_retry_after(limit, window_start, now))
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=limit.seconds + 5)
-        count = 1
-    if count > limit.count:
-        raise RateLimited(retry_after=max(1, int((window + 1) * limit.seconds - now)))
+        yield
+    except failures:
+        raise  # a failure: the reservations stay, counted
+    except BaseException:
+        give_back()
+        raise
+    give_back()

@@ -235,3 +235,26 @@ def test_on_the_spot_and_calendar_day_limits_are_accepted(small_network, tmp_pat
         step["days"] = "0"
     import_catalog(path=write_catalog(tmp_path, catalog))
     assert ProcedureVersion.objects.get(procedure__code="1.001193").limit_amount == 0
+
+
+def test_a_version_needs_a_processing_step_and_ends_with_the_return_step(small_network, tmp_path):
+    bad = copy.deepcopy(CATALOG)
+    no_return = bad["procedures"][0]["versions"][0]
+    no_return["steps"][3]["performer"] = "competent"  # the last step no longer returns the result
+    only_return = bad["procedures"][1]["versions"][0]
+    only_return["steps"] = [dict(only_return["steps"][3], days="0")]
+    only_return["time_limit"] = {"amount": "0", "unit": "working_days"}
+    path = write_catalog(tmp_path, bad)
+    with pytest.raises(ImportRejected) as caught:
+        import_catalog(path=path)
+    problems = [p for p in caught.value.problems if p.field == "steps"]
+    reasons = [p.reason_en for p in problems]
+    assert "the last step (step 4) must be the return step (performer 'return')" in reasons
+    assert "needs at least one processing step (other than the return step)" in reasons
+    lines = path.read_text().splitlines()
+    # each names the (1-based) line of its version's object: the "{" right above '"version": 1'
+    version_lines = [i for i, line in enumerate(lines) if line.strip() == '"version": 1,']
+    where = {p.reason_en: p.where for p in problems}
+    assert where[reasons[0]].startswith(f"catalog.json line {version_lines[0]} ")
+    assert where[reasons[1]].startswith(f"catalog.json line {version_lines[1]} ")
+    assert Procedure.objects.count() == 0

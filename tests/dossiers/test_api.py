@@ -119,10 +119,14 @@ def test_missing_required_paper_gives_a_supplement_request(api, clock):
     assert receipt["status"] == Status.SUPPLEMENT and receipt["due_at"] is None
     assert [m["code"] for m in receipt["missing"]] == ["TP1"]
     clock.set(at(2026, 3, 3, 9, 0))
-    act(api["counter_dt"], receipt["code"], "supplement_received")
+    refused = act(api["counter_dt"], receipt["code"], "supplement_received", expect=400)
+    assert "TP1" in str(refused)  # the papers brought must complete the checklist
+    papers = {"papers": [{"component": "TP1", "form": "original", "quantity": 2}]}
+    act(api["counter_dt"], receipt["code"], "supplement_received", papers)
     detail = api["counter_dt"].get(f"{DOSSIERS}/{receipt['code']}").json()
     assert detail["status"]["code"] == Status.RECEIVED
     assert detail["received_at"] == at(2026, 3, 3, 9, 0).isoformat()
+    assert [(p["component"], p["quantity"]) for p in detail["papers"]] == [("TP1", 2)]
     assert_consistent(receipt["code"])
 
 

@@ -80,7 +80,13 @@ def test_missing_required_paper_gives_a_supplement_request(world):
     dossier = result.dossier
     assert dossier.status == Status.SUPPLEMENT and dossier.due_at is None
     assert [m["code"] for m in result.missing] == ["TP1"]
-    act(actor=world["counter_dt"], code=dossier.code, action="supplement_received", now=at(2026, 3, 3, 9, 0))
+    act(
+        actor=world["counter_dt"],
+        code=dossier.code,
+        action="supplement_received",
+        now=at(2026, 3, 3, 9, 0),
+        params={"papers": [{"component": "TP1", "form": "original"}]},  # what the applicant brought
+    )
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED and dossier.received_at == at(2026, 3, 3, 9, 0)
     assert_consistent(dossier)

@@ -33,7 +33,7 @@ def test_an_intake_takes_seven_statements(world):
     )
     assert len(sql) == 7, "\n".join(sql)
     # the generation check, the day's number, then each row once with its final values
-    assert "motcua_cache" in sql[0]
+    assert "network_referencegeneration" in sql[0]
     assert sql[1].startswith("UPDATE") and "dossiers_codecounter" in sql[1] and "RETURNING" in sql[1]
     assert all(s.startswith("INSERT") for s in sql[2:])
     tables = ["dossiers_dossier", "dossiers_dossierpaper", "dossiers_dossierstep", "dossiers_papermovement"]

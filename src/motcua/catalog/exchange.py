@@ -326,6 +326,8 @@ class CatalogChecker:
 
     def _check_steps(self, check: RowChecker, version: dict) -> None:
         steps, limit = version["steps"], version["limit_amount"]
+        if steps:
+            self._check_chain(check, steps)
         if not steps or limit is None or any(s["days"] is None for s in steps):
             return
         total = sum(s["days"] for s in steps)
@@ -343,6 +345,23 @@ class CatalogChecker:
                     f"bước trả kết quả (bước {step['order']}) không được tính thời gian",
                     f"the return step (step {step['order']}) must count no time",
                 )
+
+    def _check_chain(self, check: RowChecker, steps: list[dict]) -> None:
+        """A dossier needs something to process and a return step at the end to carry the result to."""
+        if all(s["performer"] == Performer.RETURN for s in steps):
+            check.fail(
+                "steps",
+                "cần ít nhất một bước xử lý (không phải bước trả kết quả)",
+                "needs at least one processing step (other than the return step)",
+            )
+        numbered = [s for s in steps if s["order"] is not None]
+        last = max(numbered, key=lambda s: s["order"]) if numbered else None
+        if last is not None and last["performer"] != Performer.RETURN:
+            check.fail(
+                "steps",
+                f"bước cuối (bước {last['order']}) phải là bước trả kết quả (performer 'return')",
+                f"the last step (step {last['order']}) must be the return step (performer 'return')",
+            )
 
 
 # --- tables (Excel sheets, CSV files) to and from the nested form ---------------------------------

@@ -595,8 +595,10 @@ class Player:
         self.actions += 1
         if refuse:
             return False
-        if drop:
-            return self.supplement_brought(self.after(story.at, 4, 40), self.counter())
+        if drop:  # the applicant brings the required paper left out (request(drop_one=True))
+            dropped = next(c for c in story.version.components if c.required)
+            papers = [{"component": dropped.code, "form": dropped.form}]
+            return self.supplement_brought(self.after(story.at, 4, 40), self.counter(), papers)
         return True
 
     def begin_online(self) -> bool:
@@ -626,10 +628,10 @@ class Player:
             {"code": component.code, "name_vi": component.name_vi, "name_en": component.name_en, "note": ""}
         ]
 
-    def supplement_brought(self, at: datetime, actor: Actor) -> bool:
+    def supplement_brought(self, at: datetime, actor: Actor, papers: list[dict] | None = None) -> bool:
         if self.story.abandoned:
             return False
-        self.act(at, actor, Action.SUPPLEMENT_RECEIVED)
+        self.act(at, actor, Action.SUPPLEMENT_RECEIVED, {"papers": papers} if papers else None)
         return True
 
     # processing

@@ -182,6 +182,7 @@ ACTION_FIELDS: dict[Action, tuple[str, ...]] = {
     Action.STOP: REASON,
     Action.WITHDRAW: REASON,
     Action.REQUEST_SUPPLEMENT: ("missing", "reason"),
+    Action.SUPPLEMENT_RECEIVED: ("papers", "note"),
     Action.ASSIGN: ("assignee",),
     Action.APOLOGIZE: ("new_due_at", "reason"),
     Action.REQUEST_PAYMENT: ("amount_vnd",),
@@ -221,6 +222,9 @@ def _raw_params(action: Action, data, components: list[Component]) -> dict[str, 
                 for c in components
                 if c.code in chosen
             ]
+        elif name == "papers":  # the components brought, in their checklist form, one of each
+            chosen = set(data.getlist("papers"))
+            given["papers"] = [{"component": c.code, "form": c.form} for c in components if c.code in chosen]
         elif name == "online":
             given["online"] = data.get("online") == "on"
         elif name == "new_due_at":

@@ -82,8 +82,10 @@ def due_badge(dossier: Dossier, now: datetime, horizon: datetime) -> str:
     """late | soon | paused | ok | none: how the row's due time reads at a glance."""
     if dossier.finished_at is not None:
         return "late" if dossier.finished_on_time is False else "ok"
+    if dossier.paused_since is not None:  # the clock stands still: not late, whatever the old due time
+        return "paused"
     if dossier.due_at is None:
-        return "paused" if dossier.paused_since is not None else "none"
+        return "none"
     if dossier.late or dossier.due_at < now:
         return "late"
     if dossier.due_soon or dossier.due_at < horizon:

@@ -233,7 +233,8 @@ def dossier_page(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
 @staff_page
 def act(request: HttpRequest, actor: Actor, code: str, action: str) -> HttpResponse:
     parsed = services._parse_action(action)
-    components = desk.components_of(code) if "missing" in forms.action_fields(parsed) else []
+    fields = forms.action_fields(parsed)
+    components = desk.components_of(code) if {"missing", "papers"} & set(fields) else []
     try:
         params = forms.action_params(parsed, request.POST, components)
         services.act(actor=actor, code=code, action=parsed, params=params)
@@ -295,7 +296,7 @@ def _actions(actor: Actor, dossier, now, failed, posted) -> list[dict]:
             entry["errors"], entry["values"] = failed[1], posted
         if "assignee" in fields:
             entry["staff"] = desk.unit_staff(dossier.current_unit_id)
-        if "missing" in fields:
+        if "missing" in fields or "papers" in fields:
             entry["components"] = list(dossier.procedure_version.components.all())
         result.append(entry)
     return result

@@ -8,8 +8,8 @@ from ninja import Query, Router, Status
 from pydantic import ValidationError as PydanticError
 
 from motcua.auth import staff_auth
-from motcua.errors import Problem, ValidationFailed
-from motcua.ratelimit import client_ip, hit
+from motcua.errors import NotFound, Problem, ValidationFailed
+from motcua.ratelimit import client_subject, failures_only, hit
 
 from . import selectors, services
 from .lifecycle import ACTION_LABELS
@@ -343,10 +343,9 @@ def _handover(handover) -> dict:
     summary="Tra cứu hồ sơ bằng mã và PIN / track a dossier with its code and PIN",
 )
 def track(request: HttpRequest, body: TrackIn):
-    hit("track_ip", client_ip(request))
-    hit("track_code", body.code)
-    hit("track_code_day", body.code)
-    return selectors.public_status(body.code, body.pin)
+    hit("track_ip", client_subject(request))
+    with failures_only(("track_code", "track_code_day"), body.code, failures=(NotFound,)):
+        return selectors.public_status(body.code, body.pin)
 
 
 @track_router.post(
@@ -355,7 +354,7 @@ def track(request: HttpRequest, body: TrackIn):
     summary="Nộp hồ sơ trực tuyến / file a dossier online",
 )
 def submit_online(request: HttpRequest, body: OnlineFilingIn):
-    hit("submit_ip", client_ip(request))
+    hit("submit_ip", client_subject(request))
     request_in = _intake_request(body, channel=2, decision="receive")
     result = services.intake(actor=Actor.of_applicant(), request=request_in)
     return Status(

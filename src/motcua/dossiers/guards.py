@@ -54,6 +54,31 @@ def names_missing_papers(dossier: Dossier, now: datetime, params: dict[str, Any]
     return None
 
 
+def supplements_of(dossier: Dossier, params: dict[str, Any]) -> list:
+    """The dossier's supplement requests in request order; noted in params, so the guard and the
+    handler read them once."""
+    if "_supplements" not in params:
+        params["_supplements"] = list(dossier.supplements.all())
+    return params["_supplements"]
+
+
+def supplied_papers_complete(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    """An intake supplement ends in reception: the papers on file and those brought now must
+    complete the checklist. (A supplement during processing has no checklist to complete.)"""
+    request = next((s for s in reversed(supplements_of(dossier, params)) if s.completed_at is None), None)
+    if request is None or not request.at_intake:
+        return None
+    given = {p["component"] if isinstance(p, dict) else p.component for p in params.get("papers") or []}
+    missing = [code for code in _missing_on_file(dossier) if code not in given]
+    if missing:
+        codes = ", ".join(missing)
+        return (
+            f"Vẫn thiếu thành phần bắt buộc: {codes}; hãy ghi nhận giấy tờ đã bổ sung (papers).",
+            f"Required papers are still missing: {codes}; record the papers supplied (papers).",
+        )
+    return None
+
+
 def assignee_id(params: dict[str, Any]) -> int:
     """The assignee's user id; noted in params, so the guard and the handler look it up once."""
     if "_assignee_id" not in params:
@@ -173,6 +198,7 @@ GUARDS: dict[str, Callable[..., Reason]] = {
     and name
     in {
         "checklist_complete",
+        "supplied_papers_complete",
         "has_reason",
         "names_missing_papers",
         "assignee_works_there",

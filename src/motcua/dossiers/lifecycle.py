@@ -69,6 +69,8 @@ class Place(StrEnum):
     CURRENT = "current"  # the unit performing the current step
     RETURN = "return"  # the return point chosen by the applicant
     INVOLVED = "involved"  # any unit of the dossier: receiving, current, competent, return, a step's unit
+    ORIGINALS_FROM = "originals_from"  # the unit the paper originals waiting to be sent leave from
+    ORIGINALS_TO = "originals_to"  # the unit the paper originals on their way go to
     APPLICANT = "applicant"  # the applicant, identified by the dossier code and its secret
     SYSTEM = "system"  # the overdue watch
 
@@ -132,6 +134,7 @@ def _rows() -> dict[tuple[int, Action], Transition]:
         RESUME,
         DESK | PROCESSORS,
         (Place.INVOLVED, Place.APPLICANT),
+        "supplied_papers_complete",
     )
     allow(
         (Status.RECEIVED, Status.PROCESSING),
@@ -195,18 +198,25 @@ def _rows() -> dict[tuple[int, Action], Transition]:
         "result_at_return_point",
     )
     allow(
-        (*IN_HAND, Status.FINISHED), Action.SEND_ORIGINALS, SAME, DESK, (Place.INVOLVED,), "originals_to_send"
+        (*IN_HAND, Status.FINISHED),
+        Action.SEND_ORIGINALS,
+        SAME,
+        DESK,
+        (Place.ORIGINALS_FROM,),
+        "originals_to_send",
     )
     allow(
         (*IN_HAND, Status.FINISHED),
         Action.RECEIVE_ORIGINALS,
         SAME,
         DESK | PROCESSORS,
-        (Place.INVOLVED,),
+        (Place.ORIGINALS_TO,),
         "originals_in_transit",
     )
-    allow((*IN_HAND, Status.FINISHED), Action.MARK_DUE_SOON, SAME, NOBODY, (Place.SYSTEM,))
-    allow((*IN_HAND, Status.FINISHED), Action.MARK_LATE, SAME, NOBODY, (Place.SYSTEM,))
+    # A dossier paused for a supplement is nobody's delay: the watch leaves it until the supplement comes in.
+    clock_running = tuple(s for s in (*IN_HAND, Status.FINISHED) if s != Status.SUPPLEMENT)
+    allow(clock_running, Action.MARK_DUE_SOON, SAME, NOBODY, (Place.SYSTEM,))
+    allow(clock_running, Action.MARK_LATE, SAME, NOBODY, (Place.SYSTEM,))
     return table
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from motcua.errors import Forbidden
-from motcua.network.models import Role, RoleAssignment
+from motcua.network.models import Role, RoleAssignment, UnitKind
 
 from .lifecycle import STEP_ROLE, Place, Transition
 from .models import Dossier
@@ -25,8 +25,12 @@ class Actor:
 
     @classmethod
     def staff(cls, user) -> Actor:
-        roles = set(RoleAssignment.objects.filter(user=user).values_list("unit_id", "role"))
-        manager = bool(user.is_superuser) or any(role == Role.MANAGER for _, role in roles)
+        held = list(RoleAssignment.objects.filter(user=user).values_list("unit_id", "role", "unit__kind"))
+        roles = {(unit_id, role) for unit_id, role, _ in held}
+        # province-wide sight only for a manager of the center itself, never of a branch or an agency
+        manager = bool(user.is_superuser) or any(
+            role == Role.MANAGER and kind == UnitKind.CENTER for _, role, kind in held
+        )
         return cls(user=user, roles=roles, manager=manager)
 
     @classmethod
@@ -80,6 +84,12 @@ def place_unit_ids(dossier: Dossier, place: Place) -> list[int]:
         return [dossier.return_unit_id or dossier.current_unit_id]
     if place == Place.INVOLVED:
         return involved_unit_ids(dossier)
+    if place == Place.ORIGINALS_FROM:  # the sender of originals not sent yet
+        movements = dossier.paper_movements.filter(sent_at__isnull=True)
+        return list(dict.fromkeys(movements.values_list("from_unit_id", flat=True)))
+    if place == Place.ORIGINALS_TO:  # the addressee of originals on their way
+        movements = dossier.paper_movements.filter(sent_at__isnull=False, received_at__isnull=True)
+        return list(dict.fromkeys(movements.values_list("to_unit_id", flat=True)))
     return []
 
 

@@ -152,6 +152,7 @@ class ActionIn(Strict):
     amount_vnd: int | None = Field(None, ge=0, le=10**15)
     receiver: text(200) | None = None
     result_papers: list[text(200)] | None = Field(None, max_length=50)
+    papers: Papers | None = None
 
 
 class NoteParams(Strict):
@@ -166,6 +167,11 @@ class _ReasonParams(Strict):
 class _SupplementParams(Strict):
     missing: list[MissingIn] = Field(default_factory=list, max_length=100)
     reason: text(2000) = ""
+    note: text(2000) = ""
+
+
+class _SupplementReceivedParams(Strict):
+    papers: Papers = Field(default_factory=list)  # what the applicant brought (intake supplement)
     note: text(2000) = ""
 
 
@@ -204,7 +210,7 @@ ACTION_PARAMS: dict[Action, type[Strict]] = {
     Action.RECEIVE: NoteParams,
     Action.REFUSE: _ReasonParams,
     Action.REQUEST_SUPPLEMENT: _SupplementParams,
-    Action.SUPPLEMENT_RECEIVED: NoteParams,
+    Action.SUPPLEMENT_RECEIVED: _SupplementReceivedParams,
     Action.ASSIGN: _AssignParams,
     Action.COMPLETE_STEP: NoteParams,
     Action.RETURN_STEP: _ReasonParams,

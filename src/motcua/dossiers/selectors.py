@@ -18,7 +18,6 @@ from django.utils.dateparse import parse_datetime
 from motcua.errors import Forbidden, NotFound, Problem, ValidationFailed
 from motcua.network.clock import work_calendar
 from motcua.network.models import Unit
-from motcua.worktime import Pause
 from motcua.worktime.text import moment_en, moment_vi
 
 from . import guards
@@ -37,7 +36,7 @@ from .models import (
     SupplementRequest,
 )
 from .permissions import Actor, authorize, ensure_visible
-from .services import _limit_of, pin_matches
+from .services import _limit_of, pin_matches, supplement_pauses
 
 MAX_PAGE = 200
 DUE_SOON_WORKING_DAYS = 1
@@ -324,11 +323,7 @@ def due_explanation(dossier: Dossier) -> DueExplanation:
             f"Hồ sơ chưa được tiếp nhận ({label_vi}): thời hạn chưa bắt đầu tính.",
             f"The dossier has not been received yet ({label_en}): the clock has not started.",
         )
-    pauses = [
-        Pause(s.requested_at, s.completed_at)
-        for s in dossier.supplements.all()
-        if not s.at_intake and s.requested_at >= dossier.received_at
-    ]
+    pauses = supplement_pauses(dossier, dossier.supplements.all())  # as the stored legal due time
     due = work_calendar().due(dossier.received_at, _limit_of(dossier), pauses)
     vi, en = [due.explanation_vi], [due.explanation_en]
     for apology in dossier.apologies.all():

@@ -24,7 +24,7 @@ from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
 from motcua.network import reference
 from motcua.network.clock import work_calendar
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
-from motcua.worktime import TimeLimit
+from motcua.worktime import Pause, TimeLimit
 
 from . import guards, routing
 from .codes import next_code
@@ -157,7 +157,7 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
         )
         if problem:
             raise ValidationFailed(message_vi=problem[0], message_en=problem[1], code="guard")
-        context.fill(dossier, action, now)
+        context.fill(dossier, action, now, actor)
         papers, steps = context.papers(dossier), context.steps(dossier)
         changes, follow_up = _intake_changes(context, dossier, action, now, missing, papers, steps)
         _apply(dossier, changes)
@@ -305,30 +305,7 @@ class _IntakeContext:
                 ],
                 code="not_boundary_free",
             )
-        problems = []
-        for index, paper in enumerate(self.request.papers):
-            component = self.components.get(paper.component)
-            where = f"papers[{index}]"
-            if component is None:
-                problems.append(
-                    Problem(
-                        "component",
-                        f"thành phần '{paper.component}' không có trong thủ tục",
-                        f"component '{paper.component}' is not part of this procedure",
-                        where,
-                    )
-                )
-            elif paper.quantity < 1:
-                problems.append(Problem("quantity", "số lượng phải ≥ 1", "quantity must be ≥ 1", where))
-            elif paper.reused and not component.reusable:
-                problems.append(
-                    Problem(
-                        "reused",
-                        "thành phần này không được tái sử dụng từ kho dữ liệu",
-                        "this component cannot be reused from digitized papers",
-                        where,
-                    )
-                )
+        problems = paper_problems(self.request.papers, self.components)
         if problems:
             raise ValidationFailed(
                 message_vi="Danh sách giấy tờ chưa hợp lệ.",
@@ -359,11 +336,12 @@ class _IntakeContext:
             return_address=self.request.return_address,
         )
 
-    def fill(self, dossier: Dossier, action: Action, now: datetime) -> None:
-        """Every field known before the number is taken."""
+    def fill(self, dossier: Dossier, action: Action, now: datetime, actor: Actor) -> None:
+        """Every field known before the number is taken. Assisted: filed online by an officer on the
+        applicant's behalf."""
         request = self.request
         dossier.status = resolve_target(transition_for(NOT_CREATED, action), NOT_CREATED, None)
-        dossier.assisted = request.channel == Channel.ONLINE and action != Action.SUBMIT_ONLINE
+        dossier.assisted = request.channel == Channel.ONLINE and not (actor.applicant or actor.system)
         dossier.applicant_name = request.applicant.name.strip()
         dossier.applicant_id_number = request.applicant.id_number.strip()
         dossier.applicant_phone = request.applicant.phone.strip()
@@ -426,6 +404,35 @@ class _IntakeContext:
             )
             for s in template
         ]
+
+
+def paper_problems(papers: list[PaperIn], components: dict[str, Component]) -> list[Problem]:
+    """What is wrong with a list of papers given for a procedure version's checklist."""
+    problems = []
+    for index, paper in enumerate(papers):
+        component = components.get(paper.component)
+        where = f"papers[{index}]"
+        if component is None:
+            problems.append(
+                Problem(
+                    "component",
+                    f"thành phần '{paper.component}' không có trong thủ tục",
+                    f"component '{paper.component}' is not part of this procedure",
+                    where,
+                )
+            )
+        elif paper.quantity < 1:
+            problems.append(Problem("quantity", "số lượng phải ≥ 1", "quantity must be ≥ 1", where))
+        elif paper.reused and not component.reusable:
+            problems.append(
+                Problem(
+                    "reused",
+                    "thành phần này không được tái sử dụng từ kho dữ liệu",
+                    "this component cannot be reused from digitized papers",
+                    where,
+                )
+            )
+    return problems
 
 
 def _lookup_unit(code: str, field_name: str, problems: list[Problem], *, service_only: bool) -> Unit | None:
@@ -545,7 +552,16 @@ def _step_dues(
     calendar, start: datetime, due: datetime, limit: TimeLimit, shares: list[Decimal]
 ) -> list[datetime]:
     if limit.unit == LimitUnit.WORKING_DAYS and limit.amount > 0:
-        return calendar.step_dues(start, shares)
+        total = sum((Decimal(s) for s in shares), Decimal(0))
+        if not total or total == limit.amount:
+            return [min(d, due) for d in calendar.step_dues(start, shares)]
+        # The shares add up to another limit (the in-person one for a shorter online limit): each step
+        # keeps its fraction of the applicable limit; the last share ends exactly at the limit.
+        dues, running = [], Decimal(0)
+        for share in shares:
+            running += Decimal(share)
+            dues.append(calendar.add_working_days(start, running * limit.amount / total))
+        return [min(d, due) for d in dues]
     # On-the-spot and calendar-day limits: each step's due is the share's fraction of the whole span.
     total = sum(shares) or Decimal(1)
     span = due - start
@@ -871,41 +887,103 @@ def _request_supplement(dossier, *, now, params, actor, unit_id):
 
 
 def _supplement_received(dossier, *, now, params, actor, unit_id):
-    request = dossier.supplements.filter(completed_at__isnull=True).order_by("-requested_at").first()
+    supplements = guards.supplements_of(dossier, params)  # in request order
+    request = next(s for s in reversed(supplements) if s.completed_at is None)
+    supplied = _record_papers(dossier, params.get("papers") or [])
     changes: dict[str, Any] = {"resume_status": None, "paused_since": None}
-    if request.at_intake:
-        request.completed_at = now
+    request.completed_at = now
+    if request.at_intake:  # the checklist is complete now (guard): the dossier is received
         request.save(update_fields=["completed_at"])
         changes.update(_start_clock_of_saved(dossier, now))
         _plan_originals(dossier, now)
-        return changes, {"at_intake": True}
-    shifted = _shift_for_pause(dossier, dossier.paused_since, now)
-    request.completed_at, request.due_after = now, shifted.get("due_at")
+        return changes, {"at_intake": True, "papers": supplied}
+    changes.update(_resume_clock(dossier, supplements, now))
+    request.due_after = changes.get("due_at", dossier.due_at)
     request.save(update_fields=["completed_at", "due_after"])
-    changes.update(shifted)
-    return changes, {"at_intake": False, "paused_from": dossier.paused_since}
+    return changes, {"at_intake": False, "paused_from": dossier.paused_since, "papers": supplied}
 
 
-def _shift_for_pause(dossier: Dossier, start: datetime, end: datetime) -> dict[str, Any]:
-    """The clock stood still from start to end: every pending deadline moves later by that much."""
-    calendar = _calendar()
-    limit = _limit_of(dossier)
+def _record_papers(dossier: Dossier, given: list) -> list[str]:
+    """The papers the applicant brought (intake's shape): a component already on file is replaced
+    (e.g. the original instead of a copy). Returns the component codes recorded."""
+    if not given:
+        return []
+    papers = [p if isinstance(p, PaperIn) else PaperIn(**p) for p in given]
+    components = {c.code: c for c in _version_of(dossier).components.all()}
+    problems = paper_problems(papers, components)
+    if problems:
+        raise ValidationFailed(
+            message_vi="Danh sách giấy tờ bổ sung chưa hợp lệ.",
+            message_en="The supplied papers are invalid.",
+            problems=problems,
+        )
+    on_file = {p.component_id: p for p in dossier.papers.all()}
+    new, replaced = [], []
+    for paper in {p.component: p for p in papers}.values():
+        component = components[paper.component]
+        row = on_file.get(component.pk) or DossierPaper(dossier=dossier, component=component)
+        row.form = paper.form or component.form
+        row.quantity, row.reused = paper.quantity, paper.reused
+        row.digitized = paper.digitized or paper.reused
+        (replaced if row.pk else new).append(row)
+    if new:
+        DossierPaper.objects.bulk_create(new)
+    if replaced:
+        DossierPaper.objects.bulk_update(replaced, ["form", "quantity", "reused", "digitized"])
+    return [row.component.code for row in new + replaced]
 
-    def shifted(due: datetime | None) -> datetime | None:
-        if due is None:
-            return None
-        if limit.unit == LimitUnit.CALENDAR_DAYS:
-            return calendar.next_working_moment(due + (end - start))
-        return calendar.add_working(due, calendar.working_time_between(start, end))
 
-    steps = [s for s in dossier.steps.all() if s.state != StepState.DONE]
-    for step in steps:
-        step.due_at = shifted(step.due_at)
-    DossierStep.objects.bulk_update(steps, ["due_at"])
-    for movement in dossier.paper_movements.filter(received_at__isnull=True):
-        movement.due_at = shifted(movement.due_at)
-        movement.save(update_fields=["due_at"])
-    return {"due_at": shifted(dossier.due_at), "legal_due_at": shifted(dossier.legal_due_at)}
+def supplement_pauses(dossier: Dossier, supplements) -> list[Pause]:
+    """The pauses of the legal clock: the supplement requests made during processing (the one
+    source of truth for the stored legal due time and its explanation)."""
+    return [
+        Pause(s.requested_at, s.completed_at)
+        for s in supplements
+        if not s.at_intake and dossier.received_at is not None and s.requested_at >= dossier.received_at
+    ]
+
+
+def legal_due(dossier: Dossier, supplements) -> datetime | None:
+    """The legal due time from reception, the limit and the supplement pauses, as explained."""
+    return _calendar().due_at(
+        dossier.received_at, _limit_of(dossier), supplement_pauses(dossier, supplements)
+    )
+
+
+def _resume_clock(dossier: Dossier, supplements, now: datetime) -> dict[str, Any]:
+    """The supplement came in: the legal due time is computed again with every pause (a pause that
+    began after the due time moves nothing), and the appointment, the unfinished steps and the open
+    paper movements move by as much. The due-soon and late marks are cleared when the due time is
+    ahead again, so the watch decides afresh."""
+    changes: dict[str, Any] = {}
+    old, new = dossier.legal_due_at, legal_due(dossier, supplements)
+    if old is not None and new is not None and new != old:
+        changes["legal_due_at"] = new
+        shift = _shifter(_calendar(), _limit_of(dossier), old, new)
+        changes["due_at"] = new if dossier.due_at == old else shift(dossier.due_at)
+        steps = [s for s in _steps(dossier) if s.state != StepState.DONE and s.due_at is not None]
+        for step in steps:
+            step.due_at = shift(step.due_at)
+        if steps:
+            DossierStep.objects.bulk_update(steps, ["due_at"])
+        for movement in dossier.paper_movements.filter(received_at__isnull=True):
+            movement.due_at = shift(movement.due_at)
+            movement.save(update_fields=["due_at"])
+    due = changes.get("due_at", dossier.due_at)
+    if dossier.due_soon:
+        changes["due_soon"] = False
+    if dossier.late and due is not None and due > now:
+        changes.update(late=False, late_unit_id=None, late_step_order=None)
+    return changes
+
+
+def _shifter(calendar, limit: TimeLimit, old: datetime, new: datetime) -> Callable[[datetime | None], Any]:
+    """Moves a deadline as the legal due time moved from old to new: by the same working time for a
+    working-day limit, by the same span otherwise."""
+    if limit.unit == LimitUnit.WORKING_DAYS and new > old:
+        worked = calendar.working_time_between(old, new)
+        return lambda due: None if due is None else calendar.add_working(due, worked)
+    return lambda due: None if due is None else due + (new - old)
 
 
 def _request_payment(dossier, *, now, params, actor, unit_id):
@@ -942,14 +1020,15 @@ def _close(dossier, *, now, params, actor, unit_id):
 
 
 def _send_originals(dossier, *, now, params, actor, unit_id):
-    movement = dossier.paper_movements.filter(sent_at__isnull=True).first()
+    movement = dossier.paper_movements.filter(sent_at__isnull=True, from_unit_id=unit_id).first()
     movement.sent_at = now
     movement.save(update_fields=["sent_at"])
     return {}, {"movement": movement.id}
 
 
 def _receive_originals(dossier, *, now, params, actor, unit_id):
-    movement = dossier.paper_movements.filter(received_at__isnull=True, sent_at__isnull=False).first()
+    waiting = dossier.paper_movements.filter(received_at__isnull=True, sent_at__isnull=False)
+    movement = waiting.filter(to_unit_id=unit_id).first()
     movement.received_at = now
     movement.save(update_fields=["received_at"])
     late = now > movement.due_at

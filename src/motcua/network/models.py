@@ -125,6 +125,17 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.unit.code}"
 
+    def clean(self) -> None:
+        """The admin's check (the services check it too): a center manager sees the whole province, so
+        the role is held at the center only."""
+        if self.role == Role.MANAGER and self.unit_id and self.unit.kind != UnitKind.CENTER:
+            raise ValidationError(
+                {
+                    "role": "Vai trò quản lý trung tâm chỉ được giao tại Trung tâm / "
+                    "the center manager role can only be held at the center"
+                }
+            )
+
 
 class CalendarOverride(models.Model):
     """The administrator's corrections to the national holiday calendar (swapped days, extra days off)."""
@@ -167,3 +178,30 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}… {self.name}"
+
+
+class RateCounter(models.Model):
+    """The requests one subject (a client address, a dossier code; stored as a digest) made in one
+    fixed window of one rate limit. Incremented in one statement (an upsert); old windows are purged."""
+
+    key = models.CharField(max_length=80)  # "<limit name>:<digest of the subject>"
+    window_start = models.BigIntegerField()  # Unix seconds
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="unique_rate_window")]
+        indexes = [models.Index(fields=["window_start"], name="ratecounter_window_idx")]
+        verbose_name = "bộ đếm giới hạn tần suất / rate counter"
+        verbose_name_plural = "bộ đếm giới hạn tần suất / rate counters"
+
+
+class ReferenceGeneration(models.Model):
+    """One row naming the reference data's current state (see reference.py): bumped in every writer's
+    transaction, read once per service call."""
+
+    n = models.BigIntegerField(default=0)
+    token = models.CharField(max_length=32, blank=True)  # random per bump: a rolled-back n never returns
+
+    class Meta:
+        verbose_name = "thế hệ dữ liệu tham chiếu / reference generation"
+        verbose_name_plural = "thế hệ dữ liệu tham chiếu / reference generation"

@@ -1,13 +1,16 @@
 """Reference data cached per process, safely: units, jurisdictions, the catalog (procedures and their
 versions, immutable once used) and the calendar overrides.
 
-A generation token kept in the database cache names the reference data's current state. Every save or
-delete of a reference model replaces the token in the writer's own transaction (so a rolled-back change
-leaves the old token, and other processes see the new one exactly when they can see the change). Each
-process keeps one memo for the token it last read and drops it when the token it reads differs. A service
-call reads the token once (`scope()`), on its first use of reference data. Writes that bypass the ORM's
-signals (`QuerySet.update`, raw SQL) must call `changed()`; as a backstop a memo lives at most
-`MAX_AGE_S` seconds. Correctness never depends on the memo: a miss reads the database."""
+A generation token kept in its own one-row table (`ReferenceGeneration`, never culled, unlike a cache
+entry) names the reference data's current state. Every save or delete of a reference model bumps it with
+one UPDATE in the writer's own transaction (so a rolled-back change leaves the old token, other processes
+see the new one exactly when they can see the change, and a failed bump fails the write). The token is the
+counter with a random part drawn at each bump, so a number seen inside a rolled-back transaction never
+names another state later. Each process keeps one memo for the token it last read and drops it when the
+token it reads differs. A service call reads the token once (`scope()`, one primary-key SELECT), on its
+first use of reference data. Writes that bypass the ORM's signals (`QuerySet.update`, raw SQL) must call
+`changed()`; as a backstop a memo lives at most `MAX_AGE_S` seconds. Correctness never depends on the
+memo: a miss reads the database."""
 
 from __future__ import annotations
 
@@ -18,10 +21,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 
-GENERATION_KEY = "motcua:reference-generation"
+GENERATION_PK = 1
 MAX_AGE_S = 600.0
 MAX_ENTRIES = 20_000
 
@@ -30,14 +33,32 @@ _state: tuple[str | None, float, dict] = (None, 0.0, {})
 _scope: ContextVar[dict | None] = ContextVar("motcua_reference_scope", default=None)
 
 
+def _table() -> str:
+    from .models import ReferenceGeneration
+
+    return connection.ops.quote_name(ReferenceGeneration._meta.db_table)
+
+
 def generation() -> str:
-    """The current token (one small query); a first reader creates it."""
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        token = secrets.token_hex(8)
-        if not cache.add(GENERATION_KEY, token, timeout=None):  # another process was first
-            token = cache.get(GENERATION_KEY) or token
-    return token
+    """The current token: one primary-key SELECT; the row is made again if it went missing (a flush)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT n, token FROM {_table()} WHERE id = %s", [GENERATION_PK])
+        row = cursor.fetchone()
+    if row is None:
+        row = _create_row()
+    return f"{row[0]}-{row[1]}"
+
+
+def _create_row() -> tuple[int, str]:
+    from .models import ReferenceGeneration
+
+    try:
+        with transaction.atomic():  # savepoint: another process may create it first
+            made = ReferenceGeneration.objects.create(pk=GENERATION_PK, n=1, token=secrets.token_hex(8))
+        return made.n, made.token
+    except IntegrityError:
+        made = ReferenceGeneration.objects.get(pk=GENERATION_PK)
+        return made.n, made.token
 
 
 def memo() -> dict:
@@ -81,7 +102,14 @@ def scope() -> Iterator[None]:
 def changed(**_: Any) -> None:
     """Reference data changed: a new token for every process, in the caller's transaction."""
     global _state
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_table()} SET n = n + 1, token = %s WHERE id = %s",
+            [secrets.token_hex(8), GENERATION_PK],
+        )
+        missing = cursor.rowcount == 0
+    if missing:
+        _create_row()
     _state = (None, 0.0, {})
     scoped = _scope.get()
     if scoped is not None:

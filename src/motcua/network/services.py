@@ -8,10 +8,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from motcua.errors import ImportRejected, Problem
+from motcua.errors import ImportRejected, Problem, ValidationFailed
 
 from .exchange import JURISDICTION_COLUMNS, UNIT_COLUMNS, NetworkFile, read_network_file
-from .models import Jurisdiction, RoleAssignment, Unit
+from .models import Jurisdiction, Role, RoleAssignment, Unit, UnitKind
 
 # columns that name other rows: resolved to foreign keys, not copied
 REFERENCE_COLUMNS = ("code", "parent_code", "jurisdiction_code")
@@ -70,10 +70,23 @@ def _check_references(data: NetworkFile) -> list[Problem]:
             problems.append(_unknown(row, "jurisdiction_code", "địa bàn", "jurisdiction"))
         if row["parent_code"] and row["parent_code"] not in unit_codes:
             problems.append(_unknown(row, "parent_code", "đơn vị", "unit"))
+    kinds = dict(Unit.objects.values_list("code", "kind")) | {r["code"]: r["kind"] for r in data.units}
     for row in data.staff:
         if row["unit_code"] not in unit_codes:
             problems.append(_unknown(row, "unit_code", "đơn vị", "unit"))
+        elif row["role"] == Role.MANAGER and kinds.get(row["unit_code"]) != UnitKind.CENTER:
+            problems.append(_manager_outside_center(row["unit_code"], row["where"]))
     return problems
+
+
+def _manager_outside_center(unit_code: str, where: str = "") -> Problem:
+    """A center manager sees every dossier of the province: the role is held at the center only."""
+    return Problem(
+        "role",
+        f"vai trò quản lý trung tâm chỉ được giao tại Trung tâm, không tại đơn vị '{unit_code}'",
+        f"the center manager role can only be held at the center, not at unit '{unit_code}'",
+        where,
+    )
 
 
 def _unknown(row: dict, field: str, what_vi: str, what_en: str) -> Problem:
@@ -126,6 +139,12 @@ def _save_staff(rows: list[dict]) -> int:
 
 
 def grant_role(*, user, unit: Unit, role: str) -> RoleAssignment:
+    if role == Role.MANAGER and unit.kind != UnitKind.CENTER:
+        raise ValidationFailed(
+            message_vi="Không thể giao vai trò này tại đơn vị đã chọn.",
+            message_en="This role cannot be granted at the chosen unit.",
+            problems=[_manager_outside_center(unit.code)],
+        )
     with transaction.atomic():
         assignment, _ = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
     return assignment

@@ -11,7 +11,7 @@ from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.schemas import CODE_PATTERN
 from motcua.errors import NotFound
 from motcua.network import selectors as network
-from motcua.ratelimit import RateLimited, client_ip, hit
+from motcua.ratelimit import RateLimited, client_subject, failures_only, hit
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -64,10 +64,9 @@ def track(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         code, pin = form.cleaned_data["code"], form.cleaned_data["pin"]
         try:
-            hit("track_ip", client_ip(request))
-            hit("track_code", code)
-            hit("track_code_day", code)
-            context["result"] = dossiers.public_status(code, pin)
+            hit("track_ip", client_subject(request))
+            with failures_only(("track_code", "track_code_day"), code, failures=(NotFound,)):
+                context["result"] = dossiers.public_status(code, pin)
         except RateLimited as error:
             context["error"], status = text.message(error), 429
         except NotFound:
