@@ -3,14 +3,12 @@ threads, each with its own database connection, receive dossiers at the same uni
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
 from motcua.dossiers.models import CodeCounter, Dossier
 from motcua.dossiers.services import intake
+from tests.conftest import run_concurrently
 
 from .conftest import POINT_DAU_TIENG, at, judicial_request
 
@@ -36,28 +34,10 @@ def flushable_events(triggers_back_after_flush, transactional_db):
 
 
 def test_concurrent_intakes_get_gap_free_codes(flushable_events, world):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("concurrent connections need a file database")
-    barrier = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
     now = at(2026, 3, 2, 9, 0)
-
-    def work() -> None:
-        try:
-            barrier.wait()
-            for _ in range(PER_THREAD):
-                intake(actor=world["counter_dt"], request=judicial_request(), now=now)
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
+    run_concurrently(
+        THREADS, PER_THREAD, lambda: intake(actor=world["counter_dt"], request=judicial_request(), now=now)
+    )
     codes = sorted(Dossier.objects.values_list("code", flat=True))
     total = THREADS * PER_THREAD
     assert codes == [f"{POINT_DAU_TIENG}-260302-{n:04d}" for n in range(1, total + 1)]

@@ -3,18 +3,17 @@ other cache traffic, purged when old; client addresses behind trusted proxies, I
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, connections
+from django.db import connection
 from django.test import RequestFactory
 
 from motcua import ratelimit
 from motcua.errors import NotFound
 from motcua.network.models import RateCounter
 from motcua.ratelimit import RateLimited, client_ip, client_subject, failures_only, hit
+from tests.conftest import run_concurrently
 
 NOW = 1_800_000_000.0  # a fixed moment, at the start of a minute window (divisible by 60)
 
@@ -155,27 +154,7 @@ THREADS, PER_THREAD = 8, 25
 
 
 def test_concurrent_hits_are_all_counted(transactional_db, settings, monkeypatch):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("concurrent connections need a file database")
     settings.MOTCUA = {**settings.MOTCUA, "RATE_LIMITS": {"submit_ip": (10_000, 60)}}
     monkeypatch.setattr(ratelimit, "_next_purge_at", NOW + 10_000)
-    barrier = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            barrier.wait()
-            for _ in range(PER_THREAD):
-                hit("submit_ip", "198.51.100.1", now=NOW)
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
+    run_concurrently(THREADS, PER_THREAD, lambda: hit("submit_ip", "198.51.100.1", now=NOW))
     assert ratelimit.count("submit_ip", "198.51.100.1", now=NOW) == THREADS * PER_THREAD

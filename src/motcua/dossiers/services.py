@@ -767,18 +767,34 @@ def _move_to(
     target.state, target.started_at, target.completed_at = StepState.ACTIVE, now, None
     for step in (current, target):  # two plain UPDATEs: cheaper to build than one bulk CASE statement
         step.save(update_fields=["state", "completed_at", "started_at", "late"])
+    _record_handover(
+        dossier, kind, current.order, current.unit_id, target.unit_id, actor, now, current.due_at
+    )
+    return {"current_step_order": target.order, "current_unit_id": target.unit_id}
+
+
+def _record_handover(
+    dossier: Dossier,
+    kind: str,
+    step_order: int | None,
+    from_unit_id: int,
+    to_unit_id: int | None,
+    actor: Actor,
+    now: datetime,
+    due_at: datetime | None,
+) -> None:
+    """A row of the control slip (Form 06), with its timeliness against the deadline it served."""
     Handover.objects.create(
         dossier=dossier,
         kind=kind,
-        step_order=current.order,
-        from_unit_id=current.unit_id,
+        step_order=step_order,
+        from_unit_id=from_unit_id,
         from_user=actor.user,
-        to_unit_id=target.unit_id,
+        to_unit_id=to_unit_id,
         at=now,
-        due_at=current.due_at,
-        timeliness=_timeliness(now, current.due_at),
+        due_at=due_at,
+        timeliness=_timeliness(now, due_at),
     )
-    return {"current_step_order": target.order, "current_unit_id": target.unit_id}
 
 
 def _complete_step(dossier, *, now, params, actor, unit_id):
@@ -826,16 +842,15 @@ def _carry_result(dossier, *, now, params, actor, unit_id):
     current = _current_step(dossier)
     target = _return_point_step(dossier)
     to_unit = target.unit_id if target else dossier.return_unit_id
-    Handover.objects.create(
-        dossier=dossier,
-        kind=Handover.Kind.RESULT,
-        step_order=current.order if current else None,
-        from_unit_id=dossier.current_unit_id,
-        from_user=actor.user,
-        to_unit_id=to_unit,
-        at=now,
-        due_at=dossier.due_at,
-        timeliness=_timeliness(now, dossier.due_at),
+    _record_handover(
+        dossier,
+        Handover.Kind.RESULT,
+        current.order if current else None,
+        dossier.current_unit_id,
+        to_unit,
+        actor,
+        now,
+        dossier.due_at,
     )
     changes = {"current_unit_id": to_unit, "result_at_return_point": True}
     if target:
@@ -850,16 +865,15 @@ def _return_result(dossier, *, now, params, actor, unit_id):
     if step:
         step.state, step.completed_at = StepState.DONE, now
         step.save(update_fields=["state", "completed_at"])
-    Handover.objects.create(
-        dossier=dossier,
-        kind=Handover.Kind.RETURNED,
-        step_order=step.order if step else None,
-        from_unit_id=dossier.current_unit_id,
-        from_user=actor.user,
-        to_unit=None,
-        at=now,
-        due_at=dossier.due_at,
-        timeliness=_timeliness(now, dossier.due_at),
+    _record_handover(
+        dossier,
+        Handover.Kind.RETURNED,
+        step.order if step else None,
+        dossier.current_unit_id,
+        None,
+        actor,
+        now,
+        dossier.due_at,
     )
     return {"returned_at": now, "closed_at": now}, {
         "by_post": dossier.return_by_post,

@@ -1,6 +1,7 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.demo.history import DEFAULT_COUNT, DEFAULT_SEED, DEFAULT_UNTIL, load_history
+from motcua.demo.history import DEFAULT_COUNT, DEFAULT_SEED, DEFAULT_UNTIL
 from motcua.demo.loader import demo_password, ensure_demo_accounts, load_network_and_catalog
 from motcua.demo.management.commands.load_history import parse_day
 from motcua.demo.tasks import queue_history_load
@@ -71,21 +72,10 @@ class Command(BaseCommand):
         )
 
     def _history(self, options) -> None:
-        self.stdout.write(
-            f"\nLịch sử hồ sơ mẫu / demo dossier history ({options['history_count']} hồ sơ / dossiers, "
-            f"12 tháng trước / 12 months before {options['until']}):"
+        call_command(
+            "load_history",
+            count=options["history_count"],
+            seed=options["seed"],
+            until=options["until"],
+            stdout=self.stdout,
         )
-        try:
-            report = load_history(
-                count=options["history_count"],
-                seed=options["seed"],
-                until=options["until"],
-                progress=self._progress,
-            )
-        except MotcuaError as error:
-            raise CommandError(str(error)) from error
-        self.stdout.write(report.summary())
-
-    def _progress(self, line: str) -> None:
-        self.stdout.write(line)
-        self.stdout.flush()
