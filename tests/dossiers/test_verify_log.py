@@ -61,6 +61,16 @@ def test_tampered_payload_is_found(two_dossiers):
         DossierEvent.objects.filter(pk=victim.pk).update(action="again")
 
 
+def test_a_rewritten_actor_name_is_found(two_dossiers):
+    victim = DossierEvent.objects.get(dossier__code=two_dossiers[0], seq=1)
+    tamper(
+        f"UPDATE {DossierEvent._meta.db_table} SET actor_name = %s WHERE id = %s", ["someone_else", victim.pk]
+    )
+    with pytest.raises(CommandError):
+        call_command("verify_log", stdout=(out := StringIO()), stderr=StringIO())
+    assert f"{two_dossiers[0]} #1: content does not match its hash" in out.getvalue()
+
+
 def test_state_that_differs_from_its_events_is_found(two_dossiers):
     Dossier.objects.filter(code=two_dossiers[0]).update(status=10)  # bypassing the services
     report = verify_all(code=two_dossiers[0])

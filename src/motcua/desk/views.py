@@ -171,8 +171,8 @@ def checklist(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 def _remember_pin(request: HttpRequest, code: str, pin: str) -> None:
-    """The PIN is stored only as its hash; it stays in the officer's session until the next intake, so
-    that the receipt page and the printed slip can show it."""
+    """The dossier keeps only an HMAC of the PIN; the PIN itself stays in the officer's server-side
+    session until the next intake, so that the receipt page and the printed slip can show it."""
     request.session[PIN_SESSION_KEY] = {code: pin}
 
 

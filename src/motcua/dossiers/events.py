@@ -55,6 +55,7 @@ def _hashed_content(dossier_code: str, event: DossierEvent) -> dict[str, Any]:
         "seq": event.seq,
         "at": event.at.astimezone(UTC).isoformat(),
         "actor": event.actor_id,
+        "actor_name": event.actor_name,
         "role": event.role,
         "unit": event.unit_id,
         "action": event.action,
