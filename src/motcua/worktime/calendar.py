@@ -9,7 +9,7 @@ Working hours are local wall-clock times in the calendar's zone.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -288,34 +288,17 @@ class WorkCalendar:
             base = self._make(start.toordinal(), self._last_end_us)
         else:
             base = self.add_working_days(start, limit.amount)
-        due = base
-        counted: list[CountedPause] = []
-        ignored: list[datetime] = []
-        open_start: datetime | None = None
-        for pause_start, pause_end in pauses:
-            effective_start = max(self._local(pause_start), start)
-            if effective_start >= due:
-                ignored.append(self._local(pause_start))
-                continue
-            if pause_end is None:
-                open_start = effective_start
-                break
-            pause_end_local = self._local(pause_end)
-            if pause_end_local <= effective_start:
-                continue
-            added = self.working_time_between(effective_start, pause_end_local)
-            counted.append(CountedPause(effective_start, pause_end_local, added))
-            due = self.add_working(due, added)
-        return DueTrace(
-            received=received,
-            clock_start=start,
-            limit=limit,
-            due_without_pauses=base,
-            counted_pauses=tuple(counted),
-            open_pause_start=open_start,
-            ignored_pause_starts=tuple(ignored),
-            calendar_end=None,
-            at=None if open_start is not None else due,
+        # The clock itself is the due time; a pause adds the working time it covered.
+        return self._trace_pauses(
+            received,
+            start,
+            limit,
+            pauses,
+            clock=base,
+            due_of=lambda due: due,
+            measure=self.working_time_between,
+            advance=self.add_working,
+            calendar_end=False,
         )
 
     def _trace_calendar_days(
@@ -326,8 +309,34 @@ class WorkCalendar:
         pauses: list[tuple[datetime, datetime | None]],
     ) -> DueTrace:
         length = timedelta(microseconds=int(limit.amount * US_PER_CALENDAR_DAY))
-        end = start + length
-        base = due = self.end_of_working_day(end.date())
+        # The clock is the raw end; a pause adds its calendar time, the due is that day's end of work.
+        return self._trace_pauses(
+            received,
+            start,
+            limit,
+            pauses,
+            clock=start + length,
+            due_of=lambda end: self.end_of_working_day(end.date()),
+            measure=lambda a, b: b - a,
+            advance=lambda end, added: end + added,
+            calendar_end=True,
+        )
+
+    def _trace_pauses(
+        self,
+        received: datetime,
+        start: datetime,
+        limit: TimeLimit,
+        pauses: list[tuple[datetime, datetime | None]],
+        *,
+        clock: datetime,
+        due_of: Callable[[datetime], datetime],
+        measure: Callable[[datetime, datetime], timedelta],
+        advance: Callable[[datetime, timedelta], datetime],
+        calendar_end: bool,
+    ) -> DueTrace:
+        """Walk the pauses in order: those starting before the current due time move it later."""
+        base = due = due_of(clock)
         counted: list[CountedPause] = []
         ignored: list[datetime] = []
         open_start: datetime | None = None
@@ -342,10 +351,10 @@ class WorkCalendar:
             pause_end_local = self._local(pause_end)
             if pause_end_local <= effective_start:
                 continue
-            added = pause_end_local - effective_start
+            added = measure(effective_start, pause_end_local)
             counted.append(CountedPause(effective_start, pause_end_local, added))
-            end += added
-            due = self.end_of_working_day(end.date())
+            clock = advance(clock, added)
+            due = due_of(clock)
         return DueTrace(
             received=received,
             clock_start=start,
@@ -354,7 +363,7 @@ class WorkCalendar:
             counted_pauses=tuple(counted),
             open_pause_start=open_start,
             ignored_pause_starts=tuple(ignored),
-            calendar_end=end,
+            calendar_end=clock if calendar_end else None,
             at=None if open_start is not None else due,
         )
 
