@@ -52,6 +52,8 @@ messages: setup
 lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy --strict src/motcua/worktime
+	$(BIN)/mypy src/motcua/planning
 
 format: setup
 	$(BIN)/ruff format src tests bench

@@ -47,8 +47,10 @@ def answer(
     elif model == "lscp":
         result = solve_lscp(problem, options=options)
     elif model == "mclp":
+        assert question.p is not None, "Question.__post_init__ requires p for models in NEEDS_P"
         result = solve_mclp(problem, question.p, options=options)
     elif model == "pmedian":
+        assert question.p is not None, "Question.__post_init__ requires p for models in NEEDS_P"
         result = solve_pmedian(problem, question.p, k_nearest=question.k_nearest, options=options)
     elif model == "hierarchical":
         result = solve_hierarchical(problem, CoverageRule(question.tight_minutes, None), options=options)

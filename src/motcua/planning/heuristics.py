@@ -156,7 +156,7 @@ def _covered_by(cover: sp.csr_matrix, is_open: np.ndarray) -> np.ndarray:
     return (cover @ is_open.astype(float)) > 0
 
 
-def _column_rows(cover_csc: sp.csc_matrix, site: int) -> np.ndarray:
+def _column_rows(cover_csc: sp.csc_matrix, site: int | np.integer) -> np.ndarray:
     return cover_csc.indices[cover_csc.indptr[site] : cover_csc.indptr[site + 1]]
 
 

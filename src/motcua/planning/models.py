@@ -43,7 +43,7 @@ class CoreSolution:
     objective: float | None
     bound: float | None
     timings: dict[str, float] = field(default_factory=dict)
-    reductions: dict[str, int | str] = field(default_factory=dict)
+    reductions: dict[str, int | float | str] = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -176,10 +176,16 @@ def _best_of(outcome: MipOutcome, start, cost, offset) -> MipOutcome:
             status, incumbent, bound, gap, start.astype(float), outcome.seconds, outcome.highs_status
         )
     if outcome.x is None:
-        bound = None if outcome.bound is None else min(incumbent, outcome.bound)
-        gap = None if bound is None else (incumbent - bound) / max(abs(incumbent), 1e-9)
+        capped = None if outcome.bound is None else min(incumbent, outcome.bound)
+        capped_gap = None if capped is None else (incumbent - capped) / max(abs(incumbent), 1e-9)
         return MipOutcome(
-            outcome.status, incumbent, bound, gap, start.astype(float), outcome.seconds, outcome.highs_status
+            outcome.status,
+            incumbent,
+            capped,
+            capped_gap,
+            start.astype(float),
+            outcome.seconds,
+            outcome.highs_status,
         )
     if outcome.bound is not None:
         outcome.bound = min(outcome.bound, incumbent)
@@ -631,7 +637,7 @@ def pmedian_core(
     options.say(f"p-median: {n_demand} demand x {n_sites} sites, {demand_index.size} pairs, p = {p}")
     outcome = solve_mip(model, options, start)
     is_open = None if outcome.x is None else outcome.x[:n_sites] > 0.5
-    extra = {}
+    extra: dict[str, object] = {}
     if outcome.x is not None:
         z = outcome.x[n_sites : n_sites + demand_index.size]
         extra["assignment_shares"] = (demand_index, site_index, z)

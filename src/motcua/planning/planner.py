@@ -121,12 +121,13 @@ def solve_pmedian(
     """
     started = time.perf_counter()
     n_sites = len(problem.sites)
-    use_subset = k_nearest is not None and k_nearest < n_sites
-    pairs = _pmedian_pairs(problem, k_nearest if use_subset else None)
+    subset_k = k_nearest if k_nearest is not None and k_nearest < n_sites else None
+    pairs = _pmedian_pairs(problem, subset_k)
     cost = pairs.metric(metric)
-    fallback = _fallback_cost(problem, pairs, k_nearest, metric) if use_subset else None
-    if use_subset:
-        keep = _rank_within_demand(pairs) < k_nearest
+    fallback: np.ndarray | None = None
+    if subset_k is not None:
+        fallback = _fallback_cost(problem, pairs, subset_k, metric)
+        keep = _rank_within_demand(pairs) < subset_k
         pairs, cost = pairs.select(keep), cost[keep]
     weight = problem.weight()
     core = pmedian_core(
@@ -145,7 +146,7 @@ def solve_pmedian(
     )
     model = "pmedian_capacitated" if capacitated else "pmedian"
     result = _result(problem, model, core, started, p=p, metric=metric, k_nearest=k_nearest)
-    if use_subset and core.is_open is not None:
+    if subset_k is not None and core.is_open is not None:
         _settle_fallback(problem, result, core, metric)
     return result
 
@@ -249,7 +250,7 @@ def _result(
             reductions=core.reductions,
             details=details,
         )
-    demand_rows, uncovered, share = _describe_demand(problem, core)
+    demand_rows, uncovered, share = _describe_demand(problem, core.is_open, core.extra)
     timings["total_s"] = time.perf_counter() - started
     details.update(
         covered_weight_share=share,
@@ -280,9 +281,9 @@ def _gap(objective, bound) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
-def _describe_demand(problem: PlanningProblem, core: CoreSolution):
-    nearest, km, minutes = problem.nearest(core.is_open)
-    covered = np.asarray((problem.coverage() @ core.is_open.astype(float)) > 0).ravel()
+def _describe_demand(problem: PlanningProblem, is_open: np.ndarray, extra: dict):
+    nearest, km, minutes = problem.nearest(is_open)
+    covered = np.asarray((problem.coverage() @ is_open.astype(float)) > 0).ravel()
     weight = problem.weight()
     ids, site_ids = problem.demand.ids, problem.sites.ids
     rows = [
@@ -296,8 +297,9 @@ def _describe_demand(problem: PlanningProblem, core: CoreSolution):
         }
         for i in range(len(ids))
     ]
-    uncoverable = set(np.asarray(core.extra.get("uncoverable_rows", [])).tolist())
-    any_site = problem.nearest(~problem.sites.fixed_closed) if uncoverable else None
+    uncoverable = set(np.asarray(extra.get("uncoverable_rows", [])).tolist())
+    # Nearest site of any kind, needed only for rows no allowed site covers.
+    any_site = problem.nearest(~problem.sites.fixed_closed) if uncoverable else (nearest, km, minutes)
     uncovered = []
     for i in np.flatnonzero(~covered):
         source = any_site if i in uncoverable else (nearest, km, minutes)

@@ -28,9 +28,9 @@ PAIRS_PER_CHUNK = 2_000_000
 
 @dataclass
 class ReductionLog:
-    steps: dict[str, int | str] = field(default_factory=dict)
+    steps: dict[str, int | float | str] = field(default_factory=dict)
 
-    def note(self, name: str, value: int | str) -> None:
+    def note(self, name: str, value: int | float | str) -> None:
         self.steps[name] = value
 
 
@@ -97,7 +97,7 @@ def _groups_are_exact(cover: sp.csr_matrix, representative: np.ndarray) -> bool:
 def _merge_by_bytes(cover: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     group_of_key: dict[bytes, int] = {}
     group = np.empty(cover.shape[0], dtype=np.int64)
-    representatives = []
+    representatives: list[int] = []
     for row in range(cover.shape[0]):
         key = cover.indices[cover.indptr[row] : cover.indptr[row + 1]].tobytes()
         if key not in group_of_key:

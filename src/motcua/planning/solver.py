@@ -105,13 +105,14 @@ def _configure(highs: highspy.Highs, options: SolveOptions) -> None:
 
 
 def _subscribe_progress(highs: highspy.Highs, options: SolveOptions) -> None:
-    if options.progress is None:
+    progress = options.progress
+    if progress is None:
         return
 
     def forward(event) -> None:
         message = str(event.message).rstrip()
         if message:
-            options.progress(message)
+            progress(message)
 
     highs.cbLogging.subscribe(forward)
 

@@ -294,27 +294,37 @@ def _parse_graphml(path, default_speed_kmh: float):
     speed_kph, else ``default_speed_kmh``.
     """
     root = ET.parse(path).getroot()
-    keys = {k.get("id"): k.get("attr.name") for k in root.iter(f"{_GRAPHML}key")}
+    # A missing attribute reads as "" (it only has to stay distinct from the attribute names looked up).
+    keys = {k.get("id", ""): k.get("attr.name", "") for k in root.iter(f"{_GRAPHML}key")}
     graph = root.find(f"{_GRAPHML}graph")
+    if graph is None:
+        raise ValueError(f"{path}: no <graph> element in the GraphML file")
     directed = graph.get("edgedefault") == "directed"
 
-    def attributes(element) -> dict[str, str]:
-        return {
-            keys.get(d.get("key"), d.get("key")): (d.text or "") for d in element.findall(f"{_GRAPHML}data")
-        }
+    def attributes(element: ET.Element) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for d in element.findall(f"{_GRAPHML}data"):
+            key = d.get("key", "")
+            values[keys.get(key, key)] = d.text or ""
+        return values
 
-    position, lat, lon = {}, [], []
+    position: dict[str, int] = {}
+    lat: list[float] = []
+    lon: list[float] = []
     for node in graph.iter(f"{_GRAPHML}node"):
         data = attributes(node)
-        position[node.get("id")] = len(lat)
-        lat.append(float(data.get("lat", data.get("y"))))
-        lon.append(float(data.get("lon", data.get("x"))))
-    u, v, km, minutes = [], [], [], []
+        position[node.get("id", "")] = len(lat)
+        lat.append(float(data["lat"] if "lat" in data else data["y"]))
+        lon.append(float(data["lon"] if "lon" in data else data["x"]))
+    u: list[int] = []
+    v: list[int] = []
+    km: list[float] = []
+    minutes: list[float] = []
     for edge in graph.iter(f"{_GRAPHML}edge"):
         data = attributes(edge)
         length = float(data["length_km"]) if "length_km" in data else float(data["length"]) / 1000.0
-        u.append(position[edge.get("source")])
-        v.append(position[edge.get("target")])
+        u.append(position[edge.get("source", "")])
+        v.append(position[edge.get("target", "")])
         km.append(length)
         minutes.append(_graphml_minutes(data, length, default_speed_kmh))
     return lat, lon, u, v, np.array(km), np.array(minutes), directed
