@@ -104,13 +104,6 @@ def prepare_event(
     return event
 
 
-def append_event(**arguments: Any) -> DossierEvent:
-    """Append an event to the dossier's chain; the caller saves the dossier in the same transaction."""
-    event = prepare_event(**arguments)
-    event.save(force_insert=True)
-    return event
-
-
 EVENT_BOOKKEEPING = ("last_event_seq", "last_event_hash")
 
 

@@ -160,61 +160,6 @@ def _column_rows(cover_csc: sp.csc_matrix, site: int | np.integer) -> np.ndarray
     return cover_csc.indices[cover_csc.indptr[site] : cover_csc.indptr[site + 1]]
 
 
-def lagrangian_set_cover(
-    cover: sp.csr_matrix, cost: np.ndarray, start: np.ndarray | None = None, seconds: float = 2.0
-) -> tuple[np.ndarray, float]:
-    """Subgradient on the Lagrangian relaxation of set covering (Beasley 1990) with greedy repair.
-
-    Every row must be coverable. Returns (best cover found, best Lagrangian lower bound).
-    """
-    deadline = time.perf_counter() + seconds
-    cover_csc = cover.tocsc()
-    cost = np.asarray(cost, dtype=float)
-    best = (
-        start.copy() if start is not None else cover_from(cover, cover_csc, cost, np.zeros(cost.size, bool))
-    )
-    upper, lower = float(cost @ best), -np.inf
-    multipliers = _initial_multipliers(cover, cover_csc, cost)
-    step, stalled, iteration = 2.0, 0, 0
-    while time.perf_counter() < deadline and step > 1e-4 and upper - lower > 1e-6:
-        iteration += 1
-        reduced = cost - cover_csc.T @ multipliers
-        chosen = reduced < 0
-        value = float(multipliers.sum() + reduced[chosen].sum())
-        if value > lower + 1e-9:
-            lower, stalled = value, 0
-        else:
-            stalled += 1
-        if stalled >= 20:
-            step, stalled = step / 2, 0
-        if iteration % 3 == 0:
-            candidate = cover_from(cover, cover_csc, np.maximum(reduced, 1e-6) + cost * 1e-3, chosen)
-            if cost @ candidate < upper - 1e-9:
-                best, upper = candidate, float(cost @ candidate)
-        slack = 1.0 - cover @ chosen.astype(float)
-        norm = float(slack @ slack)
-        if norm == 0:
-            break
-        multipliers = np.maximum(0.0, multipliers + step * (upper - value) / norm * slack)
-    return best, lower
-
-
-def cover_from(cover, cover_csc, score_cost, chosen) -> np.ndarray:
-    """Greedy completion of ``chosen`` by ``score_cost``, then redundant sites dropped."""
-    everything = np.ones(cover.shape[0], bool)
-    nothing = np.zeros(cover.shape[1], bool)
-    is_open = greedy_set_cover(cover, score_cost, everything, chosen, np.ones(cover.shape[1], bool))
-    return drop_redundant(cover_csc, score_cost, everything, is_open, nothing)
-
-
-def _initial_multipliers(cover, cover_csc, cost) -> np.ndarray:
-    per_row = cost / np.maximum(np.diff(cover_csc.indptr), 1)
-    result = np.full(cover.shape[0], np.inf)
-    rows = np.repeat(np.arange(cover.shape[0]), np.diff(cover.indptr))
-    np.minimum.at(result, rows, per_row[cover.indices])
-    return np.where(np.isfinite(result), result, 0.0)
-
-
 class _CoverSearch:
     """State of a row-weighting local search for set covering (after Gao et al., RWLS 2015).
 
