@@ -36,7 +36,7 @@ from .models import (
     SupplementRequest,
 )
 from .permissions import Actor, authorize, ensure_visible
-from .services import _limit_of, pin_matches, supplement_pauses
+from .services import applicable_limit, pin_matches, supplement_pauses
 
 MAX_PAGE = 200
 DUE_SOON_WORKING_DAYS = 1
@@ -324,7 +324,7 @@ def due_explanation(dossier: Dossier) -> DueExplanation:
             f"The dossier has not been received yet ({label_en}): the clock has not started.",
         )
     pauses = supplement_pauses(dossier, dossier.supplements.all())  # as the stored legal due time
-    due = work_calendar().due(dossier.received_at, _limit_of(dossier), pauses)
+    due = work_calendar().due(dossier.received_at, applicable_limit(dossier), pauses)
     vi, en = [due.explanation_vi], [due.explanation_en]
     for apology in dossier.apologies.all():
         vi.append(

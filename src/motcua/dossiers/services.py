@@ -502,7 +502,7 @@ def _intake_changes(
     return changes, follow_up
 
 
-def _limit_of(dossier: Dossier) -> TimeLimit:
+def applicable_limit(dossier: Dossier) -> TimeLimit:
     version = _version_of(dossier)
     if dossier.channel == Channel.ONLINE and version.online_limit_amount is not None:
         return TimeLimit(version.online_limit_amount, version.online_limit_unit or LimitUnit.WORKING_DAYS)
@@ -523,7 +523,7 @@ def _start_clock(dossier: Dossier, now: datetime, steps: list[DossierStep]) -> d
     """Reception: the appointment and every step's deadline are fixed from the receipt time (the steps
     are changed in place; the caller writes them)."""
     calendar = _calendar()
-    limit = _limit_of(dossier)
+    limit = applicable_limit(dossier)
     due = calendar.due(now, limit)
     step_dues = _step_dues(calendar, due.clock_start, due.at, limit, [s.days for s in steps])
     first = steps[0] if steps else None
@@ -960,7 +960,7 @@ def supplement_pauses(dossier: Dossier, supplements) -> list[Pause]:
 def legal_due(dossier: Dossier, supplements) -> datetime | None:
     """The legal due time from reception, the limit and the supplement pauses, as explained."""
     return _calendar().due_at(
-        dossier.received_at, _limit_of(dossier), supplement_pauses(dossier, supplements)
+        dossier.received_at, applicable_limit(dossier), supplement_pauses(dossier, supplements)
     )
 
 
@@ -973,7 +973,7 @@ def _resume_clock(dossier: Dossier, supplements, now: datetime) -> dict[str, Any
     old, new = dossier.legal_due_at, legal_due(dossier, supplements)
     if old is not None and new is not None and new != old:
         changes["legal_due_at"] = new
-        shift = _shifter(_calendar(), _limit_of(dossier), old, new)
+        shift = _shifter(_calendar(), applicable_limit(dossier), old, new)
         changes["due_at"] = new if dossier.due_at == old else shift(dossier.due_at)
         steps = [s for s in _steps(dossier) if s.state != StepState.DONE and s.due_at is not None]
         for step in steps:
