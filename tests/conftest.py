@@ -83,3 +83,24 @@ def run_concurrently(threads: int, repeat: int, task) -> None:
     for worker in workers:
         worker.join(timeout=120)
     assert not errors, errors
+
+
+@pytest.fixture
+def triggers_back_after_flush(django_db_blocker):
+    """Set up before the transactional database, so its teardown runs after the flush."""
+    from motcua.dossiers.events import install_append_only_triggers
+
+    yield
+    with django_db_blocker.unblock():
+        install_append_only_triggers()
+
+
+@pytest.fixture
+def flushable_events(triggers_back_after_flush, transactional_db):
+    """The append-only triggers refuse the flush that ends a transactional test: drop them just
+    before it; triggers_back_after_flush puts them back afterwards."""
+    from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
+
+    install_append_only_triggers()
+    yield
+    drop_append_only_triggers()

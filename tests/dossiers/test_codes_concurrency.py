@@ -3,9 +3,6 @@ threads, each with its own database connection, receive dossiers at the same uni
 
 from __future__ import annotations
 
-import pytest
-
-from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
 from motcua.dossiers.models import CodeCounter, Dossier
 from motcua.dossiers.services import intake
 from tests.conftest import run_concurrently
@@ -14,23 +11,6 @@ from .conftest import POINT_DAU_TIENG, at, judicial_request
 
 THREADS = 8
 PER_THREAD = 10
-
-
-@pytest.fixture
-def triggers_back_after_flush(django_db_blocker):
-    """Set up before the transactional database, so its teardown runs after the flush."""
-    yield
-    with django_db_blocker.unblock():
-        install_append_only_triggers()
-
-
-@pytest.fixture
-def flushable_events(triggers_back_after_flush, transactional_db):
-    """The append-only triggers refuse the flush that ends a transactional test: drop them just
-    before it; triggers_back_after_flush puts them back afterwards."""
-    install_append_only_triggers()
-    yield
-    drop_append_only_triggers()
 
 
 def test_concurrent_intakes_get_gap_free_codes(flushable_events, world):

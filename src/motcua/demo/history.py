@@ -794,39 +794,82 @@ def load_history(
     every: int = 2000,
     batch_size: int | None = None,
     on_batch: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> HistoryReport:
     """Generate `count` dossiers over the `days` (a year) before `until` (local midnight), then run the
     watch once at that moment. Skips (and says so) when dossiers already exist.
 
     Without batch_size the whole load is one commit (fastest; the services' own blocks become
-    savepoints); with it, every batch_size dossiers commit, so a running site stays usable."""
-    report = HistoryReport()
+    savepoints); with it, every batch_size dossiers commit, so a running site stays usable. With
+    workers > 1 the stories are played by that many processes (demo/parallel.py): the same dossiers."""
     if history_exists():
-        report.skipped = (
-            "Đã có hồ sơ, bỏ qua lịch sử mẫu / dossiers already exist, the demo history is skipped"
+        return HistoryReport(
+            skipped="Đã có hồ sơ, bỏ qua lịch sử mẫu / dossiers already exist, the demo history is skipped"
         )
-        return report
+    if workers > 1:
+        from .parallel import load_in_parallel, parallel_possible
+
+        if parallel_possible():
+            return load_in_parallel(
+                count=count,
+                seed=seed,
+                until=until,
+                days=days,
+                workers=workers,
+                progress=progress,
+                every=every,
+                on_progress=on_batch,
+            )
     started = time.perf_counter()
-    end = timezone.make_aware(datetime.combine(until, datetime.min.time()))
+    report = HistoryReport()
+    end = history_end(until)
     with services.reference_data_memo():
         with transaction.atomic():
             ensure_history_staff()
         world = World()
         stories = draw_stories(world, count=count, seed=seed, until=until, days=days)
-        for first in range(0, len(stories), batch_size or len(stories) or 1):
-            batch = stories[first : first + (batch_size or len(stories))]
-            with transaction.atomic():
-                for done, story in enumerate(batch, start=first + 1):
-                    _play(world, story, end, report)
-                    if progress and (done % every == 0 or done == count):
-                        _report_progress(progress, done, count, report, started)
-            if on_batch:
-                on_batch(first + len(batch))
+
+        def played(done: int) -> None:
+            if progress and (done % every == 0 or done == count):
+                _report_progress(progress, done, count, report, started)
+
+        play_stories(world, stories, end, report, batch_size=batch_size, on_played=played, on_batch=on_batch)
+        finish_history(end, report, started)
+    return report
+
+
+def history_end(until: date) -> datetime:
+    return timezone.make_aware(datetime.combine(until, datetime.min.time()))
+
+
+def play_stories(
+    world: World,
+    stories: list[Story],
+    end: datetime,
+    report: HistoryReport,
+    *,
+    batch_size: int | None = None,
+    on_played: Callable[[int], None] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> None:
+    """Play the stories in order, committing every batch_size of them (all at once without)."""
+    size = batch_size or len(stories) or 1
+    for first in range(0, len(stories), size):
         with transaction.atomic():
-            report.actions += tick(now=end).marks
+            for done, story in enumerate(stories[first : first + size], start=first + 1):
+                _play(world, story, end, report)
+                if on_played:
+                    on_played(done)
+        if on_batch:
+            on_batch(min(first + size, len(stories)))
+
+
+def finish_history(end: datetime, report: HistoryReport, started: float) -> None:
+    """The watch at the end of the simulated year, then the figures."""
+    with transaction.atomic():
+        report.actions += tick(now=end).marks
     report.statuses = Counter(Dossier.objects.values_list("status", flat=True))
     report.seconds = time.perf_counter() - started
-    return report
 
 
 def _play(world: World, story: Story, end: datetime, report: HistoryReport) -> None:

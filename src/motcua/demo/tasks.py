@@ -8,6 +8,7 @@ from django_tasks import task
 
 from .history import load_history
 from .models import HistoryLoad
+from .parallel import default_workers
 
 BATCH_SIZE = 50  # dossiers per commit: short write locks on SQLite while people use the site
 
@@ -34,7 +35,12 @@ def load_history_in_background(load_id: int) -> None:
 
     try:
         report = load_history(
-            count=load.count, seed=load.seed, until=load.until, batch_size=BATCH_SIZE, on_batch=record
+            count=load.count,
+            seed=load.seed,
+            until=load.until,
+            batch_size=BATCH_SIZE,
+            on_batch=record,
+            workers=default_workers(),
         )
     except Exception as error:
         HistoryLoad.objects.filter(pk=load_id).update(

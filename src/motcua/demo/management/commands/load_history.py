@@ -3,6 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.demo.history import DEFAULT_COUNT, DEFAULT_SEED, DEFAULT_UNTIL, load_history
+from motcua.demo.parallel import default_workers
 from motcua.errors import MotcuaError
 
 
@@ -30,6 +31,12 @@ class Command(BaseCommand):
             default=DEFAULT_UNTIL,
             help=f"ngày kết thúc (không gồm) / end date, exclusive (default {DEFAULT_UNTIL})",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="số tiến trình song song / parallel processes (default: one per core)",
+        )
 
     def handle(self, *args, **options) -> None:
         self.stdout.write(
@@ -42,6 +49,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 until=options["until"],
                 progress=self._progress,
+                workers=max(1, options["workers"]),
             )
         except MotcuaError as error:
             raise CommandError(str(error)) from error
