@@ -397,6 +397,37 @@ def test_revoked_and_expired_tokens_are_refused(world, local_cache):
     assert Client(HTTP_AUTHORIZATION=f"Bearer {expired}").get(DOSSIERS).status_code == 401
 
 
+def test_a_token_request_reads_the_user_and_the_roles_afresh(api, world, clock):
+    """The token's check also reads the roles held (one statement): a role taken away or an account
+    deactivated counts from the very next request, as does a revocation."""
+    from motcua.network.models import RoleAssignment
+
+    clock.set(at(2026, 3, 2, 9, 0))
+    client = api["counter_dt"]
+    receive(client, judicial_body())
+    user = world["counter_dt"].user
+    held = list(RoleAssignment.objects.filter(user=user).values_list("unit_id", "role"))
+    RoleAssignment.objects.filter(user=user).delete()
+    response = client.post(DOSSIERS, judicial_body())
+    assert response.status_code == 403 and response.json()["code"] == "forbidden", response.content
+    assert client.get(DOSSIERS).json()["items"] == []  # authenticated, sees nothing without a role
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=user, unit_id=u, role=r) for u, r in held])
+    receive(client, judicial_body())
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert client.get(DOSSIERS).status_code == 401
+
+
+def test_a_superuser_token_without_roles_sees_every_dossier(api, clock):
+    from motcua.auth import create_token
+
+    clock.set(at(2026, 3, 2, 9, 0))
+    code = receive(api["counter_dt"], judicial_body())["code"]
+    admin = User.objects.create_superuser(username="admin", password="x-test-password")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {create_token(user=admin)}")
+    assert client.get(f"{DOSSIERS}/{code}").status_code == 200
+    assert client.post(DOSSIERS, judicial_body(), content_type="application/json").status_code == 403
+
+
 def test_create_token_command(world, capsys):
     from django.core.management import call_command
 

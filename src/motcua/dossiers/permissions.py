@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from motcua.auth import HELD_ROLES
 from motcua.errors import Forbidden
 from motcua.network.models import Role, RoleAssignment, UnitKind
 
@@ -25,7 +26,11 @@ class Actor:
 
     @classmethod
     def staff(cls, user) -> Actor:
-        held = list(RoleAssignment.objects.filter(user=user).values_list("unit_id", "role", "unit__kind"))
+        """The user's roles as read with the user by the bearer-token check of this request (HELD_ROLES),
+        else from the database."""
+        held = getattr(user, HELD_ROLES, None)
+        if held is None:
+            held = list(RoleAssignment.objects.filter(user=user).values_list("unit_id", "role", "unit__kind"))
         roles = {(unit_id, role) for unit_id, role, _ in held}
         # province-wide sight only for a manager of the center itself, never of a branch or an agency
         manager = bool(user.is_superuser) or any(
