@@ -14,7 +14,11 @@ from motcua.errors import ValidationFailed
 from motcua.network import reference
 from motcua.network.models import CalendarOverride, Unit
 
+from . import api_helpers
+from .api_helpers import judicial_body
 from .conftest import POINT_DAU_TIENG, at, judicial_request
+
+api, clock, local_cache = api_helpers.api, api_helpers.clock, api_helpers.local_cache  # fixtures
 
 CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
 
@@ -26,19 +30,54 @@ def statements(function) -> list[str]:
     return [q["sql"] for q in context.captured_queries if not q["sql"].upper().startswith(CONTROL)]
 
 
-def test_an_intake_takes_seven_statements(world):
-    intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 8, 0))  # warms the memo
-    sql = statements(
-        lambda: intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0))
-    )
-    assert len(sql) == 7, "\n".join(sql)
-    # the generation check, the day's number, then each row once with its final values
+def batched() -> bool:
+    """Whether the rows of a new dossier go in one call (several statements: PostgreSQL)."""
+    return connection.vendor == "postgresql"
+
+
+def assert_intake_shape(sql: list[str]) -> None:
+    """The generation check, the day's number, the dossier (its id back), then one INSERT per table of
+    its rows, in one call on PostgreSQL."""
+    assert len(sql) == (4 if batched() else 7), "\n".join(sql)
     assert "network_referencegeneration" in sql[0]
     assert sql[1].startswith("UPDATE") and "dossiers_codecounter" in sql[1] and "RETURNING" in sql[1]
-    assert all(s.startswith("INSERT") for s in sql[2:])
-    tables = ["dossiers_dossier", "dossiers_dossierpaper", "dossiers_dossierstep", "dossiers_papermovement"]
-    assert all(table in sql[i + 2] for i, table in enumerate(tables))
-    assert "dossiers_dossierevent" in sql[6]
+    assert sql[2].startswith('INSERT INTO "dossiers_dossier" ') and "RETURNING" in sql[2]
+    rows = "; ".join(sql[3:]).split("; INSERT INTO ")
+    tables = [
+        "dossiers_dossierpaper",
+        "dossiers_dossierstep",
+        "dossiers_papermovement",
+        "dossiers_dossierevent",
+    ]
+    assert len(rows) == len(tables) and all(
+        f'"{table}"' in row for row, table in zip(rows, tables, strict=True)
+    )
+
+
+def test_an_intake_reads_the_generation_and_inserts_each_table_once(world):
+    intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 8, 0))  # warms the memo
+    results = []
+    sql = statements(
+        lambda: results.append(
+            intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0))
+        )
+    )
+    assert_intake_shape(sql)
+    dossier = Dossier.objects.get(pk=results[0].dossier.pk, code=results[0].dossier.code)
+    assert (dossier.papers.count(), dossier.steps.count(), dossier.paper_movements.count()) == (1, 4, 1)
+    assert dossier.events.get().hash == dossier.last_event_hash
+
+
+def test_an_intake_through_the_api_adds_one_statement_for_the_token_and_the_roles(world, api, clock):
+    clock.set(at(2026, 3, 2, 8, 0))
+    api["counter_dt"].post("/api/dossiers", judicial_body())  # warms the memo; records the token's use
+    clock.set(at(2026, 3, 2, 8, 1))  # the token's use is recorded at most every five minutes
+    response = []
+    sql = statements(lambda: response.append(api["counter_dt"].post("/api/dossiers", judicial_body())))
+    assert response[0].status_code == 201, response[0].content
+    token = sql.pop(0)  # the user of the token (active, unrevoked, unexpired) with the roles held
+    assert all(table in token for table in ("network_apitoken", "auth_user", "network_roleassignment"))
+    assert_intake_shape(sql)
 
 
 def test_the_first_intake_of_a_day_creates_its_counter(world):
@@ -46,7 +85,8 @@ def test_the_first_intake_of_a_day_creates_its_counter(world):
     sql = statements(
         lambda: intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 3, 8, 0))
     )
-    assert len(sql) == 9, "\n".join(sql)  # + the version in force that day, the counter's INSERT
+    # + the counter's INSERT (the procedure's versions in force are remembered, not read per day)
+    assert len(sql) == (5 if batched() else 8), "\n".join(sql)
     assert CodeCounter.objects.get(agency_code=POINT_DAU_TIENG, day=at(2026, 3, 3).date()).last == 1
 
 

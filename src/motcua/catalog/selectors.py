@@ -42,10 +42,15 @@ def published_version(version_id: int) -> ProcedureVersion:
 
 
 def version_in_force_cached(procedure: Procedure, on: date) -> ProcedureVersion:
-    """version_in_force() through the reference memo, with its parts prefetched."""
-    version_id = reference.remembered(
-        ("version_in_force", procedure.pk, on), lambda: version_in_force(procedure, on).pk
+    """version_in_force() through the reference memo, with its parts prefetched: the procedure's
+    versions (effective date, number, id) are remembered once, not per day."""
+    versions = reference.remembered(
+        ("versions_by_date", procedure.pk),
+        lambda: sorted(procedure.versions.values_list("effective_from", "version", "pk"), reverse=True),
     )
+    version_id = next((pk for effective_from, _, pk in versions if effective_from <= on), None)
+    if version_id is None:
+        version_in_force(procedure, on)  # raises NotFound, naming the procedure and the day
     return published_version(version_id)
 
 

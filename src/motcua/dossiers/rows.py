@@ -1,0 +1,112 @@
+"""The fixed-shape statements of the busiest path (every lifecycle action reads its dossier and steps,
+updates a few fields, inserts an event and perhaps a hand-over): their SQL is compiled by the ORM once
+per database and shape, then run directly, values prepared and converted by the fields themselves.
+
+Building each statement anew through the ORM was most of an action's time. What is skipped is only
+that work: the dossier models have no save signals and no `save()` logic of their own but
+DossierEvent's append-only check, which `insert` keeps (it only ever inserts)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.models import Model, QuerySet
+from django.db.models.sql import InsertQuery
+
+M = TypeVar("M", bound=Model)
+
+_SQL: dict[tuple, Any] = {}
+
+
+def _cached(key: tuple, build: Callable[[], Any]) -> Any:
+    key = (connection.vendor, *key)
+    if key not in _SQL:
+        _SQL[key] = build()
+    return _SQL[key]
+
+
+def fetch(name: str, queryset: Callable[[], QuerySet[M]], params: Sequence[Any]) -> list[M]:
+    """The instances of a queryset with one parameter, named `name`, selecting all concrete fields
+    (the queryset is built with a placeholder value and compiled once per database)."""
+    sql, model, converters = _cached(("fetch", name), lambda: _compile_fetch(queryset()))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    names = [field.attname for field in model._meta.concrete_fields]
+    instances = []
+    for row in rows:
+        values = list(row)
+        for index, (functions, expression) in converters:
+            value = values[index]
+            for function in functions:
+                value = function(value, expression, connection)
+            values[index] = value
+        instances.append(model.from_db(connection.alias, names, values))
+    return instances
+
+
+def _compile_fetch(queryset: QuerySet) -> tuple[str, type[Model], list]:
+    compiler = queryset.query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    assert len(params) == 1, sql
+    fields = queryset.model._meta.concrete_fields
+    selected = [column for column, _, _ in compiler.select]
+    assert [getattr(c, "target", None) for c in selected] == list(fields), "select every concrete field"
+    converters = sorted(compiler.get_converters(selected).items())
+    return sql, queryset.model, converters
+
+
+def update(instance: Model, fields: Sequence[str]) -> None:
+    """UPDATE the named fields of the instance's row."""
+    model = type(instance)
+    sql, targets = _cached(("update", model, tuple(fields)), lambda: _compile_update(model, fields))
+    values = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in targets]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, instance.pk])
+
+
+def _compile_update(model: type[Model], names: Sequence[str]) -> tuple[str, list]:
+    quote = connection.ops.quote_name
+    targets = [model._meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in targets)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    return sql, targets
+
+
+def insert_statement(rows: Sequence[Model], *, returning_id: bool = False) -> tuple[str, list]:
+    """The INSERT of new rows of one model (their ids not read back, unless returning_id: then one row
+    and its id comes back): the SQL compiled by the ORM once per model, number of rows and database,
+    the values prepared as the ORM prepares them (`pre_save` on adding, then `get_db_prep_save`; plain
+    values, no expressions)."""
+    model = type(rows[0])
+    key = (connection.vendor, "insert", model, len(rows), returning_id)
+    if key not in _SQL:
+        _SQL[key] = _compile_insert(model, len(rows), returning_id)
+    sql, fields, by_column = _SQL[key]
+    values = [
+        [f.get_db_prep_save(f.pre_save(row, True), connection=connection) for f in fields] for row in rows
+    ]
+    if by_column:  # PostgreSQL's multi-row form: INSERT ... SELECT * FROM UNNEST(one array per column)
+        return sql, [list(column) for column in zip(*values, strict=True)]
+    return sql, [value for row in values for value in row]
+
+
+def _compile_insert(model: type[Model], count: int, returning_id: bool) -> tuple[str, list, bool]:
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    query = InsertQuery(model)
+    query.insert_values(fields, [model() for _ in range(count)])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [model._meta.pk] if returning_id else None
+    [(sql, params)] = compiler.as_sql()
+    by_column = count > 1 and len(params) == len(fields)
+    assert by_column or len(params) == len(fields) * count, sql
+    return sql, fields, by_column
+
+
+def insert(rows: Sequence[Model]) -> None:
+    """INSERT new rows of one model (ids not read back: for rows nothing refers to afterwards)."""
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.execute(*insert_statement(rows))
