@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -48,35 +50,58 @@ def user_of_token(token: str, now: datetime | None = None):
     if not token or len(token) > 200 or "\x00" in token:
         return None
     now = now or timezone.now()
-    sql, names = _compiled()
+    compiled = _compiled()
     values = {
         "digest": token_digest(token),
         "now": connection.ops.adapt_datetimefield_value(now),
         "used_before": connection.ops.adapt_datetimefield_value(now - LAST_USED_RESOLUTION),
     }
-    rows = list(get_user_model().objects.raw(sql, [values[name] for name in names]))
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, [values[name] for name in compiled.names])
+        rows = [compiled.convert(row) for row in cursor.fetchall()]
     if not rows:
         return None
-    user = rows[0]
-    if user.token_stale:
-        ApiToken.objects.filter(pk=user.token_id).update(last_used_at=now)
-    held = [(r.held_unit_id, r.held_role, r.held_unit_kind) for r in rows if r.held_unit_id is not None]
+    user_count = len(compiled.user_fields)
+    user = get_user_model().from_db(connection.alias, compiled.user_fields, rows[0][:user_count])
+    token_id, token_stale = rows[0][user_count : user_count + 2]
+    if token_stale:
+        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+    held = [tuple(row[user_count + 2 :]) for row in rows if row[user_count + 2] is not None]
     setattr(user, HELD_ROLES, held)
     return user
 
 
 # The SQL of the token's check, compiled by the ORM once per database (compiling it cost more than
-# running it) and run as a raw query, like the dossier's lock in dossiers/services.py. One row per role
+# running it) and run on a plain cursor, values converted as the ORM converts them. One row per role
 # held (one row with null roles for a user without any).
 _SENTINELS = {
     "digest": "\x00digest",
     "now": datetime(2001, 1, 1, tzinfo=UTC),
     "used_before": datetime(2002, 2, 2, tzinfo=UTC),
 }
-_COMPILED: dict[str, tuple[str, tuple[str, ...]]] = {}
+_EXTRA = ("token_id", "token_stale", "held_unit_id", "held_role", "held_unit_kind")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]  # the parameters, in order
+    user_fields: tuple[str, ...]  # the user's concrete fields, the first columns of a row
+    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
+
+    def convert(self, row: tuple) -> list:
+        values = list(row)
+        for index, functions, expression in self.converters:
+            for function in functions:
+                values[index] = function(values[index], expression, connection)
+        return values
+
+
+_COMPILED: dict[str, _Compiled] = {}
 
 
 def _token_query(digest: str, now: datetime, used_before: datetime) -> QuerySet:
+    user_fields = [f.attname for f in get_user_model()._meta.concrete_fields]
     return (
         get_user_model()
         .objects.filter(  # one filter() call: one join of the tokens
@@ -93,21 +118,31 @@ def _token_query(digest: str, now: datetime, used_before: datetime) -> QuerySet:
             held_role=F("roles__role"),
             held_unit_kind=F("roles__unit__kind"),
         )
+        .values_list(*user_fields, *_EXTRA)
         .order_by()
     )
 
 
-def _compiled() -> tuple[str, tuple[str, ...]]:
-    """The SQL and the names of its parameters, in order, for the current database."""
+def _compiled() -> _Compiled:
+    """The SQL, its parameters' names and the columns' converters, for the current database."""
     if connection.vendor not in _COMPILED:
-        sql, params = _token_query(**_SENTINELS).query.sql_with_params()
+        queryset = _token_query(**_SENTINELS)
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
         adapted = {
             name: connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime) else value
             for name, value in _SENTINELS.items()
         }
         names = tuple(next(n for n, v in adapted.items() if v == param) for param in params)
         assert sorted(names) == sorted(adapted), sql
-        _COMPILED[connection.vendor] = sql, names
+        selected = [column for column, _, _ in compiler.select]
+        user_fields = tuple(f.attname for f in get_user_model()._meta.concrete_fields)
+        assert len(selected) == len(user_fields) + len(_EXTRA), sql
+        converters = tuple(
+            (index, tuple(functions), expression)
+            for index, (functions, expression) in sorted(compiler.get_converters(selected).items())
+        )
+        _COMPILED[connection.vendor] = _Compiled(sql, names, user_fields, converters)
     return _COMPILED[connection.vendor]
 
 

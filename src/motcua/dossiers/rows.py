@@ -9,9 +9,10 @@ DossierEvent's append-only check, which `insert` keeps (it only ever inserts).""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Model, QuerySet
 from django.db.models.sql import InsertQuery
 
@@ -58,11 +59,79 @@ def _compile_fetch(queryset: QuerySet) -> tuple[str, type[Model], list]:
     return sql, queryset.model, converters
 
 
+# --- values as the ORM prepares them, without its per-value call chain where the result is known ----
+
+_PLAIN_TYPES = ((models.BooleanField, bool), (models.CharField, str), (models.TextField, str))
+
+
+def _preparer(field: models.Field, adding: bool) -> Callable[[Model], Any]:
+    """The function giving the field's database value of an instance: `get_db_prep_save(pre_save())`,
+    short-cut where the result is known without the ORM's call chain: a None; a plain value of the
+    field's own type (text, boolean; an integer through the backend's integer adapter); an aware
+    datetime (as is on PostgreSQL, its UTC text on SQLite, as Django's adapters give it)."""
+
+    def full(instance: Model) -> Any:
+        return field.get_db_prep_save(field.pre_save(instance, adding), connection=connection)
+
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return full
+    attname = field.attname
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    if isinstance(target, models.DateTimeField):
+        return _datetime_preparer(attname, full)
+    if isinstance(target, models.IntegerField) and type(target).get_db_prep_value is _INTEGER_PREP:
+        return _integer_preparer(attname, target.get_internal_type(), full)
+    plain = next((kind for base, kind in _PLAIN_TYPES if isinstance(target, base)), None)
+    if plain is None or type(target).get_db_prep_value is not models.Field.get_db_prep_value:
+        return full
+
+    def fast(instance: Model) -> Any:
+        value = instance.__dict__.get(attname, full)  # a deferred field: the full path loads it
+        return value if value is None or type(value) is plain else full(instance)
+
+    return fast
+
+
+_INTEGER_PREP = models.IntegerField.get_db_prep_value
+
+
+def _integer_preparer(
+    attname: str, internal_type: str, full: Callable[[Model], Any]
+) -> Callable[[Model], Any]:
+    adapt = connection.ops.adapt_integerfield_value
+
+    def fast(instance: Model) -> Any:
+        value = instance.__dict__.get(attname, full)
+        if value is None:
+            return None
+        return adapt(value, internal_type) if type(value) is int else full(instance)
+
+    return fast
+
+
+def _datetime_preparer(attname: str, full: Callable[[Model], Any]) -> Callable[[Model], Any]:
+    on_sqlite = connection.vendor == "sqlite"
+
+    def fast(instance: Model) -> Any:
+        value = instance.__dict__.get(attname, full)
+        if value is None:
+            return None
+        if type(value) is not datetime or value.tzinfo is None:
+            return full(instance)
+        return str(value.astimezone(UTC).replace(tzinfo=None)) if on_sqlite else value
+
+    return fast
+
+
+def _preparers(fields: Sequence[models.Field], adding: bool) -> list[Callable[[Model], Any]]:
+    return [_preparer(field, adding) for field in fields]
+
+
 def update(instance: Model, fields: Sequence[str]) -> None:
     """UPDATE the named fields of the instance's row."""
     model = type(instance)
     sql, targets = _cached(("update", model, tuple(fields)), lambda: _compile_update(model, fields))
-    values = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in targets]
+    values = [prepare(instance) for prepare in targets]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*values, instance.pk])
 
@@ -72,7 +141,7 @@ def _compile_update(model: type[Model], names: Sequence[str]) -> tuple[str, list
     targets = [model._meta.get_field(name) for name in names]
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in targets)
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
-    return sql, targets
+    return sql, _preparers(targets, adding=False)
 
 
 def insert_statement(rows: Sequence[Model], *, returning_id: bool = False) -> tuple[str, list]:
@@ -84,10 +153,8 @@ def insert_statement(rows: Sequence[Model], *, returning_id: bool = False) -> tu
     key = (connection.vendor, "insert", model, len(rows), returning_id)
     if key not in _SQL:
         _SQL[key] = _compile_insert(model, len(rows), returning_id)
-    sql, fields, by_column = _SQL[key]
-    values = [
-        [f.get_db_prep_save(f.pre_save(row, True), connection=connection) for f in fields] for row in rows
-    ]
+    sql, preparers, by_column = _SQL[key]
+    values = [[prepare(row) for prepare in preparers] for row in rows]
     if by_column:  # PostgreSQL's multi-row form: INSERT ... SELECT * FROM UNNEST(one array per column)
         return sql, [list(column) for column in zip(*values, strict=True)]
     return sql, [value for row in values for value in row]
@@ -102,7 +169,7 @@ def _compile_insert(model: type[Model], count: int, returning_id: bool) -> tuple
     [(sql, params)] = compiler.as_sql()
     by_column = count > 1 and len(params) == len(fields)
     assert by_column or len(params) == len(fields) * count, sql
-    return sql, fields, by_column
+    return sql, _preparers(fields, adding=True), by_column
 
 
 def insert(rows: Sequence[Model]) -> None:
