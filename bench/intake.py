@@ -65,6 +65,7 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     first_error: str = ""
+    floor_per_s: float = float("nan")  # the same server answering a request that does nothing
 
     @property
     def per_s(self) -> float:
@@ -283,15 +284,31 @@ def measure_config(
         wait_ready(base, token, server)
         drive(wrk, script, bodies, token, base, args, args.warmup, config)
         result = drive(wrk, script, bodies, token, base, args, args.duration, config)
+        if wrk:
+            result.floor_per_s = run_floor(wrk, base, args.concurrency, max(3, args.duration // 2))
     finally:
         stop_server(server)
     print(
         f"  serve --workers {workers} --threads {threads}: {result.per_s:.1f} intakes/s, "
-        f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, errors {result.errors}"
+        f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, errors {result.errors}; "
+        f"floor {result.floor_per_s:.0f} requests/s"
         + (f" (first: {result.first_error})" if result.first_error else ""),
         flush=True,
     )
     return result
+
+
+FLOOR_PATH = "/api/benchmark-floor-not-a-route"
+
+
+def run_floor(wrk: str, base: str, concurrency: int, seconds: int) -> float:
+    """Requests per second of the same server answering a request that does nothing: an unknown API
+    path (404 through the middleware and the URL resolver; no authentication, no database). No intake
+    can be faster than this on the same machine: it is the ceiling of the HTTP stack."""
+    command = [wrk, "-t", "2", "-c", str(concurrency), "-d", f"{seconds}s", base + FLOOR_PATH]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=seconds + 60)
+    found = re.search(r"^Requests/sec:\s+([\d.]+)", done.stdout, re.MULTILINE)
+    return float(found.group(1)) if found else float("nan")
 
 
 # --- pgbench and the codes ------------------------------------------------------------------------
@@ -401,10 +418,13 @@ def report(
     best = max(results, key=lambda r: (r.errors == 0, r.per_s))
     ratio = best.per_s / pgbench_tps if pgbench_tps else 0.0
     errors = sum(r.errors for r in results)
+    floor_ratio = best.floor_per_s / pgbench_tps if pgbench_tps else float("nan")
     figures = [
         ("intake_per_s", f"{best.per_s:.1f}"),
         ("pgbench_tps", f"{pgbench_tps:.1f}"),
         ("intake_ratio", f"{ratio:.3f}"),
+        ("floor_per_s", f"{best.floor_per_s:.0f}"),
+        ("floor_ratio", f"{floor_ratio:.3f}"),
         ("p50_ms", f"{best.p50_ms:.1f}"),
         ("p99_ms", f"{best.p99_ms:.1f}"),
         ("errors", errors),
@@ -415,7 +435,12 @@ def report(
         f"{args.duration} s after {args.warmup} s warm-up",
         f"receiving units: {len(units)}; best server configuration (workers x threads): {best.config}",
         "all configurations: "
-        + "; ".join(f"{r.config} {r.per_s:.1f}/s p99 {r.p99_ms:.1f} ms errors {r.errors}" for r in results),
+        + "; ".join(
+            f"{r.config} {r.per_s:.1f}/s p99 {r.p99_ms:.1f} ms errors {r.errors} floor {r.floor_per_s:.0f}/s"
+            for r in results
+        ),
+        f"floor: the same server answering {FLOOR_PATH} (404: middleware and URL resolver only, no "
+        "authentication, no database); floor_ratio = floor_per_s / pgbench_tps bounds intake_ratio",
         f"target intake_ratio >= {TARGET_RATIO}: {'met' if ratio >= TARGET_RATIO else 'NOT met'}",
         f"load average before / after: {args.load_before} / {load_average()}",
     ]
