@@ -46,8 +46,12 @@ def next_sequence(agency_code: str, day: date) -> int:
     raise RuntimeError(f"could not allocate a dossier number for {agency_code} on {day}")
 
 
+def code_prefix(agency_code: str, day: date) -> str:
+    return f"{agency_code}-{day:%y%m%d}-"
+
+
 def format_code(agency_code: str, day: date, sequence: int) -> str:
-    return f"{agency_code}-{day:%y%m%d}-{sequence:04d}"
+    return f"{code_prefix(agency_code, day)}{sequence:04d}"
 
 
 def next_code(agency_code: str, day: date) -> tuple[str, int]:

@@ -127,6 +127,12 @@ def _preparers(fields: Sequence[models.Field], adding: bool) -> list[Callable[[M
     return [_preparer(field, adding) for field in fields]
 
 
+def preparers(model: type[Model], fields: Sequence[models.Field]) -> list[Callable[[Model], Any]]:
+    """The value functions of the fields of a new row of the model, made once per database."""
+    key = ("preparers", model, tuple(f.attname for f in fields))
+    return _cached(key, lambda: _preparers(fields, adding=True))
+
+
 def update(instance: Model, fields: Sequence[str]) -> None:
     """UPDATE the named fields of the instance's row."""
     model = type(instance)

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,9 +26,9 @@ from motcua.network.clock import work_calendar
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
 from motcua.worktime import Pause, TimeLimit
 
-from . import guards, routing, rows
+from . import guards, numbered, routing, rows
 from .codes import next_code
-from .events import EVENT_BOOKKEEPING, prepare_event
+from .events import EVENT_BOOKKEEPING, hashed_text_around_code, prepare_event
 from .lifecycle import ACTION_LABELS, NOT_CREATED, Action, actions_from, resolve_target, transition_for
 from .models import (
     Apology,
@@ -126,12 +126,25 @@ class IntakeResult:
     missing: list[dict[str, str]]
 
 
-def tracking_secret(code: str, pin: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), f"{code}:{pin}".encode(), hashlib.sha256).hexdigest()
+def _keyed_hash(text: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def tracking_secret(pin: str, salt: str | None = None) -> str:
+    """What is kept of the PIN printed on the receipt: "v", a random salt (15 hex digits) and the keyed
+    hash of salt and PIN (48 hex digits). It needs no dossier code, so it is made before the database
+    numbers the dossier."""
+    salt = salt or secrets.token_hex(8)[:15]
+    return f"v{salt}{_keyed_hash(f'{salt}:{pin}')[:48]}"
 
 
 def pin_matches(dossier: Dossier, pin: str) -> bool:
-    return hmac.compare_digest(dossier.tracking_secret, tracking_secret(dossier.code, pin.strip()))
+    pin, kept = pin.strip(), dossier.tracking_secret
+    if kept.startswith("v") and len(kept) == 64:
+        expected = tracking_secret(pin, salt=kept[1:16])
+    else:  # kept before salts were used: the keyed hash of code and PIN
+        expected = _keyed_hash(f"{dossier.code}:{pin}")
+    return hmac.compare_digest(kept, expected)
 
 
 # --- intake --------------------------------------------------------------------------------------
@@ -145,7 +158,9 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
     Everything is computed first; the day's number is taken last (the counter row lock then covers
     only the inserts), and each row is inserted once with its final values."""
     now = now or timezone.now()
-    with transaction.atomic(), reference.scope():
+    one_statement = numbered.available(request.unit)
+    # The one-statement write is a transaction by itself; everything before it only reads.
+    with nullcontext() if one_statement else transaction.atomic(), reference.scope():
         context = _IntakeContext.load(request, now)
         missing = context.missing_required()
         action = _intake_action(request, missing)
@@ -162,7 +177,9 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
         changes, follow_up = _intake_changes(context, dossier, action, now, missing, papers, steps)
         _apply(dossier, changes)
         pin = f"{secrets.randbelow(10**6):06d}"
-        context.number(dossier, pin, now)
+        dossier.tracking_secret = tracking_secret(pin)
+        if not one_statement:
+            context.number(dossier, now)
         event = prepare_event(
             dossier=dossier,
             at=now,
@@ -179,7 +196,17 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
                 "procedure_version": context.version.version,
             },
         )
-        _insert_intake(dossier, papers, steps, follow_up, event)
+        if one_statement:
+            numbered.write(
+                dossier,
+                agency_code=context.unit.code,
+                day=timezone.localtime(now).date(),
+                groups=[group for group in (papers, steps, *([row] for row in follow_up)) if group],
+                event=event,
+                hashed=numbered.HashedText(*hashed_text_around_code(event)),
+            )
+        else:
+            _insert_intake(dossier, papers, steps, follow_up, event)
     return IntakeResult(dossier=dossier, pin=pin, missing=missing)
 
 
@@ -365,12 +392,9 @@ class _IntakeContext:
             ("fees", self.version.pk), lambda: sum(f.amount_vnd for f in self.version.fees.all())
         )
 
-    def number(self, dossier: Dossier, pin: str, now: datetime) -> None:
+    def number(self, dossier: Dossier, now: datetime) -> None:
         """The day's next number of the receiving unit: the last step before the inserts."""
-        code, sequence = next_code(self.unit.code, timezone.localtime(now).date())
-        dossier.code = code
-        dossier.log_book_number = sequence
-        dossier.tracking_secret = tracking_secret(code, pin)
+        dossier.code, dossier.log_book_number = next_code(self.unit.code, timezone.localtime(now).date())
 
     def papers(self, dossier: Dossier) -> list[DossierPaper]:
         return [
