@@ -37,18 +37,29 @@ class Channel(models.IntegerChoices):
 
 class Dossier(models.Model):
     code = models.CharField(max_length=40, unique=True)
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers")
+    # Foreign keys marked db_index=False lead a composite index of Meta (by_procedure, queue_by_unit_*,
+    # by_receiving_unit, by_competent_unit, by_return_unit), which serves their look-ups: a second index
+    # would only cost every write.
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.PROTECT, related_name="dossiers", db_index=False
+    )
     procedure_version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers")
     channel = models.PositiveSmallIntegerField(choices=Channel.choices)
     assisted = models.BooleanField(default=False)  # filed online by an officer on the applicant's behalf
     status = models.PositiveSmallIntegerField(choices=Status.choices, db_index=True)
 
-    receiving_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="received_dossiers")
-    competent_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="competent_dossiers")
-    current_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="current_dossiers")
+    receiving_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="received_dossiers", db_index=False
+    )
+    competent_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="competent_dossiers", db_index=False
+    )
+    current_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="current_dossiers", db_index=False
+    )
     subject_jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="dossiers")
     return_unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="return_dossiers"
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="return_dossiers", db_index=False
     )
     return_by_post = models.BooleanField(default=False)
     return_address = models.CharField(max_length=300, blank=True)
@@ -113,7 +124,9 @@ class Dossier(models.Model):
 class DossierPaper(models.Model):
     """One checklist line as received: which component, in which form and quantity, or reused."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="papers")
+    dossier = models.ForeignKey(  # indexed by one_paper_per_component
+        Dossier, on_delete=models.CASCADE, related_name="papers", db_index=False
+    )
     component = models.ForeignKey(Component, on_delete=models.PROTECT, related_name="+")
     form = models.CharField(max_length=20)
     quantity = models.PositiveSmallIntegerField(default=1)
@@ -133,11 +146,15 @@ class StepState(models.TextChoices):
 
 
 class DossierStep(models.Model):
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    dossier = models.ForeignKey(  # indexed by unique_dossier_step
+        Dossier, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     order = models.PositiveSmallIntegerField()
     name_vi = models.CharField(max_length=300)
     name_en = models.CharField(max_length=300, blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="dossier_steps")
+    unit = models.ForeignKey(  # indexed by step_queue
+        Unit, on_delete=models.PROTECT, related_name="dossier_steps", db_index=False
+    )
     role = models.CharField(max_length=16)
     days = models.DecimalField(max_digits=7, decimal_places=3)
     is_return = models.BooleanField(default=False)
@@ -255,8 +272,8 @@ class DossierEvent(models.Model):
     previous event of its dossier."""
 
     dossier = models.ForeignKey(
-        Dossier, on_delete=models.DO_NOTHING, related_name="events", db_constraint=True
-    )
+        Dossier, on_delete=models.DO_NOTHING, related_name="events", db_constraint=True, db_index=False
+    )  # indexed by unique_event_seq
     seq = models.PositiveIntegerField()
     at = models.DateTimeField()
     recorded_at = models.DateTimeField(auto_now_add=True)
