@@ -21,9 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import CompetentLevel, LimitUnit, OnlineLevel, Procedure
-from motcua.dossiers import services
+from motcua.dossiers import selectors, services
 from motcua.dossiers.lifecycle import Action
-from motcua.dossiers.models import Channel, Dossier, DossierStep, Status
+from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import Applicant, IntakeRequest, PaperIn
 from motcua.dossiers.watch import tick
@@ -269,7 +269,11 @@ class World:
         self.reception = {u.jurisdiction_id: u for u in units if u.kind == UnitKind.RECEPTION_POINT}
         self.branch = {u.jurisdiction_id: u for u in units if u.kind == UnitKind.BRANCH}
         self.center = next(u for u in units if u.kind == UnitKind.CENTER)
-        self.district_of_unit = {u.pk: self._district(u.jurisdiction) for u in units}
+        tree = {
+            pk: (parent, level)
+            for pk, parent, level in Jurisdiction.objects.values_list("pk", "parent", "level")
+        }
+        self.district_of_unit = {u.pk: self._district(u.jurisdiction_id, tree) for u in units}
         communes = Jurisdiction.objects.filter(level=JurisdictionLevel.COMMUNE).select_related("parent")
         self.communes = [c for c in communes.order_by("code") if c.pk in self.reception]
         self.commune_weights = list(itertools.accumulate(max(c.population or 1000, 1) for c in self.communes))
@@ -278,10 +282,13 @@ class World:
         self.actors = staff_actors()
 
     @staticmethod
-    def _district(jurisdiction: Jurisdiction) -> int | None:
-        for node in jurisdiction.ancestors_and_self():
-            if node.level == JurisdictionLevel.DISTRICT:
-                return node.pk
+    def _district(jurisdiction_id: int | None, tree: dict[int, tuple[int | None, str]]) -> int | None:
+        node = jurisdiction_id  # up from the unit's area through (parent, level) pairs
+        while node is not None:
+            parent, level = tree[node]
+            if level == JurisdictionLevel.DISTRICT:
+                return node
+            node = parent
         return None
 
     def commune(self, rng: random.Random, exclude_district: int | None = None) -> Jurisdiction:
@@ -636,15 +643,17 @@ class Player:
 
     # processing
     def steps(self) -> list[StepInfo]:
-        rows = DossierStep.objects.filter(dossier_id=self.dossier.pk).order_by("order")
-        return [StepInfo(*row) for row in rows.values_list("order", "unit_id", "role", "due_at", "is_return")]
+        return [
+            StepInfo(s.order, s.unit_id, s.role, s.due_at, s.is_return)
+            for s in selectors.steps_of(self.dossier)
+        ]
 
     def process(self) -> None:
         story = self.story
         start = self.last
         if story.pays:
             self.pay(start)
-        if self.dossier.paper_movements.exists():
+        if selectors.paper_movements_of(self.dossier):
             self.plan_originals()
         steps = [s for s in self.steps() if not s.is_return]
         late_at = self.rng.randrange(1, len(steps)) if story.late and len(steps) > 1 else None
@@ -852,10 +861,11 @@ def play_stories(
     on_played: Callable[[int], None] | None = None,
     on_batch: Callable[[int], None] | None = None,
 ) -> None:
-    """Play the stories in order, committing every batch_size of them (all at once without)."""
+    """Play the stories in order, committing every batch_size of them (all at once without). A batch is
+    all or nothing (a failed action fails the load), so the actions take no savepoint of their own."""
     size = batch_size or len(stories) or 1
     for first in range(0, len(stories), size):
-        with transaction.atomic():
+        with transaction.atomic(), services.in_callers_transaction():
             for done, story in enumerate(stories[first : first + size], start=first + 1):
                 _play(world, story, end, report)
                 if on_played:

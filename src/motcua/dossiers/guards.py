@@ -14,15 +14,29 @@ from motcua.catalog.selectors import published_version
 from motcua.errors import ValidationFailed
 from motcua.network.models import RoleAssignment
 
-from .models import Dossier
+from . import rows
+from .models import Dossier, DossierPaper, PaperMovement, SupplementRequest
 
 Reason = tuple[str, str] | None
 
 
 def _missing_on_file(dossier: Dossier) -> list[str]:
-    given = set(dossier.papers.values_list("component__code", flat=True))
-    version = published_version(dossier.procedure_version_id)  # immutable once used: from the memo
-    return [c.code for c in version.components.all() if c.required and c.code not in given]
+    from .services import _remembered  # the services' memo (a bulk load's own); services imports us
+
+    version_id = dossier.procedure_version_id  # immutable once used: from the memo
+    version = _remembered(("published_version", version_id), lambda: published_version(version_id))
+    components = version.components.all()
+    on_file = {p.component_id for p in rows.fetch("papers_of_dossier", _papers_of_dossier, [dossier.pk])}
+    by_id = {c.pk: c.code for c in components}
+    if on_file <= by_id.keys():  # every paper is of the version's components, as the services file them
+        given = {by_id[pk] for pk in on_file}
+    else:
+        given = set(dossier.papers.values_list("component__code", flat=True))
+    return [c.code for c in components if c.required and c.code not in given]
+
+
+def _papers_of_dossier():
+    return DossierPaper.objects.filter(dossier_id=0).order_by()
 
 
 def checklist_complete(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
@@ -58,8 +72,20 @@ def supplements_of(dossier: Dossier, params: dict[str, Any]) -> list:
     """The dossier's supplement requests in request order; noted in params, so the guard and the
     handler read them once."""
     if "_supplements" not in params:
-        params["_supplements"] = list(dossier.supplements.all())
+        cache = getattr(dossier, "_prefetched_objects_cache", {})
+        params["_supplements"] = (
+            list(cache[_SUPPLEMENTS_CACHE])
+            if _SUPPLEMENTS_CACHE in cache
+            else rows.fetch("supplements_of_dossier", _supplements_of_dossier, [dossier.pk])
+        )
     return params["_supplements"]
+
+
+_SUPPLEMENTS_CACHE = SupplementRequest.dossier.field.remote_field.cache_name  # "supplements"
+
+
+def _supplements_of_dossier():  # the model's order (requested_at within the dossier), ties by id
+    return SupplementRequest.objects.filter(dossier_id=0).order_by("requested_at", "id")
 
 
 def supplied_papers_complete(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
@@ -77,6 +103,31 @@ def supplied_papers_complete(dossier: Dossier, now: datetime, params: dict[str, 
             f"Required papers are still missing: {codes}; record the papers supplied (papers).",
         )
     return None
+
+
+_MOVEMENTS_CACHE = PaperMovement.dossier.field.remote_field.cache_name  # "paper_movements"
+
+
+def paper_movements(dossier: Dossier) -> list[PaperMovement]:
+    """The dossier's paper-original movements, oldest first, read once: those a selector prefetched,
+    else one precompiled statement whose rows are kept on the instance as a prefetch would keep them
+    (a service call's dossier is read afresh by the call; its handlers change these same rows)."""
+    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
+    if _MOVEMENTS_CACHE not in cache:
+        movements = rows.fetch("paper_movements_of_dossier", _movements_of_dossier, [dossier.pk])
+        for movement in movements:
+            PaperMovement.dossier.field.set_cached_value(movement, dossier)
+        cache[_MOVEMENTS_CACHE] = movements
+    return list(cache[_MOVEMENTS_CACHE])
+
+
+def _movements_of_dossier():  # the model's order (created_at within the dossier), ties by id
+    return PaperMovement.objects.filter(dossier_id=0).order_by("created_at", "id")
+
+
+def forget_paper_movements(dossier: Dossier) -> None:
+    """After a movement is added: the next paper_movements() reads them again."""
+    getattr(dossier, "_prefetched_objects_cache", {}).pop(_MOVEMENTS_CACHE, None)
 
 
 def assignee_id(params: dict[str, Any]) -> int:
@@ -101,6 +152,12 @@ def _find_assignee(value: Any) -> int:
 
 
 def assignee_works_there(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    value = params.get("assignee")
+    if "_assignee_id" not in params and type(value) is int:  # a user id: one statement when they work there
+        held = rows.fetch("roles_of_user", _roles_of_user, [value])
+        if any(r.unit_id == dossier.current_unit_id for r in held):  # roles are of existing users (a key)
+            params["_assignee_id"] = value
+            return None
     user_id = assignee_id(params)
     if not RoleAssignment.objects.filter(user_id=user_id, unit_id=dossier.current_unit_id).exists():
         return (
@@ -108,6 +165,10 @@ def assignee_works_there(dossier: Dossier, now: datetime, params: dict[str, Any]
             "The assignee does not work at the unit handling the dossier.",
         )
     return None
+
+
+def _roles_of_user():
+    return RoleAssignment.objects.filter(user_id=0).order_by()
 
 
 def _following_step(dossier: Dossier):
@@ -180,13 +241,13 @@ def result_not_at_return_point(dossier: Dossier, now: datetime, params: dict[str
 
 
 def originals_to_send(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
-    if not dossier.paper_movements.filter(sent_at__isnull=True).exists():
+    if not any(m.sent_at is None for m in paper_movements(dossier)):
         return "Không có bản gốc nào chờ gửi.", "No paper originals are waiting to be sent."
     return None
 
 
 def originals_in_transit(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
-    if not dossier.paper_movements.filter(sent_at__isnull=False, received_at__isnull=True).exists():
+    if not any(m.sent_at is not None and m.received_at is None for m in paper_movements(dossier)):
         return "Không có bản gốc nào đang chuyển.", "No paper originals are on their way."
     return None
 

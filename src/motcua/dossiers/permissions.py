@@ -10,6 +10,7 @@ from motcua.auth import HELD_ROLES
 from motcua.errors import Forbidden
 from motcua.network.models import Role, RoleAssignment, UnitKind
 
+from .guards import paper_movements
 from .lifecycle import STEP_ROLE, Place, Transition
 from .models import Dossier
 
@@ -90,11 +91,13 @@ def place_unit_ids(dossier: Dossier, place: Place) -> list[int]:
     if place == Place.INVOLVED:
         return involved_unit_ids(dossier)
     if place == Place.ORIGINALS_FROM:  # the sender of originals not sent yet
-        movements = dossier.paper_movements.filter(sent_at__isnull=True)
-        return list(dict.fromkeys(movements.values_list("from_unit_id", flat=True)))
+        movements = paper_movements(dossier)
+        return list(dict.fromkeys(m.from_unit_id for m in movements if m.sent_at is None))
     if place == Place.ORIGINALS_TO:  # the addressee of originals on their way
-        movements = dossier.paper_movements.filter(sent_at__isnull=False, received_at__isnull=True)
-        return list(dict.fromkeys(movements.values_list("to_unit_id", flat=True)))
+        movements = paper_movements(dossier)
+        return list(
+            dict.fromkeys(m.to_unit_id for m in movements if m.sent_at is not None and m.received_at is None)
+        )
     return []
 
 

@@ -3,6 +3,9 @@ from the unit that received the dossier; each step of the process template gets 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from motcua.catalog.models import CompetentLevel, Performer, Procedure
 from motcua.errors import ValidationFailed
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit, UnitKind
@@ -13,6 +16,14 @@ LEVEL_AGENCY_KIND = {
 }
 
 
+def _remembered(key: tuple, compute: Callable[[], Any]) -> Any:
+    """Reference data (units, jurisdictions) through the services' memo: the process-wide reference
+    memo (renewed with the reference data's generation), or a bulk load's own."""
+    from .services import _remembered as remembered  # services imports this module
+
+    return remembered(key, compute)
+
+
 def ancestor_at(jurisdiction: Jurisdiction, level: str) -> Jurisdiction | None:
     return next((j for j in jurisdiction.ancestors_and_self() if j.level == level), None)
 
@@ -21,7 +32,14 @@ def people_committee(jurisdiction: Jurisdiction, level: str) -> Unit:
     """The people's committee of the given level over the jurisdiction."""
     jurisdiction_level, kind = LEVEL_AGENCY_KIND[level]
     area = ancestor_at(jurisdiction, jurisdiction_level)
-    unit = Unit.objects.filter(jurisdiction=area, kind=kind, active=True).first() if area else None
+    unit = (
+        _remembered(
+            ("people_committee", area.pk, kind),
+            lambda: Unit.objects.filter(jurisdiction=area, kind=kind, active=True).first(),
+        )
+        if area
+        else None
+    )
     if unit is None:
         name = area.name if area else jurisdiction.name
         raise ValidationFailed(

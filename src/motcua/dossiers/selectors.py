@@ -20,7 +20,7 @@ from motcua.network.clock import work_calendar
 from motcua.network.models import Unit
 from motcua.worktime.text import moment_en, moment_vi
 
-from . import guards
+from . import guards, rows
 from .lifecycle import ACTION_LABELS, Action, Transition, actions_from, resolve_target, transition_for
 from .models import (
     OPEN_STATUSES,
@@ -42,6 +42,27 @@ MAX_PAGE = 200
 DUE_SOON_WORKING_DAYS = 1
 SYSTEM_ACTIONS = (Action.MARK_DUE_SOON, Action.MARK_LATE)
 QUEUE_RELATED = ("procedure", "receiving_unit", "current_unit")
+
+
+# --- a dossier's parts, as a service call left them -------------------------------------------------
+
+
+def steps_of(dossier: Dossier) -> list[DossierStep]:
+    """The dossier's steps in order: those its service call read with it and kept up to date (or a
+    selector prefetched), else one statement."""
+    cache = getattr(dossier, "_prefetched_objects_cache", {})
+    if "steps" in cache:
+        return list(cache["steps"])
+    return rows.fetch("steps_in_order", _steps_in_order, [dossier.pk])
+
+
+def _steps_in_order():
+    return DossierStep.objects.filter(dossier_id=0).order_by("order")
+
+
+def paper_movements_of(dossier: Dossier) -> list[PaperMovement]:
+    """The dossier's paper-original movements, oldest first (read once per dossier instance)."""
+    return guards.paper_movements(dossier)
 
 
 # --- work queues ----------------------------------------------------------------------------------

@@ -647,7 +647,7 @@ def act(
     now = now or timezone.now()
     params = dict(params or {})  # guards may note what they looked up for the handler
     action = _parse_action(action)
-    with transaction.atomic(), reference.scope():
+    with transaction.atomic(savepoint=not _in_callers_transaction.get()), reference.scope():
         dossier = _locked(code)
         before = _field_values(dossier)
         if not actor.applicant:  # staff see only dossiers of their units (before learning its status)
@@ -679,6 +679,22 @@ def act(
         rows.insert([event])
         rows.update(dossier, _changed_fields(dossier, before))
     return dossier
+
+
+_in_callers_transaction: ContextVar[bool] = ContextVar("motcua_in_callers_transaction", default=False)
+
+
+@contextmanager
+def in_callers_transaction() -> Iterator[None]:
+    """For a bulk load whose own transaction is all or nothing (the demo history, which never goes on
+    after a failed action): the actions inside run in that transaction without a savepoint each. A
+    failed action still leaves nothing behind: Django then refuses every statement until the caller's
+    transaction is rolled back. Outside a transaction each action is its own, as always."""
+    token = _in_callers_transaction.set(True)
+    try:
+        yield
+    finally:
+        _in_callers_transaction.reset(token)
 
 
 # Concrete fields of the dossier but its id: (attribute name, field name).
@@ -852,7 +868,7 @@ def _finish(dossier, *, now, params, actor, unit_id):
     step.late = bool(step.due_at and now > step.due_at)
     rows.update(step, ["state", "completed_at", "late"])
     on_time = dossier.legal_due_at is None or now <= dossier.legal_due_at
-    repeated = dossier.supplements.filter(repeated=True).exists()
+    repeated = any(s.repeated for s in guards.supplements_of(dossier, params))
     return_step = _return_point_step(dossier)
     changes = {
         "finished_at": now,
@@ -936,6 +952,7 @@ def _supplement_received(dossier, *, now, params, actor, unit_id):
         request.save(update_fields=["completed_at"])
         changes.update(_start_clock_of_saved(dossier, now))
         _plan_originals(dossier, now)
+        guards.forget_paper_movements(dossier)  # a movement may have been added: read anew if needed
         return changes, {"at_intake": True, "papers": supplied}
     changes.update(_resume_clock(dossier, supplements, now))
     request.due_after = changes.get("due_at", dossier.due_at)
@@ -1005,9 +1022,9 @@ def _resume_clock(dossier: Dossier, supplements, now: datetime) -> dict[str, Any
         for step in steps:
             step.due_at = shift(step.due_at)
             rows.update(step, ["due_at"])
-        for movement in dossier.paper_movements.filter(received_at__isnull=True):
+        for movement in [m for m in guards.paper_movements(dossier) if m.received_at is None]:
             movement.due_at = shift(movement.due_at)
-            movement.save(update_fields=["due_at"])
+            rows.update(movement, ["due_at"])
     due = changes.get("due_at", dossier.due_at)
     if dossier.due_soon:
         changes["due_soon"] = False
@@ -1059,17 +1076,18 @@ def _close(dossier, *, now, params, actor, unit_id):
 
 
 def _send_originals(dossier, *, now, params, actor, unit_id):
-    movement = dossier.paper_movements.filter(sent_at__isnull=True, from_unit_id=unit_id).first()
+    movements = guards.paper_movements(dossier)
+    movement = next((m for m in movements if m.sent_at is None and m.from_unit_id == unit_id), None)
     movement.sent_at = now
-    movement.save(update_fields=["sent_at"])
+    rows.update(movement, ["sent_at"])
     return {}, {"movement": movement.id}
 
 
 def _receive_originals(dossier, *, now, params, actor, unit_id):
-    waiting = dossier.paper_movements.filter(received_at__isnull=True, sent_at__isnull=False)
-    movement = waiting.filter(to_unit_id=unit_id).first()
+    waiting = [m for m in guards.paper_movements(dossier) if m.received_at is None and m.sent_at is not None]
+    movement = next((m for m in waiting if m.to_unit_id == unit_id), None)
     movement.received_at = now
-    movement.save(update_fields=["received_at"])
+    rows.update(movement, ["received_at"])
     late = now > movement.due_at
     return {}, {"movement": movement.id, "late": late}
 
