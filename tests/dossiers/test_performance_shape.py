@@ -50,7 +50,7 @@ def assert_intake_shape(sql: list[str]) -> None:
     if one_statement():
         assert len(sql) == 2, "\n".join(sql)
         written = sql[1]
-        assert written.startswith("WITH counter AS (INSERT INTO \"dossiers_codecounter\"")
+        assert written.startswith('WITH counter AS (INSERT INTO "dossiers_codecounter"')
         inserts = written.split(" AS (INSERT INTO ")[1:]
         tables = ("dossiers_codecounter", "dossiers_dossier", *INTAKE_TABLES)
         assert [insert.split()[0].strip('"') for insert in inserts] == list(tables)

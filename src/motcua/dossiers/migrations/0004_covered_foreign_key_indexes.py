@@ -41,11 +41,10 @@ def create_covered_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('dossiers', '0003_open_queue_index'),
-        ('network', '0003_ratecounter_referencegeneration'),
+        ("catalog", "0001_initial"),
+        ("dossiers", "0003_open_queue_index"),
+        ("network", "0003_ratecounter_referencegeneration"),
     ]
 
     operations = [
@@ -53,51 +52,97 @@ class Migration(migrations.Migration):
             database_operations=[migrations.RunPython(drop_covered_indexes, create_covered_indexes)],
             state_operations=[
                 migrations.AlterField(
-                    model_name='dossier',
-                    name='competent_unit',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='competent_dossiers', to='network.unit'),
+                    model_name="dossier",
+                    name="competent_unit",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="competent_dossiers",
+                        to="network.unit",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='dossier',
-                    name='current_unit',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='current_dossiers', to='network.unit'),
+                    model_name="dossier",
+                    name="current_unit",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="current_dossiers",
+                        to="network.unit",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='dossier',
-                    name='procedure',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='dossiers', to='catalog.procedure'),
+                    model_name="dossier",
+                    name="procedure",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dossiers",
+                        to="catalog.procedure",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='dossier',
-                    name='receiving_unit',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='received_dossiers', to='network.unit'),
+                    model_name="dossier",
+                    name="receiving_unit",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="received_dossiers",
+                        to="network.unit",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='dossier',
-                    name='return_unit',
-                    field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='return_dossiers', to='network.unit'),
+                    model_name="dossier",
+                    name="return_unit",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="return_dossiers",
+                        to="network.unit",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='dossierevent',
-                    name='dossier',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='dossiers.dossier'),
+                    model_name="dossierevent",
+                    name="dossier",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="dossiers.dossier",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='dossierpaper',
-                    name='dossier',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='papers', to='dossiers.dossier'),
+                    model_name="dossierpaper",
+                    name="dossier",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="papers",
+                        to="dossiers.dossier",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='dossierstep',
-                    name='dossier',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='dossiers.dossier'),
+                    model_name="dossierstep",
+                    name="dossier",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="dossiers.dossier",
+                    ),
                 ),
                 migrations.AlterField(
-                    model_name='dossierstep',
-                    name='unit',
-                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='dossier_steps', to='network.unit'),
+                    model_name="dossierstep",
+                    name="unit",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dossier_steps",
+                        to="network.unit",
+                    ),
                 ),
-
             ],
         ),
     ]
