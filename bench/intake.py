@@ -282,10 +282,11 @@ def measure_config(
     server, base = start_server(env, workers, threads, home / f"server-{config}.log")
     try:
         wait_ready(base, token, server)
+        # The floor first, on an idle database (after the intake load PostgreSQL's autovacuum runs).
+        floor = run_floor(wrk, base, args.concurrency, max(3, args.duration // 2)) if wrk else float("nan")
         drive(wrk, script, bodies, token, base, args, args.warmup, config)
         result = drive(wrk, script, bodies, token, base, args, args.duration, config)
-        if wrk:
-            result.floor_per_s = run_floor(wrk, base, args.concurrency, max(3, args.duration // 2))
+        result.floor_per_s = floor
     finally:
         stop_server(server)
     print(
