@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
+from motcua.dossiers.rows import converted
 from motcua.network.models import ApiToken
 
 TOKEN_BYTES = 32
@@ -58,7 +59,7 @@ def user_of_token(token: str, now: datetime | None = None):
     }
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, [values[name] for name in compiled.names])
-        rows = [compiled.convert(row) for row in cursor.fetchall()]
+        rows = [converted(row, compiled.converters) for row in cursor.fetchall()]
     if not rows:
         return None
     user_count = len(compiled.user_fields)
@@ -87,21 +88,17 @@ class _Compiled:
     sql: str
     names: tuple[str, ...]  # the parameters, in order
     user_fields: tuple[str, ...]  # the user's concrete fields, the first columns of a row
-    converters: tuple[tuple[int, tuple[Any, ...], Any], ...]
-
-    def convert(self, row: tuple) -> list:
-        values = list(row)
-        for index, functions, expression in self.converters:
-            for function in functions:
-                values[index] = function(values[index], expression, connection)
-        return values
+    converters: list[tuple[int, tuple[list[Any], Any]]]  # the compiler's, for dossiers.rows.converted
 
 
 _COMPILED: dict[str, _Compiled] = {}
 
 
+def _user_fields() -> tuple[str, ...]:
+    return tuple(f.attname for f in get_user_model()._meta.concrete_fields)
+
+
 def _token_query(digest: str, now: datetime, used_before: datetime) -> QuerySet:
-    user_fields = [f.attname for f in get_user_model()._meta.concrete_fields]
     return (
         get_user_model()
         .objects.filter(  # one filter() call: one join of the tokens
@@ -118,7 +115,7 @@ def _token_query(digest: str, now: datetime, used_before: datetime) -> QuerySet:
             held_role=F("roles__role"),
             held_unit_kind=F("roles__unit__kind"),
         )
-        .values_list(*user_fields, *_EXTRA)
+        .values_list(*_user_fields(), *_EXTRA)
         .order_by()
     )
 
@@ -136,12 +133,9 @@ def _compiled() -> _Compiled:
         names = tuple(next(n for n, v in adapted.items() if v == param) for param in params)
         assert sorted(names) == sorted(adapted), sql
         selected = [column for column, _, _ in compiler.select]
-        user_fields = tuple(f.attname for f in get_user_model()._meta.concrete_fields)
+        user_fields = _user_fields()
         assert len(selected) == len(user_fields) + len(_EXTRA), sql
-        converters = tuple(
-            (index, tuple(functions), expression)
-            for index, (functions, expression) in sorted(compiler.get_converters(selected).items())
-        )
+        converters = sorted(compiler.get_converters(selected).items())
         _COMPILED[connection.vendor] = _Compiled(sql, names, user_fields, converters)
     return _COMPILED[connection.vendor]
 

@@ -72,10 +72,10 @@ def supplements_of(dossier: Dossier, params: dict[str, Any]) -> list:
     """The dossier's supplement requests in request order; noted in params, so the guard and the
     handler read them once."""
     if "_supplements" not in params:
-        cache = getattr(dossier, "_prefetched_objects_cache", {})
+        kept = rows.prefetched(dossier, _SUPPLEMENTS_CACHE)
         params["_supplements"] = (
-            list(cache[_SUPPLEMENTS_CACHE])
-            if _SUPPLEMENTS_CACHE in cache
+            kept
+            if kept is not None
             else rows.fetch("supplements_of_dossier", _supplements_of_dossier, [dossier.pk])
         )
     return params["_supplements"]
@@ -112,13 +112,14 @@ def paper_movements(dossier: Dossier) -> list[PaperMovement]:
     """The dossier's paper-original movements, oldest first, read once: those a selector prefetched,
     else one precompiled statement whose rows are kept on the instance as a prefetch would keep them
     (a service call's dossier is read afresh by the call; its handlers change these same rows)."""
-    cache = dossier.__dict__.setdefault("_prefetched_objects_cache", {})
-    if _MOVEMENTS_CACHE not in cache:
-        movements = rows.fetch("paper_movements_of_dossier", _movements_of_dossier, [dossier.pk])
-        for movement in movements:
-            PaperMovement.dossier.field.set_cached_value(movement, dossier)
-        cache[_MOVEMENTS_CACHE] = movements
-    return list(cache[_MOVEMENTS_CACHE])
+    kept = rows.prefetched(dossier, _MOVEMENTS_CACHE)
+    if kept is not None:
+        return kept
+    movements = rows.fetch("paper_movements_of_dossier", _movements_of_dossier, [dossier.pk])
+    for movement in movements:
+        PaperMovement.dossier.field.set_cached_value(movement, dossier)
+    rows.keep_prefetched(dossier, _MOVEMENTS_CACHE, movements)
+    return list(movements)
 
 
 def _movements_of_dossier():  # the model's order (created_at within the dossier), ties by id
@@ -127,7 +128,7 @@ def _movements_of_dossier():  # the model's order (created_at within the dossier
 
 def forget_paper_movements(dossier: Dossier) -> None:
     """After a movement is added: the next paper_movements() reads them again."""
-    getattr(dossier, "_prefetched_objects_cache", {}).pop(_MOVEMENTS_CACHE, None)
+    rows.forget_prefetched(dossier, _MOVEMENTS_CACHE)
 
 
 def assignee_id(params: dict[str, Any]) -> int:

@@ -113,16 +113,12 @@ _BY_DATABASE = ("code", "log_book_number", "last_event_hash")
 _STATEMENTS: dict[tuple, str] = {}
 
 
-def _insertable(model: type[Model]) -> list[Field]:
-    return [f for f in model._meta.local_concrete_fields if not f.primary_key]
-
-
 def _dossier_fields() -> list[Field]:
-    return [f for f in _insertable(Dossier) if f.attname not in _BY_DATABASE]
+    return [f for f in rows.insertable_fields(Dossier) if f.attname not in _BY_DATABASE]
 
 
 def _child_fields(model: type[Model]) -> list[Field]:
-    return [f for f in _insertable(model) if f.attname != "dossier_id"]
+    return [f for f in rows.insertable_fields(model) if f.attname != "dossier_id"]
 
 
 def _event_fields() -> list[Field]:

@@ -10,6 +10,7 @@ from motcua.auth import HELD_ROLES
 from motcua.errors import Forbidden
 from motcua.network.models import Role, RoleAssignment, UnitKind
 
+from . import rows
 from .guards import paper_movements
 from .lifecycle import STEP_ROLE, Place, Transition
 from .models import Dossier
@@ -59,12 +60,6 @@ class Actor:
         return None
 
 
-def _prefetched_steps(dossier: Dossier) -> list | None:
-    """The dossier's steps when a selector prefetched them (no query), else None."""
-    cache = getattr(dossier, "_prefetched_objects_cache", {})
-    return list(cache["steps"]) if "steps" in cache else None
-
-
 def involved_unit_ids(dossier: Dossier) -> list[int]:
     ids = [
         dossier.current_unit_id,
@@ -72,7 +67,7 @@ def involved_unit_ids(dossier: Dossier) -> list[int]:
         dossier.competent_unit_id,
         dossier.return_unit_id,
     ]
-    steps = _prefetched_steps(dossier)
+    steps = rows.prefetched(dossier, "steps")  # a selector's or the service call's
     ids += (
         [s.unit_id for s in steps]
         if steps is not None
@@ -104,7 +99,7 @@ def place_unit_ids(dossier: Dossier, place: Place) -> list[int]:
 def allowed_roles(transition: Transition, dossier: Dossier) -> frozenset[str]:
     if transition.roles != STEP_ROLE:
         return transition.roles
-    steps = _prefetched_steps(dossier)
+    steps = rows.prefetched(dossier, "steps")  # a selector's or the service call's
     if steps is not None:
         step = next((s for s in steps if s.order == dossier.current_step_order), None)
     else:

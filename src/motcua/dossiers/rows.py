@@ -36,16 +36,37 @@ def fetch(name: str, queryset: Callable[[], QuerySet[M]], params: Sequence[Any])
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     names = [field.attname for field in model._meta.concrete_fields]
-    instances = []
-    for row in rows:
-        values = list(row)
-        for index, (functions, expression) in converters:
-            value = values[index]
-            for function in functions:
-                value = function(value, expression, connection)
-            values[index] = value
-        instances.append(model.from_db(connection.alias, names, values))
-    return instances
+    return [model.from_db(connection.alias, names, converted(row, converters)) for row in rows]
+
+
+def converted(row: Sequence[Any], converters: Sequence[tuple[int, tuple[Sequence[Any], Any]]]) -> list:
+    """A row's values as the ORM gives them: the compiler's converters (`get_converters`, sorted)."""
+    values = list(row)
+    for index, (functions, expression) in converters:
+        value = values[index]
+        for function in functions:
+            value = function(value, expression, connection)
+        values[index] = value
+    return values
+
+
+# --- related rows kept on an instance, as a prefetch keeps them ------------------------------------
+
+
+def prefetched(instance: Model, relation: str) -> list | None:
+    """The related rows a prefetch (or a service call, keeping them the same way) left on the instance,
+    else None; no query."""
+    cache = getattr(instance, "_prefetched_objects_cache", {})
+    return list(cache[relation]) if relation in cache else None
+
+
+def keep_prefetched(instance: Model, relation: str, related: list) -> None:
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = related
+
+
+def forget_prefetched(instance: Model, relation: str) -> None:
+    """The related rows changed in the database: the next read goes there again."""
+    getattr(instance, "_prefetched_objects_cache", {}).pop(relation, None)
 
 
 def _compile_fetch(queryset: QuerySet) -> tuple[str, type[Model], list]:
@@ -166,8 +187,12 @@ def insert_statement(rows: Sequence[Model], *, returning_id: bool = False) -> tu
     return sql, [value for row in values for value in row]
 
 
+def insertable_fields(model: type[Model]) -> list[models.Field]:
+    return [f for f in model._meta.local_concrete_fields if not f.primary_key]
+
+
 def _compile_insert(model: type[Model], count: int, returning_id: bool) -> tuple[str, list, bool]:
-    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    fields = insertable_fields(model)
     query = InsertQuery(model)
     query.insert_values(fields, [model() for _ in range(count)])
     compiler = query.get_compiler(connection=connection)

@@ -36,7 +36,7 @@ from .models import (
     SupplementRequest,
 )
 from .permissions import Actor, authorize, ensure_visible
-from .services import applicable_limit, pin_matches, supplement_pauses
+from .services import _steps_of_dossier, applicable_limit, pin_matches, supplement_pauses
 
 MAX_PAGE = 200
 DUE_SOON_WORKING_DAYS = 1
@@ -50,14 +50,8 @@ QUEUE_RELATED = ("procedure", "receiving_unit", "current_unit")
 def steps_of(dossier: Dossier) -> list[DossierStep]:
     """The dossier's steps in order: those its service call read with it and kept up to date (or a
     selector prefetched), else one statement."""
-    cache = getattr(dossier, "_prefetched_objects_cache", {})
-    if "steps" in cache:
-        return list(cache["steps"])
-    return rows.fetch("steps_in_order", _steps_in_order, [dossier.pk])
-
-
-def _steps_in_order():
-    return DossierStep.objects.filter(dossier_id=0).order_by("order")
+    kept = rows.prefetched(dossier, "steps")
+    return kept if kept is not None else rows.fetch("steps_of_dossier", _steps_of_dossier, [dossier.pk])
 
 
 def paper_movements_of(dossier: Dossier) -> list[PaperMovement]:

@@ -741,7 +741,7 @@ def _locked(code: str) -> Dossier:
     steps = rows.fetch("steps_of_dossier", _steps_of_dossier, [dossier.pk])
     for step in steps:
         DossierStep.dossier.field.set_cached_value(step, dossier)
-    dossier._prefetched_objects_cache = {DossierStep.dossier.field.remote_field.cache_name: steps}
+    rows.keep_prefetched(dossier, DossierStep.dossier.field.remote_field.cache_name, steps)
     return dossier
 
 
