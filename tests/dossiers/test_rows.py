@@ -87,3 +87,26 @@ def test_insert_stores_what_the_orm_stores(world):
     assert {(h.from_unit_id, h.at, h.timeliness) for h in stored} == {
         (dossier.receiving_unit_id, at(2026, 3, 2, 9, 0), "early")
     }
+
+
+def test_field_values_are_prepared_as_the_orm_prepares_them(world):
+    """Each short-cut preparer (ints, ids of foreign keys, text, aware datetimes, None) gives exactly
+    what the ORM's `get_db_prep_save(pre_save())` gives, for every field of the hot path's rows."""
+    from django.db import connection
+
+    dossier = received(world)
+    instances = [
+        Dossier.objects.get(pk=dossier.pk),
+        dossier,  # as the service left it: values computed in local time, not read back
+        *DossierStep.objects.filter(dossier=dossier),
+        *DossierEvent.objects.filter(dossier=dossier),
+    ]
+    compared = 0
+    for instance in instances:
+        for field in rows.insertable_fields(type(instance)):
+            if getattr(field, "auto_now_add", False):
+                continue
+            expected = field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
+            assert rows._preparer(field, adding=True)(instance) == expected, field
+            compared += 1
+    assert compared > 60

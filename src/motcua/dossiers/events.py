@@ -45,6 +45,12 @@ def encode(value: Any) -> Any:
     return value
 
 
+def _payload_text(value: Any) -> str:
+    """A payload value JSON has no type for. A moment is written in UTC, so that the same moment gives
+    the same text (and hash) whether it was read from the database or computed in local time."""
+    return str(value.astimezone(UTC) if isinstance(value, datetime) else value)
+
+
 def _canonical(content: dict[str, Any]) -> str:
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -113,7 +119,7 @@ def prepare_event(
         to_status=dossier.status,
         # JSON round trip so the hash is computed over exactly what the database will give back.
         changes=json.loads(json.dumps({k: encode(v) for k, v in changes.items()}, default=str)),
-        payload=json.loads(json.dumps(payload, default=str)),
+        payload=json.loads(json.dumps(payload, default=_payload_text)),
         prev_hash=dossier.last_event_hash,
     )
     event.hash = _digest(_hashed_content(dossier.code, event)) if dossier.code else ""

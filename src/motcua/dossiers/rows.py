@@ -88,7 +88,7 @@ _PLAIN_TYPES = ((models.BooleanField, bool), (models.CharField, str), (models.Te
 def _preparer(field: models.Field, adding: bool) -> Callable[[Model], Any]:
     """The function giving the field's database value of an instance: `get_db_prep_save(pre_save())`,
     short-cut where the result is known without the ORM's call chain: a None; a plain value of the
-    field's own type (text, boolean; an integer through the backend's integer adapter); an aware
+    field's own type (text, boolean; an integer or an id through the backend's adapter); an aware
     datetime (as is on PostgreSQL, its UTC text on SQLite, as Django's adapters give it)."""
 
     def full(instance: Model) -> Any:
@@ -100,8 +100,9 @@ def _preparer(field: models.Field, adding: bool) -> Callable[[Model], Any]:
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     if isinstance(target, models.DateTimeField):
         return _datetime_preparer(attname, full)
-    if isinstance(target, models.IntegerField) and type(target).get_db_prep_value is _INTEGER_PREP:
-        return _integer_preparer(attname, target.get_internal_type(), full)
+    adapt = _integer_adapter(target) if isinstance(target, models.IntegerField) else None
+    if adapt is not None:
+        return _integer_preparer(attname, adapt, full)
     plain = next((kind for base, kind in _PLAIN_TYPES if isinstance(target, base)), None)
     if plain is None or type(target).get_db_prep_value is not models.Field.get_db_prep_value:
         return full
@@ -114,18 +115,27 @@ def _preparer(field: models.Field, adding: bool) -> Callable[[Model], Any]:
 
 
 _INTEGER_PREP = models.IntegerField.get_db_prep_value
+_AUTO_PREP = models.AutoField.get_db_prep_value  # AutoFieldMixin's, as for BigAutoField
+
+
+def _integer_adapter(field: models.IntegerField) -> Callable[[int], Any] | None:
+    """What the field's own `get_db_prep_value` does to a plain int (an id, for a foreign key to an
+    auto field), when the field does not override it; else None."""
+    prep, ops = type(field).get_db_prep_value, connection.ops
+    if prep is _INTEGER_PREP:
+        internal_type = field.get_internal_type()
+        return lambda value: ops.adapt_integerfield_value(value, internal_type)
+    return ops.validate_autopk_value if prep is _AUTO_PREP else None
 
 
 def _integer_preparer(
-    attname: str, internal_type: str, full: Callable[[Model], Any]
+    attname: str, adapt: Callable[[int], Any], full: Callable[[Model], Any]
 ) -> Callable[[Model], Any]:
-    adapt = connection.ops.adapt_integerfield_value
-
     def fast(instance: Model) -> Any:
         value = instance.__dict__.get(attname, full)
         if value is None:
             return None
-        return adapt(value, internal_type) if type(value) is int else full(instance)
+        return adapt(value) if type(value) is int else full(instance)
 
     return fast
 

@@ -647,8 +647,9 @@ def act(
     now = now or timezone.now()
     params = dict(params or {})  # guards may note what they looked up for the handler
     action = _parse_action(action)
-    with transaction.atomic(savepoint=not _in_callers_transaction.get()), reference.scope():
-        dossier = _locked(code)
+    held = _held_dossiers.get()
+    with transaction.atomic(savepoint=held is None), reference.scope():
+        dossier = _locked(code, held)
         before = _field_values(dossier)
         if not actor.applicant:  # staff see only dossiers of their units (before learning its status)
             ensure_visible(actor, dossier)
@@ -681,7 +682,8 @@ def act(
     return dossier
 
 
-_in_callers_transaction: ContextVar[bool] = ContextVar("motcua_in_callers_transaction", default=False)
+# The dossiers a bulk load's transaction has read (by code), while in_callers_transaction() lasts.
+_held_dossiers: ContextVar[dict[str, Dossier] | None] = ContextVar("motcua_held_dossiers", default=None)
 
 
 @contextmanager
@@ -689,12 +691,17 @@ def in_callers_transaction() -> Iterator[None]:
     """For a bulk load whose own transaction is all or nothing (the demo history, which never goes on
     after a failed action): the actions inside run in that transaction without a savepoint each. A
     failed action still leaves nothing behind: Django then refuses every statement until the caller's
-    transaction is rolled back. Outside a transaction each action is its own, as always."""
-    token = _in_callers_transaction.set(True)
+    transaction is rolled back. Outside a transaction each action is its own, as always.
+
+    A dossier read by an action stays in memory, with its steps, for the next action on it: the row
+    stays locked by this transaction until it ends (on SQLite, the whole database), so nobody else
+    can change it, and the services write every change they make to it through these instances. The
+    load must therefore not change the dossiers by other means (a tick, a queryset update) meanwhile."""
+    token = _held_dossiers.set({})
     try:
         yield
     finally:
-        _in_callers_transaction.reset(token)
+        _held_dossiers.reset(token)
 
 
 # Concrete fields of the dossier but its id: (attribute name, field name).
@@ -730,10 +737,16 @@ def _parse_action(action: Action | str) -> Action:
         ) from None
 
 
-def _locked(code: str) -> Dossier:
+def _locked(code: str, held: dict[str, Dossier] | None = None) -> Dossier:
     """The dossier, locked for the call, with its steps in order, read once per action: permissions,
     guards and handlers iterate `dossier.steps.all()`, which gives this list, as after a prefetch (a list,
-    not a queryset: the action's code never filters the steps in the database)."""
+    not a queryset: the action's code never filters the steps in the database). In a bulk load (held),
+    the instance an earlier action of the same transaction read, with its steps as they were written;
+    other related rows are read again, as by a fresh read."""
+    if held is not None and code in held:
+        dossier = held[code]
+        guards.forget_paper_movements(dossier)
+        return dossier
     found = rows.fetch("dossier_for_update", _dossier_for_update, [code])
     if not found:
         raise NotFound(f"hồ sơ {code}", f"dossier {code}")
@@ -742,6 +755,8 @@ def _locked(code: str) -> Dossier:
     for step in steps:
         DossierStep.dossier.field.set_cached_value(step, dossier)
     rows.keep_prefetched(dossier, DossierStep.dossier.field.remote_field.cache_name, steps)
+    if held is not None:
+        held[code] = dossier
     return dossier
 
 
