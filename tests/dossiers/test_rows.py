@@ -89,6 +89,11 @@ def test_insert_stores_what_the_orm_stores(world):
     }
 
 
+def comparable(value):
+    """A database value; psycopg's JSON wrapper (PostgreSQL) by its type and the object it wraps."""
+    return (type(value), value.obj) if hasattr(value, "obj") else value
+
+
 def test_field_values_are_prepared_as_the_orm_prepares_them(world):
     """Each short-cut preparer (ints, ids of foreign keys, text, aware datetimes, None) gives exactly
     what the ORM's `get_db_prep_save(pre_save())` gives, for every field of the hot path's rows."""
@@ -107,6 +112,6 @@ def test_field_values_are_prepared_as_the_orm_prepares_them(world):
             if getattr(field, "auto_now_add", False):
                 continue
             expected = field.get_db_prep_save(field.pre_save(instance, True), connection=connection)
-            assert rows._preparer(field, adding=True)(instance) == expected, field
+            assert comparable(rows._preparer(field, adding=True)(instance)) == comparable(expected), field
             compared += 1
     assert compared > 60

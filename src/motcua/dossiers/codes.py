@@ -1,11 +1,12 @@
 """Dossier codes <agency code>-<YYMMDD>-<NNNN> (Circular 01/2018 art. 19): unique and gap-free per
 receiving agency and day, also under concurrent intake. The counter row is incremented inside the
-intake's own transaction, as its last write before the dossier's rows: on PostgreSQL the UPDATE holds
+intake's own transaction, as its last write before the dossier's rows: on PostgreSQL the upsert holds
 the row lock until commit, on SQLite the IMMEDIATE transaction holds the write lock; a rolled-back
 intake rolls its number back too."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 from django.db import IntegrityError, connection, transaction
@@ -13,6 +14,32 @@ from django.db import IntegrityError, connection, transaction
 from .models import CodeCounter
 
 _TABLE = CodeCounter._meta.db_table
+
+
+def _upsert_sql() -> str:
+    """The day's next number in one statement: the counter row is created by the day's first intake,
+    incremented by the next ones (PostgreSQL; SQLite 3.35 and later)."""
+    quote = connection.ops.quote_name
+    table, last = quote(_TABLE), quote("last")
+    keys = f"{quote('agency_code')}, {quote('day')}"
+    return (
+        f"INSERT INTO {table} ({keys}, {last}) VALUES (%s, %s, 1) "
+        f"ON CONFLICT ({keys}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
+    )
+
+
+def _upsert_possible() -> bool:
+    return connection.vendor == "postgresql" or (
+        connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
+    )
+
+
+def next_sequence(agency_code: str, day: date) -> int:
+    if not _upsert_possible():
+        return _next_sequence_in_two_steps(agency_code, day)
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(), [agency_code, connection.ops.adapt_datefield_value(day)])
+        return cursor.fetchone()[0]
 
 
 def _increment_sql() -> str:
@@ -32,7 +59,8 @@ def _increment(agency_code: str, day: date) -> int | None:
     return row[0] if row else None
 
 
-def next_sequence(agency_code: str, day: date) -> int:
+def _next_sequence_in_two_steps(agency_code: str, day: date) -> int:
+    """Where the database has no upsert: increment, else create the day's counter."""
     for _ in range(3):
         sequence = _increment(agency_code, day)
         if sequence is not None:

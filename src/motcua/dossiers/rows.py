@@ -88,8 +88,9 @@ _PLAIN_TYPES = ((models.BooleanField, bool), (models.CharField, str), (models.Te
 def _preparer(field: models.Field, adding: bool) -> Callable[[Model], Any]:
     """The function giving the field's database value of an instance: `get_db_prep_save(pre_save())`,
     short-cut where the result is known without the ORM's call chain: a None; a plain value of the
-    field's own type (text, boolean; an integer or an id through the backend's adapter); an aware
-    datetime (as is on PostgreSQL, its UTC text on SQLite, as Django's adapters give it)."""
+    field's own type (text or a text choice, boolean; an integer or an id through the backend's
+    adapter; a dict or list through the backend's JSON adapter); an aware datetime (as is on
+    PostgreSQL, its UTC text on SQLite, as Django's adapters give it)."""
 
     def full(instance: Model) -> Any:
         return field.get_db_prep_save(field.pre_save(instance, adding), connection=connection)
@@ -103,13 +104,36 @@ def _preparer(field: models.Field, adding: bool) -> Callable[[Model], Any]:
     adapt = _integer_adapter(target) if isinstance(target, models.IntegerField) else None
     if adapt is not None:
         return _integer_preparer(attname, adapt, full)
+    if _plain_json(target):
+        return _json_preparer(attname, target.encoder, full)
     plain = next((kind for base, kind in _PLAIN_TYPES if isinstance(target, base)), None)
     if plain is None or type(target).get_db_prep_value is not models.Field.get_db_prep_value:
         return full
 
     def fast(instance: Model) -> Any:
         value = instance.__dict__.get(attname, full)  # a deferred field: the full path loads it
-        return value if value is None or type(value) is plain else full(instance)
+        if value is None or type(value) is plain:
+            return value
+        # A text choice (a str subclass) is kept as it is by CharField.to_python.
+        return value if plain is str and isinstance(value, str) else full(instance)
+
+    return fast
+
+
+def _plain_json(field: models.Field) -> bool:
+    return (
+        isinstance(field, models.JSONField)
+        and type(field).get_db_prep_value is models.JSONField.get_db_prep_value
+        and type(field).get_prep_value is models.Field.get_prep_value
+    )
+
+
+def _json_preparer(attname: str, encoder: Any, full: Callable[[Model], Any]) -> Callable[[Model], Any]:
+    adapt = connection.ops.adapt_json_value
+
+    def fast(instance: Model) -> Any:
+        value = instance.__dict__.get(attname, full)
+        return adapt(value, encoder) if type(value) in (dict, list) else full(instance)
 
     return fast
 
