@@ -269,27 +269,12 @@ class World:
         self.reception = {u.jurisdiction_id: u for u in units if u.kind == UnitKind.RECEPTION_POINT}
         self.branch = {u.jurisdiction_id: u for u in units if u.kind == UnitKind.BRANCH}
         self.center = next(u for u in units if u.kind == UnitKind.CENTER)
-        tree = {
-            pk: (parent, level)
-            for pk, parent, level in Jurisdiction.objects.values_list("pk", "parent", "level")
-        }
-        self.district_of_unit = {u.pk: self._district(u.jurisdiction_id, tree) for u in units}
         communes = Jurisdiction.objects.filter(level=JurisdictionLevel.COMMUNE).select_related("parent")
         self.communes = [c for c in communes.order_by("code") if c.pk in self.reception]
         self.commune_weights = list(itertools.accumulate(max(c.population or 1000, 1) for c in self.communes))
         self.procedures = sorted(_procedures(), key=lambda p: p.code)
         self.procedure_weights = list(itertools.accumulate(DEMAND.get(p.code, 1) for p in self.procedures))
         self.actors = staff_actors()
-
-    @staticmethod
-    def _district(jurisdiction_id: int | None, tree: dict[int, tuple[int | None, str]]) -> int | None:
-        node = jurisdiction_id  # up from the unit's area through (parent, level) pairs
-        while node is not None:
-            parent, level = tree[node]
-            if level == JurisdictionLevel.DISTRICT:
-                return node
-            node = parent
-        return None
 
     def commune(self, rng: random.Random, exclude_district: int | None = None) -> Jurisdiction:
         while True:

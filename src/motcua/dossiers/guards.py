@@ -154,18 +154,20 @@ def _find_assignee(value: Any) -> int:
 
 def assignee_works_there(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
     value = params.get("assignee")
-    if "_assignee_id" not in params and type(value) is int:  # a user id: one statement when they work there
-        held = rows.fetch("roles_of_user", _roles_of_user, [value])
-        if any(r.unit_id == dossier.current_unit_id for r in held):  # roles are of existing users (a key)
-            params["_assignee_id"] = value
-            return None
-    user_id = assignee_id(params)
-    if not RoleAssignment.objects.filter(user_id=user_id, unit_id=dossier.current_unit_id).exists():
+    unit_id = dossier.current_unit_id
+    if "_assignee_id" not in params and type(value) is int and _works_at(value, unit_id):
+        params["_assignee_id"] = value  # roles are of existing users (a key): no look-up of the user
+        return None
+    if not _works_at(assignee_id(params), unit_id):
         return (
             "Người được phân công không thuộc đơn vị đang xử lý hồ sơ.",
             "The assignee does not work at the unit handling the dossier.",
         )
     return None
+
+
+def _works_at(user_id: int, unit_id: int | None) -> bool:
+    return any(r.unit_id == unit_id for r in rows.fetch("roles_of_user", _roles_of_user, [user_id]))
 
 
 def _roles_of_user():
