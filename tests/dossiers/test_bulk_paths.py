@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from motcua.dossiers.events import TRACKED_FIELDS, rebuilt_matches, verify_chain
 from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.services import act, in_callers_transaction, intake
+from motcua.dossiers.services import act, bulk_transaction, intake
 from motcua.errors import Forbidden, ValidationFailed
 
 from .conftest import at, judicial_request
@@ -89,7 +89,7 @@ def test_an_assignee_given_by_id_is_checked_as_by_name(world):
 
 def test_actions_in_the_callers_transaction_take_no_savepoint(world):
     dossier = received(world)
-    with transaction.atomic(), in_callers_transaction():
+    with bulk_transaction():
         sql = captured(
             lambda: act(
                 actor=world["counter_dt"],
@@ -104,7 +104,7 @@ def test_actions_in_the_callers_transaction_take_no_savepoint(world):
 
 def test_a_failed_action_in_the_callers_transaction_leaves_nothing(world):
     dossier = received(world)
-    with pytest.raises(ValidationFailed), transaction.atomic(), in_callers_transaction():
+    with pytest.raises(ValidationFailed), bulk_transaction():
         act(
             actor=world["counter_dt"],
             code=dossier.code,
@@ -162,7 +162,7 @@ def test_a_bulk_transaction_keeps_the_dossiers_it_read_and_gives_the_same_histor
     alone, held = received(world), received(world)
     for step in JOURNEY:
         perform(world, alone, step)
-    with transaction.atomic(), in_callers_transaction():
+    with bulk_transaction():
         first, *later = [captured(lambda step=step: perform(world, held, step)) for step in JOURNEY]
     assert any("dossiers_dossierstep" in s for s in first if s.startswith("SELECT"))
     for sql in later:  # the dossier and its steps are read by the first action only
@@ -172,3 +172,37 @@ def test_a_bulk_transaction_keeps_the_dossiers_it_read_and_gives_the_same_histor
         assert reads == [], "\n".join(sql)
     assert outcome(held) == outcome(alone)
     assert Dossier.objects.get(pk=held.pk).status == Status.RETURNED
+
+
+class Undone(Exception):
+    pass
+
+
+def test_an_action_in_a_savepoint_within_the_bulk_transaction_reads_afresh(world):
+    """A savepoint the caller opens (a retry wrapper, say) may roll back what its action wrote: that
+    action neither uses nor keeps the held dossier, and the next action reads the rolled-back state."""
+    alone, held = received(world), received(world)
+    for step in JOURNEY[:2]:
+        perform(world, alone, step)
+    with bulk_transaction():
+        perform(world, held, JOURNEY[0])
+        with pytest.raises(Undone), transaction.atomic():
+            sql = captured(lambda: perform(world, held, JOURNEY[1]))
+            raise Undone
+        assert any(s.startswith("SELECT") and '"dossiers_dossier"' in s for s in sql)  # read afresh
+        perform(world, held, JOURNEY[1])  # the assignment again: it was rolled back
+    assert outcome(held) == outcome(alone)
+
+
+def test_the_bulk_transaction_holds_a_bounded_number_of_dossiers(world):
+    from motcua.dossiers import services
+
+    dossiers = [received(world) for _ in range(services._HELD_DOSSIERS + 3)]
+    with bulk_transaction():
+        for dossier in dossiers:
+            perform(world, dossier, JOURNEY[0])
+        held = services._bulk.get().dossiers
+        assert len(held) == services._HELD_DOSSIERS and dossiers[-1].code in held
+        assert dossiers[0].code not in held  # the first read is the first let go
+        perform(world, dossiers[0], JOURNEY[1])  # read again, as a fresh action would
+    assert Dossier.objects.get(pk=dossiers[0].pk).steps.get(order=2).assignee == world["spec_justice"].user

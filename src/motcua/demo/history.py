@@ -850,7 +850,7 @@ def play_stories(
     all or nothing (a failed action fails the load), so the actions take no savepoint of their own."""
     size = batch_size or len(stories) or 1
     for first in range(0, len(stories), size):
-        with transaction.atomic(), services.in_callers_transaction():
+        with services.bulk_transaction():
             for done, story in enumerate(stories[first : first + size], start=first + 1):
                 _play(world, story, end, report)
                 if on_played:

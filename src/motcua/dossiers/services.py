@@ -647,61 +647,88 @@ def act(
     now = now or timezone.now()
     params = dict(params or {})  # guards may note what they looked up for the handler
     action = _parse_action(action)
-    held = _held_dossiers.get()
-    with transaction.atomic(savepoint=held is None), reference.scope():
-        dossier = _locked(code, held)
-        before = _field_values(dossier)
-        if not actor.applicant:  # staff see only dossiers of their units (before learning its status)
-            ensure_visible(actor, dossier)
-        transition = transition_for(dossier.status, action)
-        if transition is None:
-            raise illegal_action(dossier, action)
-        unit_id, role = authorize(actor, transition, dossier)
-        problem = guards.check(transition.guard, dossier=dossier, now=now, params=params, actor=actor)
-        if problem:
-            raise ValidationFailed(message_vi=problem[0], message_en=problem[1], code="guard")
-        from_status = dossier.status
-        target = resolve_target(transition, dossier.status, dossier.resume_status)
-        handler = HANDLERS_BY_STATUS.get((from_status, action)) or HANDLERS[action]
-        changes, payload = handler(dossier, now=now, params=params, actor=actor, unit_id=unit_id)
-        dossier.status = target
-        _apply(dossier, changes)
-        event = prepare_event(
-            dossier=dossier,
-            at=now,
-            actor=actor.user,
-            role=role,
-            unit_id=unit_id,
-            action=action,
-            from_status=from_status,
-            changes=_snapshot(dossier, changes),
-            payload=payload,
-        )
-        rows.insert([event])
-        rows.update(dossier, _changed_fields(dossier, before))
+    held = _held_here(code)
+    try:
+        with transaction.atomic(savepoint=held is None), reference.scope():
+            return _perform(actor, _locked(code, held), action, now, params)
+    except BaseException:
+        if held is not None:  # the instance may be half changed; the transaction cannot go on anyway
+            held.pop(code, None)
+        raise
+
+
+def _perform(actor: Actor, dossier: Dossier, action: Action, now: datetime, params: dict) -> Dossier:
+    before = _field_values(dossier)
+    if not actor.applicant:  # staff see only dossiers of their units (before learning its status)
+        ensure_visible(actor, dossier)
+    transition = transition_for(dossier.status, action)
+    if transition is None:
+        raise illegal_action(dossier, action)
+    unit_id, role = authorize(actor, transition, dossier)
+    problem = guards.check(transition.guard, dossier=dossier, now=now, params=params, actor=actor)
+    if problem:
+        raise ValidationFailed(message_vi=problem[0], message_en=problem[1], code="guard")
+    from_status = dossier.status
+    target = resolve_target(transition, dossier.status, dossier.resume_status)
+    handler = HANDLERS_BY_STATUS.get((from_status, action)) or HANDLERS[action]
+    changes, payload = handler(dossier, now=now, params=params, actor=actor, unit_id=unit_id)
+    dossier.status = target
+    _apply(dossier, changes)
+    event = prepare_event(
+        dossier=dossier,
+        at=now,
+        actor=actor.user,
+        role=role,
+        unit_id=unit_id,
+        action=action,
+        from_status=from_status,
+        changes=_snapshot(dossier, changes),
+        payload=payload,
+    )
+    rows.insert([event])
+    rows.update(dossier, _changed_fields(dossier, before))
     return dossier
 
 
-# The dossiers a bulk load's transaction has read (by code), while in_callers_transaction() lasts.
-_held_dossiers: ContextVar[dict[str, Dossier] | None] = ContextVar("motcua_held_dossiers", default=None)
+@dataclass
+class _BulkTransaction:
+    savepoints: list[str]  # the connection's savepoints when the transaction began
+    dossiers: dict[str, Dossier]  # by code: those its actions read, in the order first read
+
+
+_bulk: ContextVar[_BulkTransaction | None] = ContextVar("motcua_bulk_transaction", default=None)
+_HELD_DOSSIERS = 32  # a bulk load plays one dossier at a time: a few are enough, memory stays flat
 
 
 @contextmanager
-def in_callers_transaction() -> Iterator[None]:
-    """For a bulk load whose own transaction is all or nothing (the demo history, which never goes on
-    after a failed action): the actions inside run in that transaction without a savepoint each. A
-    failed action still leaves nothing behind: Django then refuses every statement until the caller's
-    transaction is rolled back. Outside a transaction each action is its own, as always.
+def bulk_transaction() -> Iterator[None]:
+    """One all-or-nothing transaction for a bulk load (the demo history, which never goes on after a
+    failed action), cheaper per action than a transaction or savepoint each:
+    - the actions run in it without a savepoint of their own. A failed action still leaves nothing
+      behind: Django then refuses every statement until the transaction is rolled back;
+    - a dossier an action read stays in memory, with its steps, for the next action on it: its row
+      stays locked by this transaction until the end (on SQLite, the whole database), so nobody else
+      can change it, and the services write every change they make through these instances. The load
+      must not change the dossiers by other means (a queryset update) meanwhile. An action inside a
+      savepoint the caller opened within runs as usual (its own savepoint, a fresh read)."""
+    with transaction.atomic():
+        token = _bulk.set(_BulkTransaction(list(connection.savepoint_ids), {}))
+        try:
+            yield
+        finally:
+            _bulk.reset(token)
 
-    A dossier read by an action stays in memory, with its steps, for the next action on it: the row
-    stays locked by this transaction until it ends (on SQLite, the whole database), so nobody else
-    can change it, and the services write every change they make to it through these instances. The
-    load must therefore not change the dossiers by other means (a tick, a queryset update) meanwhile."""
-    token = _held_dossiers.set({})
-    try:
-        yield
-    finally:
-        _held_dossiers.reset(token)
+
+def _held_here(code: str) -> dict[str, Dossier] | None:
+    """The bulk transaction's dossiers, when this call runs directly in it; else None (and the
+    dossier is no longer held: this call may change it under a savepoint that could roll back)."""
+    bulk = _bulk.get()
+    if bulk is None:
+        return None
+    if connection.savepoint_ids != bulk.savepoints:
+        bulk.dossiers.pop(code, None)
+        return None
+    return bulk.dossiers
 
 
 # Concrete fields of the dossier but its id: (attribute name, field name).
@@ -756,6 +783,8 @@ def _locked(code: str, held: dict[str, Dossier] | None = None) -> Dossier:
         DossierStep.dossier.field.set_cached_value(step, dossier)
     rows.keep_prefetched(dossier, DossierStep.dossier.field.remote_field.cache_name, steps)
     if held is not None:
+        if len(held) >= _HELD_DOSSIERS:
+            del held[next(iter(held))]
         held[code] = dossier
     return dossier
 
