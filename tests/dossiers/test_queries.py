@@ -47,6 +47,23 @@ def test_work_queue_query_count_does_not_grow_with_the_page(world, api):
     assert with_unit <= large + 2  # + the unit, the calendar's overrides
 
 
+def test_the_procedure_filter_compares_the_id(world):
+    """The queue filtered by procedure asks for its id (known to the planner's statistics), not for
+    a code through a join; one more small query, whatever the page."""
+    actor = world["counter_dt"]
+    fill(world, 4)
+    code = Dossier.objects.values_list("procedure__code", flat=True).first()
+    with CaptureQueriesContext(connection) as context:
+        page = selectors.work_queue(actor, procedure=code, limit=10)
+    assert len(page.items) == 4
+    [dated] = [q["sql"] for q in context.captured_queries if "ORDER BY" in q["sql"] and "due_at" in q["sql"]][
+        :1
+    ]
+    assert '"dossiers_dossier"."procedure_id" = ' in dated and '"catalog_procedure"."code" =' not in dated
+    assert len(context.captured_queries) <= count_queries(lambda: selectors.work_queue(actor, limit=10)) + 1
+    assert selectors.work_queue(actor, procedure="9.999999", limit=10).items == []
+
+
 def test_detail_query_count_does_not_grow_with_the_history(world, api):
     short = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0)).dossier
     long = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0)).dossier

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from motcua.catalog.models import Procedure
 from motcua.errors import Forbidden, NotFound, Problem, ValidationFailed
 from motcua.network.clock import work_calendar
 from motcua.network.models import Unit
@@ -182,7 +183,10 @@ def _filtered(
         horizon = work_calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
         queryset = queryset.filter(due_at__gte=now, due_at__lt=horizon)
     if procedure:
-        queryset = queryset.filter(procedure__code=procedure)
+        # By id, not through the join on the code: the planner then knows how common the procedure is
+        # (a frequent one is best found by walking the unit's open queue in due order).
+        procedure_id = Procedure.objects.filter(code=procedure).values_list("id", flat=True).first()
+        queryset = queryset.filter(procedure_id=procedure_id) if procedure_id else queryset.none()
     if channel is not None:
         queryset = queryset.filter(channel=channel)
     if q and q.strip():
