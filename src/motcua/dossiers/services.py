@@ -521,21 +521,26 @@ def _intake_changes(
         movement = _originals_movement(dossier, now, any(p.form == "original" for p in papers))
         follow_up += [movement] if movement else []
     elif action == Action.REFUSE:
-        changes.update(closed_at=now)
-        dossier.reason = context.request.reason
+        changes.update(_refusal(dossier, context.request.reason, now))
     elif action == Action.REQUEST_SUPPLEMENT:
-        follow_up.append(
-            SupplementRequest(
-                dossier=dossier,
-                unit=context.unit,
-                at_intake=True,
-                requested_at=now,
-                missing=missing,
-                reason=context.request.reason,
-            )
-        )
+        follow_up.append(_intake_supplement(dossier, context.unit.id, now, missing, context.request.reason))
         changes.update(resume_status=Status.RECEIVED)
     return changes, follow_up
+
+
+def _refusal(dossier: Dossier, reason: str, now: datetime) -> dict[str, Any]:
+    """Refused at intake (at the counter, or an online filing): the reason is kept, the dossier closed."""
+    dossier.reason = reason
+    return {"closed_at": now}
+
+
+def _intake_supplement(
+    dossier: Dossier, unit_id: int, now: datetime, missing: list, reason: str
+) -> SupplementRequest:
+    """The supplement request of an intake (Form 02), not yet saved: reception waits for it."""
+    return SupplementRequest(
+        dossier=dossier, unit_id=unit_id, at_intake=True, requested_at=now, missing=missing, reason=reason
+    )
 
 
 def applicable_limit(dossier: Dossier) -> TimeLimit:
@@ -1188,20 +1193,15 @@ def _receive_online(dossier, *, now, params, actor, unit_id):
 
 
 def _refuse_online(dossier, *, now, params, actor, unit_id):
-    dossier.reason = params.get("reason", "")
-    return {"closed_at": now}, {"reason": dossier.reason}
+    changes = _refusal(dossier, params.get("reason", ""), now)
+    return changes, {"reason": dossier.reason}
 
 
 def _supplement_online(dossier, *, now, params, actor, unit_id):
-    SupplementRequest.objects.create(
-        dossier=dossier,
-        unit_id=unit_id or dossier.receiving_unit_id,
-        at_intake=True,
-        requested_at=now,
-        missing=params.get("missing", []),
-        reason=params.get("reason", ""),
-    )
-    return {"resume_status": Status.RECEIVED}, {"missing": params.get("missing", [])}
+    missing = params.get("missing", [])
+    unit = unit_id or dossier.receiving_unit_id
+    _intake_supplement(dossier, unit, now, missing, params.get("reason", "")).save(force_insert=True)
+    return {"resume_status": Status.RECEIVED}, {"missing": missing}
 
 
 ONLINE_HANDLERS = {
