@@ -7,7 +7,8 @@ given, so each is received) at a fixed concurrency for a fixed time after a warm
 wrk with a Lua script (installed with apt-get when missing and possible), else a Python thread pool
 with keep-alive http.client connections (costs more CPU; reported). pgbench (TPC-B-like, scale 10,
 same concurrency and duration) runs on another throw-away database while the server is stopped.
-Afterwards the codes are checked: for each (receiving unit, day) the sequence numbers are exactly 1..n.
+Afterwards the codes are checked: for each (receiving unit, day) the sequence numbers are exactly 1..n;
+then pgbench replays the API's own intake write (captured, values as literals): the database alone.
 
 Usage: python bench/intake.py [--quick] [--no-record] [--concurrency N] [--duration S]
                               [--configs 4x4,2x8] [--units N]
@@ -22,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +40,7 @@ from _common import (  # noqa: E402
     psql,
     record,
     run_python_load,
+    setup_django,
     start_server,
     stop_server,
     temporary_home,
@@ -331,11 +334,61 @@ def run_pgbench(concurrency: int, seconds: int) -> float:
             name,
         ]
         done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 120)
-    found = re.search(r"tps = ([\d.]+) \(without initial connection time\)", done.stdout) or re.search(
-        r"tps = ([\d.]+)", done.stdout
+    return _tps(done.stdout)
+
+
+# --- the same write without the application ---------------------------------------------------------
+
+
+def intake_write_scripts(
+    env: dict[str, str], bodies: list[str], token: str, units, folder: Path
+) -> list[Path]:
+    """One pgbench script per receiving unit: the SQL text of that unit's intake write as the API makes
+    it on PostgreSQL (dossiers/numbered.py: one statement numbering and inserting every row), its values
+    as literals. Captured from one intake per unit made in this process through the API's own view;
+    each replay takes the day's next number, so the replays are valid dossiers with gap-free codes."""
+    setup_django(env)
+    import psycopg
+    from django.db import connection
+    from django.test import Client
+
+    warnings.filterwarnings("ignore", message="No directory at")  # static files: not collected here
+    captured: list[tuple[str, list]] = []
+
+    def capture(execute, sql, params, many, context):
+        if sql.startswith("WITH counter AS"):
+            captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
+    scripts = []
+    for index, _unit in enumerate(units):
+        with connection.execute_wrapper(capture):
+            response = client.post("/api/dossiers", bodies[index], content_type="application/json")
+        if response.status_code != 201 or len(captured) != index + 1:
+            raise RuntimeError(f"no one-statement intake write to capture: {response.status_code}")
+        sql, params = captured[index]
+        path = folder / f"intake-write-{index}.sql"
+        path.write_text(psycopg.ClientCursor(connection.connection).mogrify(sql, params) + ";\n")
+        scripts.append(path)
+    connection.close()
+    return scripts
+
+
+def run_intake_writes(database: str, scripts: list[Path], concurrency: int, seconds: int) -> float:
+    """Transactions per second of pgbench replaying the captured writes, the units in equal shares."""
+    command = [pg_tool("pgbench"), *pg_args(), "-n", *[f"--file={s}@1" for s in scripts]]
+    command += ["-c", str(concurrency), "-j", "2", "-T", str(seconds), database]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 120)
+    return _tps(done.stdout)
+
+
+def _tps(output: str) -> float:
+    found = re.search(r"tps = ([\d.]+) \(without initial connection time\)", output) or re.search(
+        r"tps = ([\d.]+)", output
     )
     if not found:
-        raise RuntimeError(f"pgbench gave no tps:\n{done.stdout}")
+        raise RuntimeError(f"pgbench gave no tps:\n{output}")
     return float(found.group(1))
 
 
@@ -406,15 +459,18 @@ def main() -> None:
         results = [measure_config(env, home, wrk, script, bodies, token, args, w, t) for w, t in configs]
         codes_ok, dossiers, detail = check_codes(env)
         print(f"codes: {detail}", flush=True)
+        scripts = intake_write_scripts(env, bodies, token, units, home)
+        writes_tps = run_intake_writes(name, scripts, args.concurrency, args.duration)
+        print(f"the API's intake write replayed by pgbench: {writes_tps:.1f} tps", flush=True)
     pgbench_tps = run_pgbench(args.concurrency, args.duration)
     print(
         f"pgbench -c {args.concurrency} -j 2 -T {args.duration} (scale 10): {pgbench_tps:.1f} tps", flush=True
     )
-    report(args, generator, results, pgbench_tps, codes_ok, units)
+    report(args, generator, results, pgbench_tps, codes_ok, units, writes_tps)
 
 
 def report(
-    args, generator: str, results: list[LoadResult], pgbench_tps: float, codes_ok: bool, units
+    args, generator: str, results: list[LoadResult], pgbench_tps: float, codes_ok: bool, units, writes_tps
 ) -> None:
     best = max(results, key=lambda r: (r.errors == 0, r.per_s))
     ratio = best.per_s / pgbench_tps if pgbench_tps else 0.0
@@ -426,6 +482,8 @@ def report(
         ("intake_ratio", f"{ratio:.3f}"),
         ("floor_per_s", f"{best.floor_per_s:.0f}"),
         ("floor_ratio", f"{floor_ratio:.3f}"),
+        ("intake_write_tps", f"{writes_tps:.1f}"),
+        ("write_ratio", f"{best.per_s / writes_tps if writes_tps else float('nan'):.3f}"),
         ("p50_ms", f"{best.p50_ms:.1f}"),
         ("p99_ms", f"{best.p99_ms:.1f}"),
         ("errors", errors),
@@ -442,6 +500,10 @@ def report(
         ),
         f"floor: the same server answering {FLOOR_PATH} (404: middleware and URL resolver only, no "
         "authentication, no database); floor_ratio = floor_per_s / pgbench_tps bounds intake_ratio",
+        "intake_write_tps: pgbench replaying the API's own intake write (one statement per intake, "
+        "captured per receiving unit, values as literals) on the load's database, same concurrency and "
+        "duration: what PostgreSQL alone does for the identical write; write_ratio = intake_per_s / "
+        "intake_write_tps",
         f"target intake_ratio >= {TARGET_RATIO}: {'met' if ratio >= TARGET_RATIO else 'NOT met'}",
         f"load average before / after: {args.load_before} / {load_average()}",
     ]
