@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.db import transaction
 from django.forms.models import model_to_dict
 
@@ -115,3 +116,29 @@ def test_field_values_are_prepared_as_the_orm_prepares_them(world):
             assert comparable(rows._preparer(field, adding=True)(instance)) == comparable(expected), field
             compared += 1
     assert compared > 60
+
+
+def test_the_kept_cursor_follows_the_connection_and_its_query_logging(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    code = received(world).code
+    first = rows.reused_cursor()
+    assert rows.reused_cursor() is first  # kept between statements
+    with CaptureQueriesContext(connection) as context:  # a logging cursor while queries are counted
+        assert rows.reused_cursor() is not first
+        rows.fetch("test_dossier", lambda: Dossier.objects.filter(code=""), [code])
+    assert len(context.captured_queries) == 1
+    assert rows.reused_cursor() is not first  # logging off again: a plain cursor anew
+    assert rows.fetch("test_dossier", lambda: Dossier.objects.filter(code=""), [code])[0].code == code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_opened_anew_gets_a_cursor_anew():
+    from django.db import connection
+
+    kept = rows.reused_cursor()
+    connection.close()
+    again = rows.reused_cursor()
+    assert again is not kept and connection.connection is not None
+    assert rows.fetch("test_dossier", lambda: Dossier.objects.filter(code=""), ["no-such-code"]) == []

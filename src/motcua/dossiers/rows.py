@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import connection, connections, models
 from django.db.models import Model, QuerySet
 from django.db.models.sql import InsertQuery
 
@@ -28,13 +28,29 @@ def _cached(key: tuple, build: Callable[[], Any]) -> Any:
     return _SQL[key]
 
 
+def reused_cursor() -> Any:
+    """A Django cursor of the current connection, kept for the hot path's next statements (opening and
+    closing one costs more than a short statement). A new one when the connection was opened anew or
+    its query logging was switched (a debug cursor logs, as tests count queries); the execute wrappers
+    are read at each statement, so they apply either way."""
+    wrapper = connections[connection.alias]
+    wrapper.close_if_health_check_failed()  # what opening a cursor checks first
+    wrapper.ensure_connection()
+    raw, logged = wrapper.connection, wrapper.queries_logged
+    kept = getattr(wrapper, "_motcua_cursor", None)
+    if kept is None or kept[0] is not raw or kept[1] != logged:
+        kept = (raw, logged, wrapper.cursor())
+        wrapper._motcua_cursor = kept
+    return kept[2]
+
+
 def fetch(name: str, queryset: Callable[[], QuerySet[M]], params: Sequence[Any]) -> list[M]:
     """The instances of a queryset with one parameter, named `name`, selecting all concrete fields
     (the queryset is built with a placeholder value and compiled once per database)."""
     sql, model, converters = _cached(("fetch", name), lambda: _compile_fetch(queryset()))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    cursor = reused_cursor()
+    cursor.execute(sql, params)
+    rows = cursor.fetchall()
     names = [field.attname for field in model._meta.concrete_fields]
     return [model.from_db(connection.alias, names, converted(row, converters)) for row in rows]
 
@@ -193,8 +209,7 @@ def update(instance: Model, fields: Sequence[str]) -> None:
     model = type(instance)
     sql, targets = _cached(("update", model, tuple(fields)), lambda: _compile_update(model, fields))
     values = [prepare(instance) for prepare in targets]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, instance.pk])
+    reused_cursor().execute(sql, [*values, instance.pk])
 
 
 def _compile_update(model: type[Model], names: Sequence[str]) -> tuple[str, list]:
@@ -240,5 +255,4 @@ def _compile_insert(model: type[Model], count: int, returning_id: bool) -> tuple
 def insert(rows: Sequence[Model]) -> None:
     """INSERT new rows of one model (ids not read back: for rows nothing refers to afterwards)."""
     if rows:
-        with connection.cursor() as cursor:
-            cursor.execute(*insert_statement(rows))
+        reused_cursor().execute(*insert_statement(rows))
