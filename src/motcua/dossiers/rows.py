@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from django.db import connection, connections, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.models import Model, QuerySet
 from django.db.models.sql import InsertQuery
 
@@ -33,11 +33,11 @@ def reused_cursor() -> Any:
     closing one costs more than a short statement). A new one when the connection was opened anew or
     its query logging was switched (a debug cursor logs, as tests count queries); the execute wrappers
     are read at each statement, so they apply either way."""
-    wrapper = connections[connection.alias]
+    wrapper = connections[DEFAULT_DB_ALIAS]
     wrapper.close_if_health_check_failed()  # what opening a cursor checks first
     wrapper.ensure_connection()
     raw, logged = wrapper.connection, wrapper.queries_logged
-    kept = getattr(wrapper, "_motcua_cursor", None)
+    kept = wrapper.__dict__.get("_motcua_cursor")
     if kept is None or kept[0] is not raw or kept[1] != logged:
         kept = (raw, logged, wrapper.cursor())
         wrapper._motcua_cursor = kept
