@@ -697,7 +697,7 @@ def _perform(actor: Actor, dossier: Dossier, action: Action, now: datetime, para
 
 @dataclass
 class _BulkTransaction:
-    savepoints: list[str]  # the connection's savepoints when the transaction began
+    savepoints: list[str | None]  # the connection's savepoints when the transaction began
     dossiers: dict[str, Dossier]  # by code: those its actions read, in the order first read
 
 
