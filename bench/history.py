@@ -21,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
+    cpu_gauge_s,
     load_average,
     motcua,
     motcua_env,
@@ -65,6 +66,7 @@ def main() -> None:
     count = args.count or (QUICK_COUNT if args.quick else FULL_COUNT)
     cores = max(1, min(os.cpu_count() or 1, 8))
     load_before = load_average()
+    gauge_before = cpu_gauge_s()
     timings = {}
     for workers in sorted({1, cores}):
         if args.postgres:
@@ -86,6 +88,7 @@ def main() -> None:
         ("history_speedup", round(timings[1][0] / best, 2)),
         ("history_20000_s", round(full_estimate, 1)),
         ("verify_log_s", round(timings[cores][2], 1)),
+        ("cpu_gauge_s", gauge_before),
     ]
     met = "met" if full_estimate < TARGET_SECONDS else "NOT met"
     notes = [
@@ -93,6 +96,8 @@ def main() -> None:
         f"target 20,000 dossiers in < {TARGET_SECONDS} s: {met}"
         + ("" if count == FULL_COUNT else " (estimated from this count)"),
         f"load average before / after: {load_before} / {load_average()}",
+        f"cpu_gauge_s: seconds of a fixed pure-Python loop on one core before the runs (machine speed; "
+        f"{cpu_gauge_s()} after)",
     ]
     for note in notes:
         print(f"# {note}")
