@@ -154,20 +154,18 @@ def _find_assignee(value: Any) -> int:
 
 def assignee_works_there(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
     value = params.get("assignee")
-    unit_id = dossier.current_unit_id
-    if "_assignee_id" not in params and type(value) is int and _works_at(value, unit_id):
-        params["_assignee_id"] = value  # roles are of existing users (a key): no look-up of the user
+    given_id = "_assignee_id" not in params and type(value) is int
+    user_id = value if given_id else assignee_id(params)
+    roles = rows.fetch("roles_of_user", _roles_of_user, [user_id])
+    if any(r.unit_id == dossier.current_unit_id for r in roles):
+        params["_assignee_id"] = user_id  # roles are of existing users (a key): no look-up of the user
         return None
-    if not _works_at(assignee_id(params), unit_id):
-        return (
-            "Người được phân công không thuộc đơn vị đang xử lý hồ sơ.",
-            "The assignee does not work at the unit handling the dossier.",
-        )
-    return None
-
-
-def _works_at(user_id: int, unit_id: int | None) -> bool:
-    return any(r.unit_id == unit_id for r in rows.fetch("roles_of_user", _roles_of_user, [user_id]))
+    if given_id:
+        assignee_id(params)  # an id of nobody is its own error (unknown_assignee)
+    return (
+        "Người được phân công không thuộc đơn vị đang xử lý hồ sơ.",
+        "The assignee does not work at the unit handling the dossier.",
+    )
 
 
 def _roles_of_user():
@@ -244,13 +242,13 @@ def result_not_at_return_point(dossier: Dossier, now: datetime, params: dict[str
 
 
 def originals_to_send(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
-    if not any(m.sent_at is None for m in paper_movements(dossier)):
+    if not any(m.waiting_to_be_sent for m in paper_movements(dossier)):
         return "Không có bản gốc nào chờ gửi.", "No paper originals are waiting to be sent."
     return None
 
 
 def originals_in_transit(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
-    if not any(m.sent_at is not None and m.received_at is None for m in paper_movements(dossier)):
+    if not any(m.in_transit for m in paper_movements(dossier)):
         return "Không có bản gốc nào đang chuyển.", "No paper originals are on their way."
     return None
 

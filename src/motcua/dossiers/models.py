@@ -222,6 +222,14 @@ class PaperMovement(models.Model):
     class Meta:
         ordering = ["dossier", "created_at"]
 
+    @property
+    def waiting_to_be_sent(self) -> bool:
+        return self.sent_at is None
+
+    @property
+    def in_transit(self) -> bool:
+        return self.sent_at is not None and self.received_at is None
+
 
 class SupplementRequest(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="supplements")

@@ -86,13 +86,9 @@ def place_unit_ids(dossier: Dossier, place: Place) -> list[int]:
     if place == Place.INVOLVED:
         return involved_unit_ids(dossier)
     if place == Place.ORIGINALS_FROM:  # the sender of originals not sent yet
-        movements = paper_movements(dossier)
-        return list(dict.fromkeys(m.from_unit_id for m in movements if m.sent_at is None))
+        return list(dict.fromkeys(m.from_unit_id for m in paper_movements(dossier) if m.waiting_to_be_sent))
     if place == Place.ORIGINALS_TO:  # the addressee of originals on their way
-        movements = paper_movements(dossier)
-        return list(
-            dict.fromkeys(m.to_unit_id for m in movements if m.sent_at is not None and m.received_at is None)
-        )
+        return list(dict.fromkeys(m.to_unit_id for m in paper_movements(dossier) if m.in_transit))
     return []
 
 

@@ -1126,15 +1126,15 @@ def _close(dossier, *, now, params, actor, unit_id):
 
 def _send_originals(dossier, *, now, params, actor, unit_id):
     movements = guards.paper_movements(dossier)
-    movement = next((m for m in movements if m.sent_at is None and m.from_unit_id == unit_id), None)
+    movement = next((m for m in movements if m.waiting_to_be_sent and m.from_unit_id == unit_id), None)
     movement.sent_at = now
     rows.update(movement, ["sent_at"])
     return {}, {"movement": movement.id}
 
 
 def _receive_originals(dossier, *, now, params, actor, unit_id):
-    waiting = [m for m in guards.paper_movements(dossier) if m.received_at is None and m.sent_at is not None]
-    movement = next((m for m in waiting if m.to_unit_id == unit_id), None)
+    movements = guards.paper_movements(dossier)
+    movement = next((m for m in movements if m.in_transit and m.to_unit_id == unit_id), None)
     movement.received_at = now
     rows.update(movement, ["received_at"])
     late = now > movement.due_at
