@@ -98,8 +98,6 @@ def _compile_fetch(queryset: QuerySet) -> tuple[str, type[Model], list]:
 
 # --- values as the ORM prepares them, without its per-value call chain where the result is known ----
 
-_PLAIN_TYPES = ((models.BooleanField, bool), (models.CharField, str), (models.TextField, str))
-
 
 def _preparer(field: models.Field, adding: bool) -> Callable[[Model], Any]:
     """The function giving the field's database value of an instance: `get_db_prep_save(pre_save())`,
@@ -113,27 +111,63 @@ def _preparer(field: models.Field, adding: bool) -> Callable[[Model], Any]:
 
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return full
-    attname = field.attname
-    target = field.target_field if isinstance(field, models.ForeignKey) else field
-    if isinstance(target, models.DateTimeField):
-        return _datetime_preparer(attname, full)
-    adapt = _integer_adapter(target) if isinstance(target, models.IntegerField) else None
-    if adapt is not None:
-        return _integer_preparer(attname, adapt, full)
-    if _plain_json(target):
-        return _json_preparer(attname, target.encoder, full)
-    plain = next((kind for base, kind in _PLAIN_TYPES if isinstance(target, base)), None)
-    if plain is None or type(target).get_db_prep_value is not models.Field.get_db_prep_value:
+    convert = _converter(field.target_field if isinstance(field, models.ForeignKey) else field)
+    if convert is None:
         return full
+    attname = field.attname
 
-    def fast(instance: Model) -> Any:
-        value = instance.__dict__.get(attname, full)  # a deferred field: the full path loads it
-        if value is None or type(value) is plain:
-            return value
-        # A text choice (a str subclass) is kept as it is by CharField.to_python.
-        return value if plain is str and isinstance(value, str) else full(instance)
+    def short_cut(instance: Model) -> Any:
+        value = instance.__dict__.get(attname, _UNKNOWN)  # a deferred field: the full path loads it
+        if value is None:
+            return None
+        done = _UNKNOWN if value is _UNKNOWN else convert(value)
+        return full(instance) if done is _UNKNOWN else done
 
-    return fast
+    return short_cut
+
+
+_UNKNOWN = object()  # a value the short cut does not know: the ORM's own path prepares it
+_PLAIN_TYPES = ((models.BooleanField, bool), (models.CharField, str), (models.TextField, str))
+_INTEGER_PREP = models.IntegerField.get_db_prep_value
+_AUTO_PREP = models.AutoField.get_db_prep_value  # AutoFieldMixin's, as for BigAutoField
+
+
+def _converter(field: models.Field) -> Callable[[Any], Any] | None:
+    """What the field's preparation does to a value of a type known here (else _UNKNOWN), when the
+    field does not override it; None for a field without a short cut."""
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+        on_sqlite = connection.vendor == "sqlite"
+
+        def moment(value: Any) -> Any:
+            if type(value) is not datetime or value.tzinfo is None:
+                return _UNKNOWN
+            return str(value.astimezone(UTC).replace(tzinfo=None)) if on_sqlite else value
+
+        return moment
+    if isinstance(field, models.IntegerField):
+        adapt = _integer_adapter(field, ops)
+        return None if adapt is None else (lambda value: adapt(value) if type(value) is int else _UNKNOWN)
+    if _plain_json(field):
+        encoder = field.encoder
+        return lambda value: ops.adapt_json_value(value, encoder) if type(value) in (dict, list) else _UNKNOWN
+    plain = next((kind for base, kind in _PLAIN_TYPES if isinstance(field, base)), None)
+    if plain is None or type(field).get_db_prep_value is not models.Field.get_db_prep_value:
+        return None
+    # A text choice (a str subclass) is kept as it is by CharField.to_python.
+    return lambda value: (
+        value if type(value) is plain or (plain is str and isinstance(value, str)) else _UNKNOWN
+    )
+
+
+def _integer_adapter(field: models.IntegerField, ops: Any) -> Callable[[int], Any] | None:
+    """What the field's own `get_db_prep_value` does to a plain int (an id, for a foreign key to an
+    auto field), when the field does not override it; else None."""
+    prep = type(field).get_db_prep_value
+    if prep is _INTEGER_PREP:
+        internal_type = field.get_internal_type()
+        return lambda value: ops.adapt_integerfield_value(value, internal_type)
+    return ops.validate_autopk_value if prep is _AUTO_PREP else None
 
 
 def _plain_json(field: models.Field) -> bool:
@@ -142,56 +176,6 @@ def _plain_json(field: models.Field) -> bool:
         and type(field).get_db_prep_value is models.JSONField.get_db_prep_value
         and type(field).get_prep_value is models.Field.get_prep_value
     )
-
-
-def _json_preparer(attname: str, encoder: Any, full: Callable[[Model], Any]) -> Callable[[Model], Any]:
-    adapt = connection.ops.adapt_json_value
-
-    def fast(instance: Model) -> Any:
-        value = instance.__dict__.get(attname, full)
-        return adapt(value, encoder) if type(value) in (dict, list) else full(instance)
-
-    return fast
-
-
-_INTEGER_PREP = models.IntegerField.get_db_prep_value
-_AUTO_PREP = models.AutoField.get_db_prep_value  # AutoFieldMixin's, as for BigAutoField
-
-
-def _integer_adapter(field: models.IntegerField) -> Callable[[int], Any] | None:
-    """What the field's own `get_db_prep_value` does to a plain int (an id, for a foreign key to an
-    auto field), when the field does not override it; else None."""
-    prep, ops = type(field).get_db_prep_value, connection.ops
-    if prep is _INTEGER_PREP:
-        internal_type = field.get_internal_type()
-        return lambda value: ops.adapt_integerfield_value(value, internal_type)
-    return ops.validate_autopk_value if prep is _AUTO_PREP else None
-
-
-def _integer_preparer(
-    attname: str, adapt: Callable[[int], Any], full: Callable[[Model], Any]
-) -> Callable[[Model], Any]:
-    def fast(instance: Model) -> Any:
-        value = instance.__dict__.get(attname, full)
-        if value is None:
-            return None
-        return adapt(value) if type(value) is int else full(instance)
-
-    return fast
-
-
-def _datetime_preparer(attname: str, full: Callable[[Model], Any]) -> Callable[[Model], Any]:
-    on_sqlite = connection.vendor == "sqlite"
-
-    def fast(instance: Model) -> Any:
-        value = instance.__dict__.get(attname, full)
-        if value is None:
-            return None
-        if type(value) is not datetime or value.tzinfo is None:
-            return full(instance)
-        return str(value.astimezone(UTC).replace(tzinfo=None)) if on_sqlite else value
-
-    return fast
 
 
 def _preparers(fields: Sequence[models.Field], adding: bool) -> list[Callable[[Model], Any]]:
