@@ -15,9 +15,10 @@ from .models import CodeCounter
 _TABLE = CodeCounter._meta.db_table
 
 
-def _upsert_sql() -> str:
+def upsert_sql() -> str:
     """The day's next number in one statement: the counter row is created by the day's first intake,
-    incremented by the next ones (PostgreSQL; SQLite 3.35 and later: see checks.py)."""
+    incremented by the next ones (PostgreSQL; SQLite 3.35 and later: see checks.py). It ends with
+    RETURNING the number (numbered.py names it)."""
     quote = connection.ops.quote_name
     table, last = quote(_TABLE), quote("last")
     keys = f"{quote('agency_code')}, {quote('day')}"
@@ -29,7 +30,7 @@ def _upsert_sql() -> str:
 
 def next_sequence(agency_code: str, day: date) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(), [agency_code, connection.ops.adapt_datefield_value(day)])
+        cursor.execute(upsert_sql(), [agency_code, connection.ops.adapt_datefield_value(day)])
         return cursor.fetchone()[0]
 
 

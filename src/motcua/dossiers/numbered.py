@@ -26,8 +26,8 @@ from django.db import connection
 from django.db.models import Field, JSONField, Model
 
 from . import rows
-from .codes import code_prefix
-from .models import CodeCounter, Dossier, DossierEvent
+from .codes import code_prefix, upsert_sql
+from .models import Dossier, DossierEvent
 
 _PLAIN_AGENCY_CODE = re.compile(r"[A-Za-z0-9.]+")
 
@@ -133,11 +133,9 @@ def _statement(shape: tuple) -> str:
 
 def _build(shape: tuple) -> str:
     quote = connection.ops.quote_name
-    counter = quote(CodeCounter._meta.db_table)
     dossier_fields = _dossier_fields()
     parts = [
-        f'counter AS (INSERT INTO {counter} (agency_code, day, "last") VALUES (%s, %s, 1) '
-        f'ON CONFLICT (agency_code, day) DO UPDATE SET "last" = {counter}."last" + 1 RETURNING "last" AS n)',
+        f"counter AS ({upsert_sql()} AS n)",  # the day's number, as codes.next_sequence takes it
         # The number keeps at least 4 digits (lpad alone would cut a longer one).
         "numbered AS (SELECT %s || lpad(n::text, greatest(4, length(n::text)), '0') AS code, n FROM counter)",
         "hashed AS (SELECT code, n, encode(sha256(convert_to(%s || code || %s, 'UTF8')), 'hex') AS hash "
