@@ -4,9 +4,11 @@ Python does. Both must give what Python's own rules give."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.db import connection
 
-from motcua.dossiers import numbered
+from motcua.dossiers import numbered, services
 from motcua.dossiers.codes import format_code
 from motcua.dossiers.events import rebuilt_matches, verify_chain
 from motcua.dossiers.models import CodeCounter, Dossier
@@ -64,3 +66,72 @@ def test_a_pin_kept_before_salts_still_matches(world):
     dossier = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0)).dossier
     dossier.tracking_secret = _keyed_hash(f"{dossier.code}:123456")
     assert pin_matches(dossier, "123456") and not pin_matches(dossier, "123457")
+
+
+def _values(row, *, without_id: bool) -> dict:
+    fields = type(row)._meta.concrete_fields
+    return {f.attname: getattr(row, f.attname) for f in fields if not (without_id and f.primary_key)}
+
+
+def _stored_as_written(instance) -> bool:
+    """Whether a stored row holds exactly the instance's values (a row whose id was not read back
+    is looked for among its dossier's rows of the same kind)."""
+    model = type(instance)
+    if instance.pk is not None:
+        return _values(model.objects.get(pk=instance.pk), without_id=False) == _values(
+            instance, without_id=False
+        )
+    wanted = _values(instance, without_id=True)
+    return any(
+        _values(row, without_id=True) == wanted for row in model.objects.filter(dossier=instance.dossier_id)
+    )
+
+
+def _recording_writes(monkeypatch) -> list:
+    """The rows each intake writes, as the instances handed to the write (either way of writing)."""
+    written: list = []
+    one_statement, elsewhere = numbered.write, services._insert_intake
+
+    def write(dossier, *, groups, event, **rest):
+        written.append([row for group in groups for row in group] + [event])
+        one_statement(dossier, groups=groups, event=event, **rest)
+
+    def insert(dossier, papers, steps, follow_up, event):
+        written.append([*papers, *steps, *follow_up, event])
+        elsewhere(dossier, papers, steps, follow_up, event)
+
+    monkeypatch.setattr(numbered, "write", write)
+    monkeypatch.setattr(services, "_insert_intake", insert)
+    return written
+
+
+def test_every_written_value_is_stored_as_it_was_given(world, monkeypatch):
+    """The rows of an intake (dossier, papers, steps, paper movement, supplement request, event) hold
+    exactly the values their instances had: moments to the microsecond, text with quotes, backslashes,
+    emoji and line separators, choices, booleans, ids, NULLs and JSON."""
+    written = _recording_writes(monkeypatch)
+    applicant = dataclasses.replace(judicial_request().applicant, name=AWKWARD_REASON)
+    kinds = set()
+    for decision in ("receive", "supplement", "refuse"):
+        result = intake(
+            actor=world["counter_dt"],
+            request=judicial_request(decision=decision, reason=AWKWARD_REASON, applicant=applicant),
+            now=at(2026, 3, 2, 9, 0, 0, 123457),
+        )
+        assert _stored_as_written(result.dossier), decision
+        for row in written.pop():
+            kinds.add(type(row).__name__)
+            assert _stored_as_written(row), (decision, type(row).__name__)
+    assert {"DossierPaper", "DossierStep", "PaperMovement", "SupplementRequest", "DossierEvent"} <= kinds
+
+
+def test_the_one_statement_stays_short_enough_for_psycopg_to_keep_it_parsed(world):
+    """psycopg keeps the parsed form of statements of up to 4096 bytes and 50 parameters
+    (psycopg/_queries.py); a longer one is parsed again at every intake."""
+    for decision in ("receive", "supplement", "refuse"):
+        intake(actor=world["counter_dt"], request=judicial_request(decision=decision, reason="x"))
+    if connection.vendor != "postgresql":
+        return
+    assert len(numbered._STATEMENTS) >= 3
+    for statement in numbered._STATEMENTS.values():
+        assert len(statement.encode()) <= 4096 and statement.count("%s") <= 50

@@ -15,15 +15,19 @@ params this way) the intake numbers the dossier itself (codes.next_code) and ins
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 import psycopg
 from django.db import connection
-from django.db.models import Field, JSONField, Model
+from django.db.models import Field, Model
+from psycopg.types.json import Jsonb
 
 from . import rows
 from .codes import code_prefix, upsert_sql
@@ -58,17 +62,15 @@ def write(
     event: DossierEvent,
     hashed: HashedText,
 ) -> None:
-    """Number and insert the dossier, then the rows of each group (one model per group, several rows
-    only for models without JSON fields) and the event; the instances get the ids, code and hashes."""
-    shape = tuple((type(group[0]), len(group) > 1) for group in groups)
-    sql = _statement(shape)
+    """Number and insert the dossier, then the rows of each group (one model per group) and the event;
+    the instances get the ids, code and hashes."""
+    shape = tuple(type(group[0]) for group in groups)
     params: list[Any] = [agency_code, day, code_prefix(agency_code, day), hashed.before, hashed.after]
-    params += _values(dossier, _dossier_fields())
-    for (model, several), group in zip(shape, groups, strict=True):
-        params += _columns(group) if several else _values(group[0], _child_fields(model))
-    params += _values(event, _event_fields())
+    params.append(_record(dossier, _dossier_fields()))
+    params += [_records(group, _child_fields(model)) for model, group in zip(shape, groups, strict=True)]
+    params.append(_record(event, _event_fields()))
     with _prepared_cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_statement(shape), params)
         dossier.pk, dossier.code, dossier.log_book_number, dossier.last_event_hash = cursor.fetchone()
     dossier._state.adding, dossier._state.db = False, connection.alias
     event.hash = dossier.last_event_hash
@@ -93,18 +95,37 @@ def _prepared_cursor():
     )
 
 
-# --- values --------------------------------------------------------------------------------------
+# --- values: one JSON document per row or group ----------------------------------------------------
+#
+# Each row travels as a JSON object keyed by column (jsonb_populate_record(set) turns it into a row
+# of its table, every value through its column type's input function): a dozen parameters and a
+# statement text short enough for psycopg to keep its parsed form, instead of one parameter per
+# column, re-parsed at every intake.
 
 
-def _values(instance: Model, fields: Sequence[Field]) -> list[Any]:
-    return [prepare(instance) for prepare in rows.preparers(type(instance), fields)]
+def _record(instance: Model, fields: Sequence[Field]) -> str:
+    return json.dumps(_row(instance, fields), default=_json_value, ensure_ascii=False)
 
 
-def _columns(group: Sequence[Model]) -> list[list[Any]]:
-    """One array per column (UNNEST), as Django's own multi-row insert on PostgreSQL sends them."""
-    fields = _child_fields(type(group[0]))
-    assert not any(isinstance(f, JSONField) for f in fields), "JSON columns go one row at a time"
-    return [list(column) for column in zip(*(_values(row, fields) for row in group), strict=True)]
+def _records(group: Sequence[Model], fields: Sequence[Field]) -> str:
+    rows_ = [_row(instance, fields) for instance in group]
+    return json.dumps(rows_, default=_json_value, ensure_ascii=False)
+
+
+def _row(instance: Model, fields: Sequence[Field]) -> dict[str, Any]:
+    values = (prepare(instance) for prepare in rows.preparers(type(instance), fields))
+    return dict(zip((f.column for f in fields), values, strict=True))
+
+
+def _json_value(value: Any) -> Any:
+    """A prepared value JSON does not write by itself, as its column type reads it back."""
+    if isinstance(value, Jsonb):  # a JSON column's value as the backend adapts it
+        return value.obj
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    raise TypeError(f"no JSON text for {type(value).__name__} in the one-statement intake")
 
 
 # --- the statement, built once per shape ---------------------------------------------------------
@@ -134,41 +155,40 @@ def _statement(shape: tuple) -> str:
 def _build(shape: tuple) -> str:
     quote = connection.ops.quote_name
     dossier_fields = _dossier_fields()
+    by_database = _names(Dossier._meta.get_field(n) for n in _BY_DATABASE)
     parts = [
         f"counter AS ({upsert_sql()} AS n)",  # the day's number, as codes.next_sequence takes it
         # The number keeps at least 4 digits (lpad alone would cut a longer one).
-        "numbered AS (SELECT %s || lpad(n::text, greatest(4, length(n::text)), '0') AS code, n FROM counter)",
-        "hashed AS (SELECT code, n, encode(sha256(convert_to(%s || code || %s, 'UTF8')), 'hex') AS hash "
-        "FROM numbered)",
-        f"new_dossier AS (INSERT INTO {quote(Dossier._meta.db_table)} "
-        f"({_names([*dossier_fields, *(Dossier._meta.get_field(n) for n in _BY_DATABASE)])}) "
-        f"SELECT {_casts(dossier_fields)}, code, n, hash FROM hashed "
-        "RETURNING id, code, log_book_number, last_event_hash)",
+        "numbered AS (SELECT %s || lpad(n::text, greatest(4, length(n::text)), '0') AS new_code, n "
+        "FROM counter)",
+        "hashed AS (SELECT new_code, n, encode(sha256(convert_to(%s || new_code || %s, 'UTF8')), 'hex') "
+        "AS new_hash FROM numbered)",
+        f"new_dossier AS (INSERT INTO {quote(Dossier._meta.db_table)} ({_names(dossier_fields)}, "
+        f"{by_database}) SELECT {_names(dossier_fields, 'r')}, new_code, n, new_hash "
+        f"FROM hashed, {_from_json(Dossier)} RETURNING id, {by_database})",
     ]
-    for index, (model, several) in enumerate(shape):
+    for index, model in enumerate(shape):
         fields = _child_fields(model)
-        values = (
-            f"unnested.* FROM new_dossier, UNNEST({_casts(fields, array=True)}) AS unnested"
-            if several
-            else f"{_casts(fields)} FROM new_dossier"
-        )
         parts.append(
             f"rows_{index} AS (INSERT INTO {quote(model._meta.db_table)} (dossier_id, {_names(fields)}) "
-            f"SELECT new_dossier.id, {values})"
+            f"SELECT new_dossier.id, {_names(fields, 'r')} FROM new_dossier, {_from_json(model, several=True)})"
         )
     event_fields = _event_fields()
     parts.append(
         f"new_event AS (INSERT INTO {quote(DossierEvent._meta.db_table)} "
         f"(dossier_id, {_names(event_fields)}, hash) "
-        f"SELECT new_dossier.id, {_casts(event_fields)}, new_dossier.last_event_hash FROM new_dossier)"
+        f"SELECT new_dossier.id, {_names(event_fields, 'r')}, new_dossier.last_event_hash "
+        f"FROM new_dossier, {_from_json(DossierEvent)})"
     )
-    return "WITH " + ", ".join(parts) + " SELECT id, code, log_book_number, last_event_hash FROM new_dossier"
+    return "WITH " + ", ".join(parts) + f" SELECT id, {by_database} FROM new_dossier"
 
 
-def _names(fields: Sequence[Field]) -> str:
-    return ", ".join(connection.ops.quote_name(f.column) for f in fields)
+def _from_json(model: type[Model], *, several: bool = False) -> str:
+    table = connection.ops.quote_name(model._meta.db_table)
+    function = "jsonb_populate_recordset" if several else "jsonb_populate_record"
+    return f"{function}(NULL::{table}, %s::jsonb) AS r"
 
 
-def _casts(fields: Sequence[Field], *, array: bool = False) -> str:
-    suffix = "[]" if array else ""
-    return ", ".join(f"(%s)::{f.db_type(connection)}{suffix}" for f in fields)
+def _names(fields: Iterable[Field], table: str = "") -> str:
+    prefix = f"{table}." if table else ""
+    return ", ".join(prefix + connection.ops.quote_name(f.column) for f in fields)
