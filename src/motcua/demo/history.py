@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import CompetentLevel, LimitUnit, OnlineLevel, Procedure
-from motcua.dossiers import selectors, services
+from motcua.dossiers import memo, selectors, services
 from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.permissions import Actor
@@ -817,7 +817,7 @@ def load_history(
     started = time.perf_counter()
     report = HistoryReport()
     end = history_end(until)
-    with services.reference_data_memo():
+    with memo.reference_data_memo():
         with transaction.atomic():
             ensure_history_staff()
         world = World()

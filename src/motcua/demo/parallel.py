@@ -104,7 +104,7 @@ def load_in_parallel(
     with transaction.atomic():
         history.ensure_history_staff()
         reference.generation()  # made now if missing: the workers must find it, not create it
-    with history.services.reference_data_memo():
+    with history.memo.reference_data_memo():
         world = history.World()
         stories = history.draw_stories(world, count=count, seed=seed, until=until, days=days)
     shares = share_out([story.unit.pk for story in stories], workers)
@@ -117,7 +117,7 @@ def load_in_parallel(
             report.actions += worker.report["actions"]
         if connection.vendor == "sqlite":
             _merge_sqlite(crew)
-    with history.services.reference_data_memo():
+    with history.memo.reference_data_memo():
         history.finish_history(history.history_end(until), report, started)
     return report
 
@@ -299,7 +299,7 @@ def work(spec_path: str) -> None:
     units = set(spec["units"])
     until = date.fromisoformat(spec["until"])
     report = history.HistoryReport()
-    with history.services.reference_data_memo():
+    with history.memo.reference_data_memo():
         world = history.World()
         stories = history.draw_stories(
             world, count=spec["count"], seed=spec["seed"], until=until, days=spec["days"]

@@ -14,17 +14,15 @@ from motcua.catalog.selectors import published_version
 from motcua.errors import ValidationFailed
 from motcua.network.models import RoleAssignment
 
-from . import rows
+from . import memo, rows
 from .models import Dossier, DossierPaper, PaperMovement, SupplementRequest
 
 Reason = tuple[str, str] | None
 
 
 def _missing_on_file(dossier: Dossier) -> list[str]:
-    from .services import _remembered  # the services' memo (a bulk load's own); services imports us
-
     version_id = dossier.procedure_version_id  # immutable once used: from the memo
-    version = _remembered(("published_version", version_id), lambda: published_version(version_id))
+    version = memo.remembered(("published_version", version_id), lambda: published_version(version_id))
     components = version.components.all()
     on_file = {p.component_id for p in rows.fetch("papers_of_dossier", _papers_of_dossier, [dossier.pk])}
     by_id = {c.pk: c.code for c in components}

@@ -3,25 +3,16 @@ from the unit that received the dossier; each step of the process template gets 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from motcua.catalog.models import CompetentLevel, Performer, Procedure
 from motcua.errors import ValidationFailed
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit, UnitKind
+
+from . import memo
 
 LEVEL_AGENCY_KIND = {
     CompetentLevel.DISTRICT: (JurisdictionLevel.DISTRICT, UnitKind.DISTRICT_PC),
     CompetentLevel.COMMUNE: (JurisdictionLevel.COMMUNE, UnitKind.COMMUNE_PC),
 }
-
-
-def _remembered(key: tuple, compute: Callable[[], Any]) -> Any:
-    """Reference data (units, jurisdictions) through the services' memo: the process-wide reference
-    memo (renewed with the reference data's generation), or a bulk load's own."""
-    from .services import _remembered as remembered  # services imports this module
-
-    return remembered(key, compute)
 
 
 def ancestor_at(jurisdiction: Jurisdiction, level: str) -> Jurisdiction | None:
@@ -33,7 +24,7 @@ def people_committee(jurisdiction: Jurisdiction, level: str) -> Unit:
     jurisdiction_level, kind = LEVEL_AGENCY_KIND[level]
     area = ancestor_at(jurisdiction, jurisdiction_level)
     unit = (
-        _remembered(
+        memo.remembered(
             ("people_committee", area.pk, kind),
             lambda: Unit.objects.filter(jurisdiction=area, kind=kind, active=True).first(),
         )

@@ -22,11 +22,10 @@ from motcua.catalog.models import Component, LimitUnit, Procedure, ProcedureVers
 from motcua.catalog.selectors import published_version, version_in_force_cached
 from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
 from motcua.network import reference
-from motcua.network.clock import work_calendar
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
 from motcua.worktime import Pause, TimeLimit
 
-from . import guards, numbered, routing, rows
+from . import guards, memo, numbered, routing, rows
 from .codes import next_code
 from .events import EVENT_BOOKKEEPING, hashed_text_around_code, prepare_event
 from .lifecycle import ACTION_LABELS, NOT_CREATED, Action, actions_from, resolve_target, transition_for
@@ -46,39 +45,6 @@ from .models import (
 from .permissions import Actor, authorize, ensure_visible
 
 ORIGINALS_DEADLINE_DAYS = Decimal(1)
-
-
-# --- reference data, read once during a bulk load -----------------------------------------------
-
-_reference_memo: ContextVar[dict | None] = ContextVar("motcua_reference_memo", default=None)
-
-
-@contextmanager
-def reference_data_memo() -> Iterator[None]:
-    """For bulk loads holding the write lock (the demo history): units, jurisdictions, procedures, the
-    catalog versions in force (immutable once used) and the work calendar are read once, without even
-    the generation check of the process-wide reference memo (network/reference.py) that serves every
-    other call."""
-    token = _reference_memo.set({})
-    try:
-        yield
-    finally:
-        _reference_memo.reset(token)
-
-
-def _remembered(key: tuple, compute: Callable[[], Any]) -> Any:
-    memo = _reference_memo.get()
-    if memo is None:
-        return reference.remembered(key, compute)
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
-
-
-def _calendar():
-    if _reference_memo.get() is None:
-        return work_calendar()  # the reference memo, keyed by the calendar's settings too
-    return _remembered(("calendar",), work_calendar)
 
 
 # --- input ---------------------------------------------------------------------------------------
@@ -258,7 +224,7 @@ class _IntakeContext:
     def load(cls, request: IntakeRequest, now: datetime) -> _IntakeContext:
         problems: list[Problem] = []
         unit = _lookup_unit(request.unit, "unit", problems, service_only=True)
-        procedure = _remembered(
+        procedure = memo.remembered(
             ("procedure", request.procedure),
             lambda: (
                 Procedure.objects.filter(code=request.procedure).select_related("competent_agency").first()
@@ -272,7 +238,7 @@ class _IntakeContext:
                     f"no procedure with code '{request.procedure}'",
                 )
             )
-        subject = _remembered(
+        subject = memo.remembered(
             ("jurisdiction", request.subject_jurisdiction),
             lambda: Jurisdiction.objects.filter(code=request.subject_jurisdiction).first(),
         )
@@ -308,8 +274,10 @@ class _IntakeContext:
                 problems=problems,
             )
         day = timezone.localtime(now).date()
-        version = _remembered(("version", procedure.pk, day), lambda: version_in_force_cached(procedure, day))
-        components = _remembered(
+        version = memo.remembered(
+            ("version", procedure.pk, day), lambda: version_in_force_cached(procedure, day)
+        )
+        components = memo.remembered(
             ("components", version.pk), lambda: {c.code: c for c in version.components.all()}
         )
         context = cls(
@@ -318,7 +286,7 @@ class _IntakeContext:
             procedure,
             version,
             subject,
-            _remembered(
+            memo.remembered(
                 ("competent", procedure.pk, subject.pk), lambda: routing.competent_unit(procedure, subject)
             ),
             return_unit,
@@ -388,7 +356,7 @@ class _IntakeContext:
         dossier.applicant_address = request.applicant.address.strip()
         dossier.request_text = request.request_text
         dossier.submitted_at = now
-        dossier.fee_total_vnd = _remembered(
+        dossier.fee_total_vnd = memo.remembered(
             ("fees", self.version.pk), lambda: sum(f.amount_vnd for f in self.version.fees.all())
         )
 
@@ -412,11 +380,11 @@ class _IntakeContext:
     def steps(self, dossier: Dossier) -> list[DossierStep]:
         """The dossier's steps from the version's process template, each with its performing unit."""
         return_unit = self.return_unit or self.unit
-        template = _remembered(("steps", self.version.pk), lambda: list(self.version.steps.all()))
+        template = memo.remembered(("steps", self.version.pk), lambda: list(self.version.steps.all()))
 
         def unit_for(performer: str) -> Unit:
             key = ("step_unit", performer, self.unit.pk, self.competent.pk, return_unit.pk, self.subject.pk)
-            return _remembered(
+            return memo.remembered(
                 key,
                 lambda: routing.step_unit(
                     performer,
@@ -472,7 +440,7 @@ def paper_problems(papers: list[PaperIn], components: dict[str, Component]) -> l
 
 
 def _lookup_unit(code: str, field_name: str, problems: list[Problem], *, service_only: bool) -> Unit | None:
-    unit = _remembered(("unit", code), lambda: Unit.objects.filter(code=code, active=True).first())
+    unit = memo.remembered(("unit", code), lambda: Unit.objects.filter(code=code, active=True).first())
     if unit is None:
         problems.append(Problem(field_name, f"không có đơn vị mã '{code}'", f"no unit with code '{code}'"))
     elif service_only and unit.kind not in SERVICE_UNIT_KINDS:
@@ -555,7 +523,7 @@ def _version_of(dossier: Dossier) -> ProcedureVersion:
     cached = Dossier.procedure_version.field.get_cached_value(dossier, None)
     if cached is None:
         version_id = dossier.procedure_version_id
-        cached = _remembered(("published_version", version_id), lambda: published_version(version_id))
+        cached = memo.remembered(("published_version", version_id), lambda: published_version(version_id))
         Dossier.procedure_version.field.set_cached_value(dossier, cached)
     return cached
 
@@ -563,7 +531,7 @@ def _version_of(dossier: Dossier) -> ProcedureVersion:
 def _start_clock(dossier: Dossier, now: datetime, steps: list[DossierStep]) -> dict[str, Any]:
     """Reception: the appointment and every step's deadline are fixed from the receipt time (the steps
     are changed in place; the caller writes them)."""
-    calendar = _calendar()
+    calendar = memo.calendar()
     limit = applicable_limit(dossier)
     due = calendar.trace_due(now, limit)  # the time and the clock's start: no explanation text
     step_dues = _step_dues(calendar, due.clock_start, due.at, limit, [s.days for s in steps])
@@ -625,7 +593,7 @@ def _originals_movement(dossier: Dossier, now: datetime, has_originals: bool) ->
         from_unit_id=dossier.receiving_unit_id,
         to_unit_id=dossier.competent_unit_id,
         created_at=now,
-        due_at=_calendar().add_working_days(now, ORIGINALS_DEADLINE_DAYS),
+        due_at=memo.calendar().add_working_days(now, ORIGINALS_DEADLINE_DAYS),
     )
 
 
@@ -1051,7 +1019,7 @@ def supplement_pauses(dossier: Dossier, supplements) -> list[Pause]:
 
 def legal_due(dossier: Dossier, supplements) -> datetime | None:
     """The legal due time from reception, the limit and the supplement pauses, as explained."""
-    return _calendar().due_at(
+    return memo.calendar().due_at(
         dossier.received_at, applicable_limit(dossier), supplement_pauses(dossier, supplements)
     )
 
@@ -1065,7 +1033,7 @@ def _resume_clock(dossier: Dossier, supplements, now: datetime) -> dict[str, Any
     old, new = dossier.legal_due_at, legal_due(dossier, supplements)
     if old is not None and new is not None and new != old:
         changes["legal_due_at"] = new
-        shift = _shifter(_calendar(), applicable_limit(dossier), old, new)
+        shift = _shifter(memo.calendar(), applicable_limit(dossier), old, new)
         changes["due_at"] = new if dossier.due_at == old else shift(dossier.due_at)
         steps = [s for s in _steps(dossier) if s.state != StepState.DONE and s.due_at is not None]
         for step in steps:
