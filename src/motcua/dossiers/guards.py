@@ -25,12 +25,8 @@ def _missing_on_file(dossier: Dossier) -> list[str]:
     version = memo.remembered(("published_version", version_id), lambda: published_version(version_id))
     components = version.components.all()
     on_file = {p.component_id for p in rows.fetch("papers_of_dossier", _papers_of_dossier, [dossier.pk])}
-    by_id = {c.pk: c.code for c in components}
-    if on_file <= by_id.keys():  # every paper is of the version's components, as the services file them
-        given = {by_id[pk] for pk in on_file}
-    else:
-        given = set(dossier.papers.values_list("component__code", flat=True))
-    return [c.code for c in components if c.required and c.code not in given]
+    # The services file papers of the dossier's own version only (intake and supplements check it).
+    return [c.code for c in components if c.required and c.pk not in on_file]
 
 
 def _papers_of_dossier():
