@@ -134,3 +134,10 @@ def test_staffing_page_takes_any_number_without_failing(client, demo_manager, va
     response = client.get("/planning/staffing/", {"service_minutes": value, "max_wait": value})
     assert response.status_code == 200
     assert "Số quầy cần thiết" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999999", "-1", "1.5"])
+def test_comparison_ignores_run_ids_that_are_not_ids(client, demo_manager, value):
+    client.force_login(demo_manager)
+    response = client.get("/planning/compare/", {"runs": value})
+    assert response.status_code == 200

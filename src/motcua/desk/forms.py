@@ -4,6 +4,7 @@ to the named fields here."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -158,18 +159,19 @@ def checklist_rows(components: list[Component], data=None) -> list[ChecklistRow]
     return rows
 
 
+_DIGITS = re.compile(r"[0-9]{1,6}")  # ASCII digits only (str.isdigit and int() take other scripts' digits)
+
+
 def papers_from(rows: list[ChecklistRow]) -> list[PaperIn] | None:
     """The received papers, or None when a quantity is not a number (the row shows why)."""
     papers, valid = [], True
     for row in rows:
         if not row.received:
             continue
-        try:
-            quantity = int(row.quantity)
-        except ValueError:
+        if not _DIGITS.fullmatch(row.quantity.strip()):
             row.error, valid = str(_("The quantity must be a whole number.")), False
             continue
-        papers.append(PaperIn(row.component.code, row.form, quantity, row.reused))
+        papers.append(PaperIn(row.component.code, row.form, int(row.quantity), row.reused))
     return papers if valid else None
 
 

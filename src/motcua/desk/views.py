@@ -3,6 +3,7 @@ dossier page with the actions the officer may take. Thin: parse, call a selector
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 
 from django.contrib import messages
@@ -88,7 +89,11 @@ def _queue_filters(request: HttpRequest) -> dict[str, str]:
 
 
 def _number(value: str, low: int, high: int) -> int | None:
-    return int(value) if value.isdigit() and low <= int(value) <= high else None
+    # ASCII digits only: str.isdigit() is true of '²', which int() refuses
+    return int(value) if _DIGITS.fullmatch(value) and low <= int(value) <= high else None
+
+
+_DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def _selector_filters(filters: dict[str, str]) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -74,13 +75,16 @@ def plan_map(request: HttpRequest, run_id: int) -> HttpResponse:
     return HttpResponse(run.map_html or "<p>—</p>", content_type="text/html; charset=utf-8")
 
 
+_RUN_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits (str.isdigit takes '²'), within a 64-bit id
+
+
 @login_required
 def plan_compare(request: HttpRequest) -> HttpResponse:
     try:
         _manager(request)
     except Forbidden as error:
         return _forbidden(request, error)
-    ids = [int(i) for i in request.GET.getlist("runs") if i.isdigit()][:6]
+    ids = [int(i) for i in request.GET.getlist("runs") if _RUN_ID.fullmatch(i)][:6]
     runs = list(PlanRun.objects.defer("map_html").filter(pk__in=ids, state=PlanRun.State.DONE))
     reports = [runs[0].result.get("current")] + [run.result.get("scenario") for run in runs] if runs else []
     return render(

@@ -1,0 +1,61 @@
+"""Request checks that hold for every page and API call."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from motcua.errors import MotcuaError, Problem
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class RejectNulCharacters:
+    """A NUL character is never valid text here (PostgreSQL refuses it in text columns): a path,
+    query parameter or form field holding one is answered 400, naming the field, before any view
+    runs. JSON bodies are checked by the API's schemas."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = _field_with_nul(request)
+        if field is None:
+            return self.get_response(request)
+        return _refusal(request, field)
+
+
+def _field_with_nul(request: HttpRequest) -> str | None:
+    if "\x00" in request.path:
+        return "path"
+    fields = [request.GET]
+    if request.method == "POST" and request.content_type in _FORM_TYPES:
+        fields.append(request.POST)
+    for data in fields:
+        for name, values in data.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return name.replace("\x00", "")
+    return None
+
+
+def _refusal(request: HttpRequest, field: str) -> HttpResponse:
+    error = MotcuaError(
+        "Yêu cầu chứa ký tự không hợp lệ (NUL).",
+        "The request holds an invalid character (NUL).",
+        [Problem(field, "chứa ký tự NUL", "holds a NUL character")],
+        "invalid_character",
+        400,
+    )
+    if request.path.startswith("/api/"):
+        return HttpResponse(
+            json.dumps(error.as_dict(), ensure_ascii=False), status=400, content_type="application/json"
+        )
+    page = (
+        '<!doctype html><html lang="vi"><meta charset="utf-8"><title>400</title>'
+        f"<p>{html.escape(error.message_vi)} {html.escape(field)}</p>"
+        f'<p lang="en">{html.escape(error.message_en)} {html.escape(field)}</p></html>'
+    )
+    return HttpResponse(page, status=400, content_type="text/html; charset=utf-8")
