@@ -108,7 +108,15 @@ CATALOG = {
                             "form": "original",
                             "quantity": 1,
                             "required": True,
-                        }
+                        },
+                        {
+                            "code": "TP9",
+                            "name_vi": "Bản sao sổ hộ khẩu",
+                            "name_en": "Copy of the household register",
+                            "form": "copy",
+                            "quantity": 1,
+                            "required": False,
+                        },
                     ],
                     "results": [],
                     "steps": [

@@ -21,6 +21,7 @@ from tests.catalog.test_import import CATALOG, write_catalog
 from .conftest import at, birth_request, judicial_request
 
 MISSING = {"missing": [{"code": "TP9", "name_vi": "Bản sao hộ khẩu"}], "reason": "Thiếu giấy"}
+BIRTH_MISSING = {"missing": [{"code": "TP1", "note": "bản rõ hơn"}], "reason": "Tờ khai mờ"}
 
 
 def assert_consistent(dossier: Dossier) -> None:
@@ -120,7 +121,7 @@ def test_calendar_day_limit_pause_matches_the_explanation(world, tmp_path):
     assert dossier.legal_due_at == at(2026, 3, 9, 17, 0)  # Saturday 09:00, moved to Monday's end
     act(actor=world["counter_pc"], code=dossier.code, action="complete_step", now=at(2026, 3, 2, 10, 0))
     act(actor=world["spec_dt"], code=dossier.code, action="request_supplement", now=at(2026, 3, 3, 9, 0),
-        params=MISSING)  # fmt: skip
+        params=BIRTH_MISSING)  # fmt: skip
     steps_before = list(dossier.steps.order_by("order").values_list("due_at", flat=True))
     act(actor=world["counter_pc"], code=dossier.code, action="supplement_received", now=at(2026, 3, 4, 9, 0))
     dossier.refresh_from_db()
@@ -130,7 +131,7 @@ def test_calendar_day_limit_pause_matches_the_explanation(world, tmp_path):
     assert_explained(dossier)
     # a second, longer pause does move it: to the end of the day the unrounded end falls on
     act(actor=world["spec_dt"], code=dossier.code, action="request_supplement", now=at(2026, 3, 5, 9, 0),
-        params=MISSING)  # fmt: skip
+        params=BIRTH_MISSING)  # fmt: skip
     act(actor=world["counter_pc"], code=dossier.code, action="supplement_received", now=at(2026, 3, 7, 9, 0))
     dossier.refresh_from_db()
     assert dossier.legal_due_at == at(2026, 3, 10, 17, 0) and dossier.due_at == dossier.legal_due_at

@@ -21,9 +21,7 @@ Reason = tuple[str, str] | None
 
 
 def _missing_on_file(dossier: Dossier) -> list[str]:
-    version_id = dossier.procedure_version_id  # immutable once used: from the memo
-    version = memo.remembered(("published_version", version_id), lambda: published_version(version_id))
-    components = version.components.all()
+    components = version_components(dossier)
     on_file = {p.component_id for p in rows.fetch("papers_of_dossier", _papers_of_dossier, [dossier.pk])}
     # The services file papers of the dossier's own version only (intake and supplements check it).
     return [c.code for c in components if c.required and c.pk not in on_file]
@@ -59,7 +57,24 @@ def names_missing_papers(dossier: Dossier, now: datetime, params: dict[str, Any]
             "Phiếu yêu cầu bổ sung phải nêu rõ giấy tờ còn thiếu.",
             "A supplement request must list exactly what is missing.",
         )
+    if dossier.pk is None:  # at intake the service names the missing papers from the checklist
+        return None
+    known = {c.code for c in version_components(dossier)}
+    unknown = sorted({str(m.get("code", "")) for m in missing} - known)
+    if unknown:
+        codes = ", ".join(unknown)
+        return (
+            f"Không có thành phần hồ sơ {codes} trong thủ tục của hồ sơ này.",
+            f"No component {codes} in this dossier's procedure.",
+        )
     return None
+
+
+def version_components(dossier: Dossier) -> list:
+    """The components of the dossier's procedure version (immutable once used: from the memo)."""
+    version_id = dossier.procedure_version_id
+    version = memo.remembered(("published_version", version_id), lambda: published_version(version_id))
+    return list(version.components.all())
 
 
 def supplements_of(dossier: Dossier, params: dict[str, Any]) -> list:

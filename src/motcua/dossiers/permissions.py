@@ -115,6 +115,13 @@ def authorize(actor: Actor, transition: Transition, dossier: Dossier) -> tuple[i
         if found:
             return found
     needed = ", ".join(sorted(roles)) or "—"
+    if dossier.pk is None:  # an intake: the unit receiving it
+        unit = dossier.receiving_unit
+        raise Forbidden(
+            f"Bạn cần một trong các vai trò ({needed}) tại {unit.name_vi} ({unit.code}) để tiếp nhận hồ sơ ở đó.",
+            f"You need one of the roles ({needed}) at {unit.name_en or unit.name_vi} ({unit.code}) "
+            "to receive a dossier there.",
+        )
     raise Forbidden(
         f"Bạn cần một trong các vai trò ({needed}) tại đơn vị đang giữ hồ sơ {dossier.code}.",
         f"You need one of the roles ({needed}) at the unit responsible for dossier {dossier.code}.",

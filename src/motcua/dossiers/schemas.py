@@ -64,7 +64,7 @@ class ApplicantIn(Strict):
 class PaperIn(Strict):
     component: text(40, 1)
     form: text(20) = ""
-    quantity: int = Field(1, ge=1, le=999)
+    quantity: int = Field(1, ge=1, le=999, strict=True)
     reused: bool = False
     digitized: bool = False
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -15,10 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
-from motcua.catalog.models import Component, LimitUnit, Procedure, ProcedureVersion
+from motcua.catalog.models import Component, LimitUnit, OnlineLevel, PaperForm, Procedure, ProcedureVersion
 from motcua.catalog.selectors import published_version, version_in_force_cached
 from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
 from motcua.network import reference
@@ -238,6 +241,14 @@ class _IntakeContext:
                     f"no procedure with code '{request.procedure}'",
                 )
             )
+        elif request.channel == Channel.ONLINE and procedure.online_level == OnlineLevel.NONE:
+            problems.append(
+                Problem(
+                    "channel",
+                    "thủ tục này không nhận hồ sơ trực tuyến; hãy nộp tại quầy hoặc qua bưu chính",
+                    "this procedure is not offered online; file it at a counter or by post",
+                )
+            )
         subject = memo.remembered(
             ("jurisdiction", request.subject_jurisdiction),
             lambda: Jurisdiction.objects.filter(code=request.subject_jurisdiction).first(),
@@ -410,6 +421,10 @@ class _IntakeContext:
         ]
 
 
+MAX_PAPER_QUANTITY = 999
+_ID_NUMBER = re.compile(r"[0-9]{9}|[0-9]{12}")
+
+
 def paper_problems(papers: list[PaperIn], components: dict[str, Component]) -> list[Problem]:
     """What is wrong with a list of papers given for a procedure version's checklist."""
     problems = []
@@ -425,8 +440,20 @@ def paper_problems(papers: list[PaperIn], components: dict[str, Component]) -> l
                     where,
                 )
             )
-        elif paper.quantity < 1:
-            problems.append(Problem("quantity", "số lượng phải ≥ 1", "quantity must be ≥ 1", where))
+        elif paper.form and paper.form not in PaperForm.values:
+            forms = ", ".join(PaperForm.values)
+            problems.append(
+                Problem("form", f"hình thức phải là một trong {forms}", f"form must be one of {forms}", where)
+            )
+        elif type(paper.quantity) is not int or not 1 <= paper.quantity <= MAX_PAPER_QUANTITY:
+            problems.append(
+                Problem(
+                    "quantity",
+                    f"số lượng phải từ 1 đến {MAX_PAPER_QUANTITY}",
+                    f"quantity must be 1 to {MAX_PAPER_QUANTITY}",
+                    where,
+                )
+            )
         elif paper.reused and not component.reusable:
             problems.append(
                 Problem(
@@ -457,8 +484,7 @@ def _lookup_unit(code: str, field_name: str, problems: list[Problem], *, service
 def _check_applicant(applicant: Applicant, problems: list[Problem]) -> None:
     if not applicant.name.strip():
         problems.append(Problem("applicant.name", "bắt buộc", "is required"))
-    id_number = applicant.id_number.strip()
-    if not (id_number.isdigit() and len(id_number) in (9, 12)):
+    if not _ID_NUMBER.fullmatch(applicant.id_number.strip()):
         problems.append(
             Problem(
                 "applicant.id_number",
@@ -466,6 +492,18 @@ def _check_applicant(applicant: Applicant, problems: list[Problem]) -> None:
                 "the ID number must have 12 (or 9) digits",
             )
         )
+    if applicant.email.strip() and not _valid_email(applicant.email.strip()):
+        problems.append(
+            Problem("applicant.email", "địa chỉ email không hợp lệ", "the email address is invalid")
+        )
+
+
+def _valid_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except DjangoValidationError:
+        return False
+    return True
 
 
 def _intake_changes(
@@ -943,20 +981,42 @@ def _return_result(dossier, *, now, params, actor, unit_id):
 def _request_supplement(dossier, *, now, params, actor, unit_id):
     unit_id = unit_id or dossier.current_unit_id
     repeated = dossier.supplements.filter(unit_id=unit_id, at_intake=False).exists()
+    missing = _named_from_catalog(dossier, params.get("missing", []))
     SupplementRequest.objects.create(
         dossier=dossier,
         unit_id=unit_id,
         at_intake=False,
         requested_at=now,
-        missing=params.get("missing", []),
+        missing=missing,
         reason=params.get("reason", ""),
         repeated=repeated,
         due_before=dossier.due_at,
     )
     return (
         {"paused_since": now, "resume_status": Status.PROCESSING},
-        {"missing": params.get("missing", []), "repeated": repeated},
+        {"missing": missing, "repeated": repeated},
     )
+
+
+def _named_from_catalog(dossier: Dossier, missing: list[dict]) -> list[dict]:
+    """The missing papers with the names the catalog gives them (the guard checked the codes), each
+    with the note the officer wrote."""
+    components = {c.code: c for c in guards.version_components(dossier)}
+    named = []
+    first_mentions: dict[str, dict] = {}
+    for item in missing:  # a paper named twice is asked for once, as first written
+        first_mentions.setdefault(item["code"], item)
+    for item in first_mentions.values():
+        component = components[item["code"]]
+        named.append(
+            {
+                "code": component.code,
+                "name_vi": component.name_vi,
+                "name_en": component.name_en,
+                "note": item.get("note", ""),
+            }
+        )
+    return named
 
 
 def _supplement_received(dossier, *, now, params, actor, unit_id):
