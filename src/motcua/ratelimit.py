@@ -1,7 +1,7 @@
 """Fixed-window rate limits kept in their own table (`network.RateCounter`), so every app process shares
 the counts and nothing else can evict them. One request is counted with one statement (an upsert that
 returns the new count), atomic on SQLite and PostgreSQL alike. Windows older than the longest limit are
-purged now and then. Used for the public tracking look-ups and online filing.
+purged now and then. Used for the public tracking look-ups, online filing and failed staff log-ins.
 
 Clients are counted per address, IPv6 clients per /64 (one subscriber's usual allocation). Behind a
 reverse proxy, list the proxies in `MOTCUA_TRUSTED_PROXIES`: the client is then the right-most address of
@@ -35,6 +35,8 @@ DEFAULT_LIMITS = {
     "track_code": Limit(10, 60),  # failed PIN checks of one code
     "track_code_day": Limit(60, 86400),  # failed PIN checks of one code
     "submit_ip": Limit(5, 60),
+    "login_ip": Limit(30, 300),  # failed staff log-ins from one address
+    "login_user_ip": Limit(5, 300),  # failed log-ins of one user name from one address
 }
 PURGE_EVERY_S = 3600.0
 
