@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
-from motcua.dossiers.rows import converted
+from motcua.db import converted, reused_cursor
 from motcua.network.models import ApiToken
 
 TOKEN_BYTES = 32
@@ -57,9 +57,9 @@ def user_of_token(token: str, now: datetime | None = None):
         "now": connection.ops.adapt_datetimefield_value(now),
         "used_before": connection.ops.adapt_datetimefield_value(now - LAST_USED_RESOLUTION),
     }
-    with connection.cursor() as cursor:
-        cursor.execute(compiled.sql, [values[name] for name in compiled.names])
-        rows = [converted(row, compiled.converters) for row in cursor.fetchall()]
+    cursor = reused_cursor()
+    cursor.execute(compiled.sql, [values[name] for name in compiled.names])
+    rows = [converted(row, compiled.converters) for row in cursor.fetchall()]
     if not rows:
         return None
     user_count = len(compiled.user_fields)
@@ -88,7 +88,7 @@ class _Compiled:
     sql: str
     names: tuple[str, ...]  # the parameters, in order
     user_fields: tuple[str, ...]  # the user's concrete fields, the first columns of a row
-    converters: list[tuple[int, tuple[list[Any], Any]]]  # the compiler's, for dossiers.rows.converted
+    converters: list[tuple[int, tuple[list[Any], Any]]]  # the compiler's, for db.converted
 
 
 _COMPILED: dict[str, _Compiled] = {}

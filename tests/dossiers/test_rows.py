@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 from django.forms.models import model_to_dict
 
+from motcua import db
 from motcua.dossiers import rows
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Handover
 from motcua.dossiers.services import intake
@@ -123,13 +124,13 @@ def test_the_kept_cursor_follows_the_connection_and_its_query_logging(world):
     from django.test.utils import CaptureQueriesContext
 
     code = received(world).code
-    first = rows.reused_cursor()
-    assert rows.reused_cursor() is first  # kept between statements
+    first = db.reused_cursor()
+    assert db.reused_cursor() is first  # kept between statements
     with CaptureQueriesContext(connection) as context:  # a logging cursor while queries are counted
-        assert rows.reused_cursor() is not first
+        assert db.reused_cursor() is not first
         rows.fetch("test_dossier", lambda: Dossier.objects.filter(code=""), [code])
     assert len(context.captured_queries) == 1
-    assert rows.reused_cursor() is not first  # logging off again: a plain cursor anew
+    assert db.reused_cursor() is not first  # logging off again: a plain cursor anew
     assert rows.fetch("test_dossier", lambda: Dossier.objects.filter(code=""), [code])[0].code == code
 
 
@@ -137,8 +138,54 @@ def test_the_kept_cursor_follows_the_connection_and_its_query_logging(world):
 def test_a_connection_opened_anew_gets_a_cursor_anew():
     from django.db import connection
 
-    kept = rows.reused_cursor()
+    kept = db.reused_cursor()
     connection.close()
-    again = rows.reused_cursor()
+    again = db.reused_cursor()
     assert again is not kept and connection.connection is not None
     assert rows.fetch("test_dossier", lambda: Dossier.objects.filter(code=""), ["no-such-code"]) == []
+
+
+def _prepared_statements() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_postgresql_prepares_the_hot_statements_once_per_connection(world):
+    """The token check, the reference generation, a dossier's rows and the intake's statement are
+    prepared on PostgreSQL (planning them anew at every request cost more than running them); with
+    a second run of each reuses its prepared form."""
+    from django.db import connection
+
+    from motcua.auth import create_token, user_of_token
+    from motcua.network import reference
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    token = create_token(user=world["counter_dt"].user, name="t")
+    for _ in range(2):
+        assert user_of_token(token) == world["counter_dt"].user
+        reference.generation()
+        code = received(world).code
+        rows.fetch("test_dossier", lambda: Dossier.objects.filter(code=""), [code])
+    prepared = _prepared_statements()
+    for fragment in (
+        '"network_apitoken"."digest"',
+        "network_referencegeneration",
+        "WITH counter AS",
+        '"dossiers_dossier"."code" = $1',
+    ):
+        assert sum(fragment in statement for statement in prepared) == 1, fragment
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_preparing_off_the_same_work_runs_unprepared(world, settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    settings.MOTCUA = {**settings.MOTCUA, "DB_PREPARE": False}
+    connection.close()  # a new connection, as a process behind a transaction pooler has
+    assert received(world).code.endswith("-0001") and _prepared_statements() == []

@@ -173,4 +173,6 @@ MOTCUA = {
     "USE_NATIONAL_HOLIDAYS": _env_flag("MOTCUA_USE_NATIONAL_HOLIDAYS", default=True),
     # reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default
     "TRUSTED_PROXIES": os.environ.get("MOTCUA_TRUSTED_PROXIES", ""),
+    # PostgreSQL: prepare the hot statements once per connection (off behind a transaction pooler)
+    "DB_PREPARE": _env_flag("MOTCUA_DB_PREPARE", default=True),
 }

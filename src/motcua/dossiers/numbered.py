@@ -24,10 +24,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-import psycopg
 from django.db import connection
 from django.db.models import Field, Model
 from psycopg.types.json import Jsonb
+
+from motcua.db import reused_cursor
 
 from . import rows
 from .codes import code_prefix, upsert_sql
@@ -69,30 +70,13 @@ def write(
     params.append(_record(dossier, _dossier_fields()))
     params += [_records(group, _child_fields(model)) for model, group in zip(shape, groups, strict=True)]
     params.append(_record(event, _event_fields()))
-    with _prepared_cursor() as cursor:
-        cursor.execute(_statement(shape), params)
-        dossier.pk, dossier.code, dossier.log_book_number, dossier.last_event_hash = cursor.fetchone()
+    cursor = reused_cursor()
+    cursor.execute(_statement(shape), params)
+    dossier.pk, dossier.code, dossier.log_book_number, dossier.last_event_hash = cursor.fetchone()
     dossier._state.adding, dossier._state.db = False, connection.alias
     event.hash = dossier.last_event_hash
     for row in [event, *(row for group in groups for row in group)]:
         row.dossier_id = dossier.pk
-
-
-class _PreparingCursor(psycopg.Cursor):
-    """Binds parameters on the server and has PostgreSQL prepare the statement (once per connection
-    and shape), so it is not parsed and planned at every intake."""
-
-    def execute(self, query, params=None, *, prepare=None, binary=None):
-        return super().execute(query, params, prepare=True if prepare is None else prepare, binary=binary)
-
-
-def _prepared_cursor():
-    """A preparing cursor wrapped by Django (its errors, query logging and execute wrappers)."""
-    connection.ensure_connection()
-    cursor = _PreparingCursor(connection.connection)
-    return (
-        connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
-    )
 
 
 # --- values: one JSON document per row or group ----------------------------------------------------

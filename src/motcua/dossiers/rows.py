@@ -12,9 +12,11 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db import connection, models
 from django.db.models import Model, QuerySet
 from django.db.models.sql import InsertQuery
+
+from motcua.db import converted, reused_cursor
 
 M = TypeVar("M", bound=Model)
 
@@ -28,22 +30,6 @@ def _cached(key: tuple, build: Callable[[], Any]) -> Any:
     return _SQL[key]
 
 
-def reused_cursor() -> Any:
-    """A Django cursor of the current connection, kept for the hot path's next statements (opening and
-    closing one costs more than a short statement). A new one when the connection was opened anew or
-    its query logging was switched (a debug cursor logs, as tests count queries); the execute wrappers
-    are read at each statement, so they apply either way."""
-    wrapper = connections[DEFAULT_DB_ALIAS]
-    wrapper.close_if_health_check_failed()  # what opening a cursor checks first
-    wrapper.ensure_connection()
-    raw, logged = wrapper.connection, wrapper.queries_logged
-    kept = wrapper.__dict__.get("_motcua_cursor")
-    if kept is None or kept[0] is not raw or kept[1] != logged:
-        kept = (raw, logged, wrapper.cursor())
-        wrapper._motcua_cursor = kept
-    return kept[2]
-
-
 def fetch(name: str, queryset: Callable[[], QuerySet[M]], params: Sequence[Any]) -> list[M]:
     """The instances of a queryset with one parameter, named `name`, selecting all concrete fields
     (the queryset is built with a placeholder value and compiled once per database)."""
@@ -53,17 +39,6 @@ def fetch(name: str, queryset: Callable[[], QuerySet[M]], params: Sequence[Any])
     rows = cursor.fetchall()
     names = [field.attname for field in model._meta.concrete_fields]
     return [model.from_db(connection.alias, names, converted(row, converters)) for row in rows]
-
-
-def converted(row: Sequence[Any], converters: Sequence[tuple[int, tuple[Sequence[Any], Any]]]) -> list:
-    """A row's values as the ORM gives them: the compiler's converters (`get_converters`, sorted)."""
-    values = list(row)
-    for index, (functions, expression) in converters:
-        value = values[index]
-        for function in functions:
-            value = function(value, expression, connection)
-        values[index] = value
-    return values
 
 
 # --- related rows kept on an instance, as a prefetch keeps them ------------------------------------

@@ -24,6 +24,8 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 
+from motcua.db import reused_cursor
+
 GENERATION_PK = 1
 MAX_AGE_S = 600.0
 MAX_ENTRIES = 20_000
@@ -41,9 +43,9 @@ def _table() -> str:
 
 def generation() -> str:
     """The current token: one primary-key SELECT; the row is made again if it went missing (a flush)."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT n, token FROM {_table()} WHERE id = %s", [GENERATION_PK])
-        row = cursor.fetchone()
+    cursor = reused_cursor()
+    cursor.execute(f"SELECT n, token FROM {_table()} WHERE id = %s", [GENERATION_PK])
+    row = cursor.fetchone()
     if row is None:
         row = _create_row()
     return f"{row[0]}-{row[1]}"
