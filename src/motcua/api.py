@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from motcua import inputs
 from motcua.errors import MotcuaError, Problem
 from motcua.ratelimit import RateLimited
 
@@ -26,15 +27,7 @@ def motcua_error(request: HttpRequest, error: MotcuaError):
 
 @api.exception_handler(ValidationError)
 def input_error(request: HttpRequest, error: ValidationError):
-    problems = [
-        {
-            "field": ".".join(str(part) for part in item.get("loc", [])[1:]) or "body",
-            "reason_vi": "giá trị không hợp lệ: " + item.get("msg", ""),
-            "reason_en": item.get("msg", "invalid value"),
-            "where": str(item.get("loc", [""])[0]),
-        }
-        for item in error.errors
-    ]
+    problems = [p.as_dict() for p in inputs.problems(error.errors, skip=1)]
     body = {
         "code": "invalid",
         "message_vi": "Dữ liệu gửi lên không hợp lệ.",
