@@ -114,7 +114,11 @@ def conflict(request: HttpRequest, error: IntegrityError):
 
 @api.exception_handler(DataError)
 def data_error(request: HttpRequest, error: DataError):
-    return api.create_response(request, _error_body(400, "invalid"), status=400)
+    body = MotcuaError(
+        "Một giá trị gửi lên không hợp lệ (ví dụ ký tự NUL hoặc số quá lớn).",
+        "A value sent is invalid (e.g. a NUL character or a number too large).",
+    ).as_dict()
+    return api.create_response(request, body, status=400)
 
 
 def _mount_routers() -> None:
