@@ -1,12 +1,15 @@
 """The HTTP API: one NinjaAPI, routers from the apps, one error mapping for all of them."""
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from motcua import inputs
 from motcua.errors import MotcuaError, Problem
 from motcua.ratelimit import RateLimited
 
@@ -26,15 +29,7 @@ def motcua_error(request: HttpRequest, error: MotcuaError):
 
 @api.exception_handler(ValidationError)
 def input_error(request: HttpRequest, error: ValidationError):
-    problems = [
-        {
-            "field": ".".join(str(part) for part in item.get("loc", [])[1:]) or "body",
-            "reason_vi": "giá trị không hợp lệ: " + item.get("msg", ""),
-            "reason_en": item.get("msg", "invalid value"),
-            "where": str(item.get("loc", [""])[0]),
-        }
-        for item in error.errors
-    ]
+    problems = [p.as_dict() for p in inputs.problems(error.errors, skip=1)]
     body = {
         "code": "invalid",
         "message_vi": "Dữ liệu gửi lên không hợp lệ.",
@@ -121,7 +116,33 @@ def conflict(request: HttpRequest, error: IntegrityError):
 
 @api.exception_handler(DataError)
 def data_error(request: HttpRequest, error: DataError):
-    return api.create_response(request, _error_body(400, "invalid"), status=400)
+    body = MotcuaError(
+        "Một giá trị gửi lên không hợp lệ (ví dụ ký tự NUL hoặc số quá lớn).",
+        "A value sent is invalid (e.g. a NUL character or a number too large).",
+    ).as_dict()
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, error: RequestDataTooBig):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body = MotcuaError(
+        f"Nội dung yêu cầu quá lớn: tối đa {limit} byte.",
+        f"The request body is too large: at most {limit} bytes.",
+        [Problem("body", f"vượt quá {limit} byte", f"exceeds {limit} bytes", "body")],
+        "too_large",
+        413,
+    ).as_dict()
+    return api.create_response(request, body, status=413)
+
+
+@csrf_exempt
+def unknown_path(request: HttpRequest):
+    """Every /api/ address no router answers: the JSON 404, not the HTML page."""
+    problem = Problem(
+        request.path, "không có địa chỉ API này; xem /api/docs", "no such API address; see /api/docs", "path"
+    )
+    return api.create_response(request, _error_body(404, "not_found", [problem]), status=404)
 
 
 def _mount_routers() -> None:

@@ -45,7 +45,7 @@ def _refusal(request: HttpRequest, field: str) -> HttpResponse:
     error = MotcuaError(
         "Yêu cầu chứa ký tự không hợp lệ (NUL).",
         "The request holds an invalid character (NUL).",
-        [Problem(field, "chứa ký tự NUL", "holds a NUL character")],
+        [Problem(field, "không được chứa ký tự NUL", "must not contain NUL characters")],
         "invalid_character",
         400,
     )

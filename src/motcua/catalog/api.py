@@ -1,6 +1,7 @@
 from ninja import Router, Schema
 
 from motcua.errors import NotFound
+from motcua.inputs import text
 
 from . import selectors
 
@@ -18,7 +19,7 @@ class ProcedureSummary(Schema):
 
 
 @router.get("/procedures", response=list[ProcedureSummary], summary="Procedure catalog (public)")
-def list_procedures(request, q: str = "", sector: str = "", boundary_free: bool | None = None):
+def list_procedures(request, q: text(200) = "", sector: text(20) = "", boundary_free: bool | None = None):
     queryset = selectors.procedures()
     if q:
         queryset = queryset.filter(name_vi__icontains=q) | queryset.filter(code__icontains=q)
@@ -41,7 +42,7 @@ def list_procedures(request, q: str = "", sector: str = "", boundary_free: bool 
 
 
 @router.get("/procedures/{code}", summary="One procedure with all its versions (public)")
-def procedure_detail(request, code: str) -> dict:
+def procedure_detail(request, code: text(20, 1)) -> dict:
     procedure = selectors.procedures().filter(code=code).first()
     if procedure is None:
         raise NotFound(f"thủ tục {code}", f"procedure {code}")

@@ -7,8 +7,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from pydantic import ValidationError as PydanticError
 
+from motcua import inputs
 from motcua.auth import staff_auth
-from motcua.errors import NotFound, Problem, ValidationFailed
+from motcua.errors import NotFound, ValidationFailed
 from motcua.ratelimit import client_subject, failures_only, hit
 
 from . import selectors, services
@@ -91,15 +92,7 @@ def _action_params(action, body: ActionIn | None) -> dict:
         raise ValidationFailed(
             message_vi=f"Tham số của thao tác '{action.value}' không hợp lệ.",
             message_en=f"The parameters of action '{action.value}' are invalid.",
-            problems=[
-                Problem(
-                    ".".join(str(p) for p in item["loc"]) or "body",
-                    "không hợp lệ: " + item["msg"],
-                    item["msg"],
-                    "body",
-                )
-                for item in error.errors(include_url=False)
-            ],
+            problems=inputs.problems(error.errors(include_url=False), where="body"),
             http_status=422,
         ) from None
 
