@@ -4,32 +4,19 @@ unknown fields are refused, strings are bounded by their columns and may not con
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, PlainSerializer, StringConstraints
 
+from motcua.inputs import no_nul, text
+
 from .lifecycle import Action
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-def text(max_length: int, min_length: int = 0) -> Any:
-    return Annotated[
-        str,
-        StringConstraints(max_length=max_length, min_length=min_length),
-        AfterValidator(_no_nul),
-    ]
-
 
 CODE_PATTERN = r"^[0-9A-Za-z.\-]{1,40}$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
-AgencyCode = Annotated[str, StringConstraints(max_length=16), AfterValidator(_no_nul)]
+AgencyCode = Annotated[str, StringConstraints(max_length=16), AfterValidator(no_nul)]
 Pin = Annotated[str, StringConstraints(pattern=r"^\s*\d{6}\s*$")]
 # Appointments must stay within a sane range: far-off years overflow time-zone arithmetic.
 Moment = Annotated[
