@@ -178,8 +178,13 @@ def _rows() -> dict[tuple[int, Action], Transition]:
         (Place.INVOLVED, Place.APPLICANT),
         "has_reason",
     )
-    allow(
-        Status.PROCESSING, Action.FINISH, Status.FINISHED, STEP_ROLE, (Place.CURRENT,), "last_processing_step"
+    allow(  # from RECEIVED too: a template may have no processing step after reception
+        (Status.RECEIVED, Status.PROCESSING),
+        Action.FINISH,
+        Status.FINISHED,
+        STEP_ROLE,
+        (Place.CURRENT,),
+        "last_processing_step",
     )
     allow(
         Status.FINISHED,
@@ -214,7 +219,9 @@ def _rows() -> dict[tuple[int, Action], Transition]:
         "originals_in_transit",
     )
     # A dossier paused for a supplement is nobody's delay: the watch leaves it until the supplement comes in.
-    clock_running = tuple(s for s in (*IN_HAND, Status.FINISHED) if s != Status.SUPPLEMENT)
+    # A finished dossier was judged on time or late when its result was ready (Index 766: finished by
+    # the appointment); the watch leaves it too.
+    clock_running = tuple(s for s in IN_HAND if s != Status.SUPPLEMENT)
     allow(clock_running, Action.MARK_DUE_SOON, SAME, NOBODY, (Place.SYSTEM,))
     allow(clock_running, Action.MARK_LATE, SAME, NOBODY, (Place.SYSTEM,))
     return table

@@ -177,6 +177,10 @@ def _filtered(
     now: datetime,
 ) -> QuerySet[Dossier]:
     queryset = queryset.filter(status__in=OPEN_STATUSES) if status is None else queryset.filter(status=status)
+    if due in ("late", "soon"):
+        # Running clocks only: a paused dossier keeps its old due time until the clock resumes, and a
+        # finished one was judged on time or late when its result was ready.
+        queryset = queryset.filter(paused_since__isnull=True).exclude(status=Status.FINISHED)
     if due == "late":
         queryset = queryset.filter(due_at__lt=now)
     elif due == "soon":

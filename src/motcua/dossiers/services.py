@@ -578,7 +578,7 @@ def _start_clock(dossier: Dossier, now: datetime, steps: list[DossierStep]) -> d
         step.due_at = step_due
         if step is first:
             step.state, step.started_at = StepState.ACTIVE, now
-    return {
+    changes = {
         "received_at": now,
         "clock_start": due.clock_start,
         "due_at": due.at,
@@ -586,6 +586,9 @@ def _start_clock(dossier: Dossier, now: datetime, steps: list[DossierStep]) -> d
         "current_step_order": first.order if first else None,
         "resume_status": None,
     }
+    if first is not None:  # the first step's unit holds it (the receiving unit, in most templates)
+        changes["current_unit_id"] = first.unit_id
+    return changes
 
 
 def _start_clock_of_saved(dossier: Dossier, now: datetime) -> dict[str, Any]:
@@ -907,7 +910,22 @@ def _return_step(dossier, *, now, params, actor, unit_id):
     current = steps[dossier.current_step_order]
     previous = max(o for o in steps if o < current.order)
     changes = _move_to(dossier, current, steps[previous], now, actor, Handover.Kind.RETURN_STEP)
+    _plan_again_from(steps, previous, now)
     return changes, {"reason": params.get("reason", ""), "to_step": previous}
+
+
+def _plan_again_from(steps: dict[int, DossierStep], first: int, now: datetime) -> None:
+    """A step sent back runs again for its share from now, and the steps after it follow in turn (the
+    old deadlines have passed or soon will: the re-opened step would be late at once). The dossier's
+    own due time does not move. The re-opened step's earlier lateness stays on the control slip."""
+    orders = sorted(o for o in steps if o >= first)
+    dues = memo.calendar().step_dues(now, [steps[o].days for o in orders])
+    for order, due in zip(orders, dues, strict=True):
+        step = steps[order]
+        step.due_at = due
+        if order == first:
+            step.late = False
+        rows.update(step, ["due_at", "late"])
 
 
 def _assign(dossier, *, now, params, actor, unit_id):
@@ -1102,12 +1120,30 @@ def _resume_clock(dossier: Dossier, supplements, now: datetime) -> dict[str, Any
         for movement in [m for m in guards.paper_movements(dossier) if m.received_at is None]:
             movement.due_at = shift(movement.due_at)
             rows.update(movement, ["due_at"])
+    elif _paused_within_extension(dossier, old):
+        started = dossier.paused_since
+        changes["due_at"] = _moved_by(memo.calendar(), applicable_limit(dossier), dossier.due_at, started, now)
     due = changes.get("due_at", dossier.due_at)
     if dossier.due_soon:
         changes["due_soon"] = False
     if dossier.late and due is not None and due > now:
         changes.update(late=False, late_unit_id=None, late_step_order=None)
     return changes
+
+
+def _paused_within_extension(dossier: Dossier, legal_due: datetime | None) -> bool:
+    """Whether the pause ending now began after the legal due time but before the appointment an
+    apology set later: it moved no legal time, but it was the applicant's time within the extension."""
+    started, due = dossier.paused_since, dossier.due_at
+    return None not in (started, due, legal_due) and legal_due <= started < due and due > legal_due
+
+
+def _moved_by(calendar, limit: TimeLimit, due: datetime, started: datetime, ended: datetime) -> datetime:
+    """The deadline moved by the pause from started to ended: its working time for a working-day
+    limit, its span otherwise."""
+    if limit.unit == LimitUnit.WORKING_DAYS:
+        return calendar.add_working(due, calendar.working_time_between(started, ended))
+    return due + (ended - started)
 
 
 def _shifter(calendar, limit: TimeLimit, old: datetime, new: datetime) -> Callable[[datetime | None], Any]:
@@ -1140,7 +1176,7 @@ def _apologize(dossier, *, now, params, actor, unit_id):
         previous_due_at=dossier.due_at,
         new_due_at=new_due,
     )
-    return {"due_at": new_due, "late": False}, {
+    return {"due_at": new_due, "late": False, "due_soon": False}, {
         "reason": params["reason"],
         "previous_due_at": dossier.due_at,
         "new_due_at": new_due,
@@ -1184,7 +1220,7 @@ def _mark_late(dossier, *, now, params, actor, unit_id):
         rows.update(step, ["late"])
     changes: dict[str, Any] = {}
     if dossier.due_at and now > dossier.due_at and not dossier.late:
-        cause = next((s for s in _steps(dossier) if s.late), None) or _current_step(dossier)
+        cause = _lateness_cause(dossier, now)
         changes = {
             "late": True,
             "due_soon": False,
@@ -1192,6 +1228,22 @@ def _mark_late(dossier, *, now, params, actor, unit_id):
             "late_step_order": cause.order if cause else None,
         }
     return changes, {"late_steps": [s.order for s in late_steps]}
+
+
+def _lateness_cause(dossier: Dossier, now: datetime) -> DossierStep | None:
+    """The step that overran its own deadline by the most working time (the earliest of equals); the
+    current step when none did. A step counts from when it started if that was after its deadline
+    (the steps before it took its time)."""
+    calendar = memo.calendar()
+    overruns = [
+        (calendar.working_time_between(max(s.due_at, s.started_at or s.due_at), s.completed_at or now), s)
+        for s in _steps(dossier)
+        if s.late and s.due_at is not None
+    ]
+    if not overruns:
+        return _current_step(dossier)
+    longest = max(overrun for overrun, _ in overruns)
+    return next(step for overrun, step in overruns if overrun == longest)
 
 
 HANDLERS = {
@@ -1226,7 +1278,7 @@ def _refuse_online(dossier, *, now, params, actor, unit_id):
 
 
 def _supplement_online(dossier, *, now, params, actor, unit_id):
-    missing = params.get("missing", [])
+    missing = _named_from_catalog(dossier, params.get("missing", []))
     unit = unit_id or dossier.receiving_unit_id
     _intake_supplement(dossier, unit, now, missing, params.get("reason", "")).save(force_insert=True)
     return {"resume_status": Status.RECEIVED}, {"missing": missing}

@@ -18,7 +18,7 @@ from motcua.errors import MotcuaError
 from motcua.network.clock import work_calendar
 
 from .lifecycle import TRANSITIONS, Action
-from .models import Dossier, Status, StepState
+from .models import Dossier, StepState
 from .permissions import Actor
 from .services import act
 
@@ -42,11 +42,7 @@ def due_soon_horizon(now: datetime) -> datetime:
 
 
 def _running(action: Action) -> QuerySet[Dossier]:
-    # A finished dossier whose result already waits at the return point is no longer the agencies' delay.
-    statuses = watched_statuses(action)
-    return Dossier.objects.filter(status__in=statuses).exclude(
-        status=Status.FINISHED, result_at_return_point=True
-    )
+    return Dossier.objects.filter(status__in=watched_statuses(action))
 
 
 def late_candidates(now: datetime) -> QuerySet[Dossier]:
