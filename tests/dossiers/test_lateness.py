@@ -16,7 +16,7 @@ from motcua.dossiers.watch import tick
 from motcua.network.clock import work_calendar
 from tests.catalog.test_import import CATALOG, write_catalog
 
-from .conftest import JUSTICE, POINT_DAU_TIENG, at, birth_request, judicial_request
+from .conftest import JUSTICE, POINT_DAU_TIENG, POINT_PHU_CUONG, at, birth_request, judicial_request
 
 MISSING = {"missing": [{"code": "TP9"}], "reason": "Thiếu giấy"}
 
@@ -152,3 +152,20 @@ def test_an_online_dossiers_supplement_request_names_the_papers_from_the_catalog
     assert online.supplements.get().missing == [
         {"code": "TP1", "name_vi": "Tờ khai", "name_en": "Form", "note": ""}
     ]
+
+
+def test_a_result_ready_at_its_return_point_is_returned_through_the_return_step(world, tmp_path):
+    """Finished where it is to be returned: nothing to carry; returning it completes the return step
+    and leaves the last processing step's completion as it was."""
+    _two_step_version(tmp_path)
+    counter = world["counter_pc"]
+    request = birth_request(return_unit=POINT_PHU_CUONG)
+    code = intake(actor=counter, request=request, now=at(2026, 3, 2, 9, 0)).dossier.code
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.steps.get(order=2).unit_id == dossier.current_unit_id  # received where it is returned
+    act(actor=counter, code=code, action="finish", now=at(2026, 3, 2, 10, 0))
+    act(actor=counter, code=code, action="return_result", now=at(2026, 3, 2, 11, 0))
+    steps = {s.order: s for s in Dossier.objects.get(code=code).steps.all()}
+    assert steps[1].completed_at == at(2026, 3, 2, 10, 0)
+    assert steps[2].state == "done" and steps[2].completed_at == at(2026, 3, 2, 11, 0)
+    assert rebuilt_matches(Dossier.objects.get(code=code))[0]

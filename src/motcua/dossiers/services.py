@@ -943,13 +943,20 @@ def _finish(dossier, *, now, params, actor, unit_id):
     on_time = dossier.legal_due_at is None or now <= dossier.legal_due_at
     repeated = any(s.repeated for s in guards.supplements_of(dossier, params))
     return_step = _return_point_step(dossier)
+    at_return_point = (
+        return_step is not None
+        and return_step.unit_id == dossier.current_unit_id
+        and not dossier.return_by_post
+    )
     changes = {
         "finished_at": now,
         "finished_on_time": on_time and not repeated,
-        "result_at_return_point": return_step is not None
-        and return_step.unit_id == dossier.current_unit_id
-        and not dossier.return_by_post,
+        "result_at_return_point": at_return_point,
     }
+    if at_return_point:  # nothing to carry: the return step begins here and now
+        return_step.state, return_step.started_at = StepState.ACTIVE, now
+        rows.update(return_step, ["state", "started_at"])
+        changes["current_step_order"] = return_step.order
     return changes, {"result_papers": params.get("result_papers", [])}
 
 
@@ -1122,7 +1129,9 @@ def _resume_clock(dossier: Dossier, supplements, now: datetime) -> dict[str, Any
             rows.update(movement, ["due_at"])
     elif _paused_within_extension(dossier, old):
         started = dossier.paused_since
-        changes["due_at"] = _moved_by(memo.calendar(), applicable_limit(dossier), dossier.due_at, started, now)
+        changes["due_at"] = _moved_by(
+            memo.calendar(), applicable_limit(dossier), dossier.due_at, started, now
+        )
     due = changes.get("due_at", dossier.due_at)
     if dossier.due_soon:
         changes["due_soon"] = False
