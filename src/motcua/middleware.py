@@ -1,4 +1,5 @@
-"""Request checks that hold for every page and API call."""
+"""Request checks that hold for every page and API call, and the API's error shape for the answers
+Django Ninja gives in plain text."""
 
 from __future__ import annotations
 
@@ -59,3 +60,31 @@ def _refusal(request: HttpRequest, field: str) -> HttpResponse:
         f'<p lang="en">{html.escape(error.message_en)} {html.escape(field)}</p></html>'
     )
     return HttpResponse(page, status=400, content_type="text/html; charset=utf-8")
+
+
+class ApiMethodNotAllowed:
+    """A method an API address does not take is answered in the API's error shape (Ninja answers
+    405 in plain text), with the Allow header kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or not request.path.startswith("/api/"):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        allowed = response.get("Allow", "")
+        error = MotcuaError(
+            f"Địa chỉ này không nhận phương thức {request.method}; dùng: {allowed}.",
+            f"This address does not take {request.method}; use: {allowed}.",
+            [Problem("method", f"không nhận {request.method}", f"{request.method} not allowed", "request")],
+            "method_not_allowed",
+            405,
+        )
+        answer = HttpResponse(
+            json.dumps(error.as_dict(), ensure_ascii=False), status=405, content_type="application/json"
+        )
+        answer["Allow"] = allowed
+        return answer

@@ -63,3 +63,11 @@ def test_a_value_the_database_refuses_is_not_called_invalid_json():
     assert body["message_vi"] == "Một giá trị gửi lên không hợp lệ (ví dụ ký tự NUL hoặc số quá lớn)."
     assert body["message_en"] == "A value sent is invalid (e.g. a NUL character or a number too large)."
     assert "JSON" not in body["message_vi"] + body["message_en"]
+
+
+def test_a_method_an_api_address_does_not_take_gets_the_api_error_shape(api):
+    response = api["counter_dt"].client.delete("/api/dossiers")
+    assert response.status_code == 405 and response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == "method_not_allowed" and "DELETE" in body["message_vi"]
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "POST"}
