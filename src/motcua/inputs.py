@@ -119,7 +119,7 @@ def _value_error_vi(message: str) -> str:
 
 
 # pydantic puts the schema of each union member (or validator) into loc: "int", "str",
-# "function-after[_no_nul(), constrained-str]", "list[PaperIn]"; the client only knows the field.
+# "function-after[no_nul(), constrained-str]", "list[PaperIn]"; the client only knows the field.
 SCHEMA_TAGS = {"str", "int", "float", "bool", "bytes", "none", "list", "dict", "tuple", "set", "frozenset"}
 SCHEMA_TAGS |= {"date", "datetime", "time", "timedelta", "decimal", "uuid", "url", "literal", "enum"}
 
