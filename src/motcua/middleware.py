@@ -51,9 +51,7 @@ def _refusal(request: HttpRequest, field: str) -> HttpResponse:
         400,
     )
     if request.path.startswith("/api/"):
-        return HttpResponse(
-            json.dumps(error.as_dict(), ensure_ascii=False), status=400, content_type="application/json"
-        )
+        return _json_answer(error)
     page = (
         '<!doctype html><html lang="vi"><meta charset="utf-8"><title>400</title>'
         f"<p>{html.escape(error.message_vi)} {html.escape(field)}</p>"
@@ -83,8 +81,12 @@ class ApiMethodNotAllowed:
             "method_not_allowed",
             405,
         )
-        answer = HttpResponse(
-            json.dumps(error.as_dict(), ensure_ascii=False), status=405, content_type="application/json"
-        )
+        answer = _json_answer(error)
         answer["Allow"] = allowed
         return answer
+
+
+def _json_answer(error: MotcuaError) -> HttpResponse:
+    """The API's error shape (as motcua.api answers errors), outside Ninja."""
+    body = json.dumps(error.as_dict(), ensure_ascii=False)
+    return HttpResponse(body, status=error.http_status, content_type="application/json")

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils.dateparse import parse_datetime
 
+from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import published_version
 from motcua.errors import ValidationFailed
 from motcua.network.models import RoleAssignment
@@ -70,11 +71,19 @@ def names_missing_papers(dossier: Dossier, now: datetime, params: dict[str, Any]
     return None
 
 
+def version_of(dossier: Dossier) -> ProcedureVersion:
+    """The dossier's version from the reference memo (immutable once used), kept on the dossier."""
+    cached = Dossier.procedure_version.field.get_cached_value(dossier, None)
+    if cached is None:
+        version_id = dossier.procedure_version_id
+        cached = memo.remembered(("published_version", version_id), lambda: published_version(version_id))
+        Dossier.procedure_version.field.set_cached_value(dossier, cached)
+    return cached
+
+
 def version_components(dossier: Dossier) -> list:
-    """The components of the dossier's procedure version (immutable once used: from the memo)."""
-    version_id = dossier.procedure_version_id
-    version = memo.remembered(("published_version", version_id), lambda: published_version(version_id))
-    return list(version.components.all())
+    """The components of the dossier's procedure version."""
+    return list(version_of(dossier).components.all())
 
 
 def supplements_of(dossier: Dossier, params: dict[str, Any]) -> list:

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Component, LimitUnit, OnlineLevel, PaperForm, Procedure, ProcedureVersion
-from motcua.catalog.selectors import published_version, version_in_force_cached
+from motcua.catalog.selectors import version_in_force_cached
 from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
 from motcua.network import reference
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
@@ -550,20 +550,10 @@ def _intake_supplement(
 
 
 def applicable_limit(dossier: Dossier) -> TimeLimit:
-    version = _version_of(dossier)
+    version = guards.version_of(dossier)
     if dossier.channel == Channel.ONLINE and version.online_limit_amount is not None:
         return TimeLimit(version.online_limit_amount, version.online_limit_unit or LimitUnit.WORKING_DAYS)
     return TimeLimit(version.limit_amount, version.limit_unit)
-
-
-def _version_of(dossier: Dossier) -> ProcedureVersion:
-    """The dossier's version from the reference memo (immutable once used), kept on the dossier."""
-    cached = Dossier.procedure_version.field.get_cached_value(dossier, None)
-    if cached is None:
-        version_id = dossier.procedure_version_id
-        cached = memo.remembered(("published_version", version_id), lambda: published_version(version_id))
-        Dossier.procedure_version.field.set_cached_value(dossier, cached)
-    return cached
 
 
 def _start_clock(dossier: Dossier, now: datetime, steps: list[DossierStep]) -> dict[str, Any]:
@@ -1068,7 +1058,7 @@ def _record_papers(dossier: Dossier, given: list) -> list[str]:
     if not given:
         return []
     papers = [p if isinstance(p, PaperIn) else PaperIn(**p) for p in given]
-    components = {c.code: c for c in _version_of(dossier).components.all()}
+    components = {c.code: c for c in guards.version_of(dossier).components.all()}
     problems = paper_problems(papers, components)
     if problems:
         raise ValidationFailed(
@@ -1128,10 +1118,8 @@ def _resume_clock(dossier: Dossier, supplements, now: datetime) -> dict[str, Any
             movement.due_at = shift(movement.due_at)
             rows.update(movement, ["due_at"])
     elif _paused_within_extension(dossier, old):
-        started = dossier.paused_since
-        changes["due_at"] = _moved_by(
-            memo.calendar(), applicable_limit(dossier), dossier.due_at, started, now
-        )
+        by_pause = _shifter(memo.calendar(), applicable_limit(dossier), dossier.paused_since, now)
+        changes["due_at"] = by_pause(dossier.due_at)
     due = changes.get("due_at", dossier.due_at)
     if dossier.due_soon:
         changes["due_soon"] = False
@@ -1144,15 +1132,7 @@ def _paused_within_extension(dossier: Dossier, legal_due: datetime | None) -> bo
     """Whether the pause ending now began after the legal due time but before the appointment an
     apology set later: it moved no legal time, but it was the applicant's time within the extension."""
     started, due = dossier.paused_since, dossier.due_at
-    return None not in (started, due, legal_due) and legal_due <= started < due and due > legal_due
-
-
-def _moved_by(calendar, limit: TimeLimit, due: datetime, started: datetime, ended: datetime) -> datetime:
-    """The deadline moved by the pause from started to ended: its working time for a working-day
-    limit, its span otherwise."""
-    if limit.unit == LimitUnit.WORKING_DAYS:
-        return calendar.add_working(due, calendar.working_time_between(started, ended))
-    return due + (ended - started)
+    return None not in (started, due, legal_due) and legal_due <= started < due
 
 
 def _shifter(calendar, limit: TimeLimit, old: datetime, new: datetime) -> Callable[[datetime | None], Any]:
@@ -1251,8 +1231,7 @@ def _lateness_cause(dossier: Dossier, now: datetime) -> DossierStep | None:
     ]
     if not overruns:
         return _current_step(dossier)
-    longest = max(overrun for overrun, _ in overruns)
-    return next(step for overrun, step in overruns if overrun == longest)
+    return max(overruns, key=lambda overrun: overrun[0])[1]  # max keeps the first of equals
 
 
 HANDLERS = {
