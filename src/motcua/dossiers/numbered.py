@@ -15,15 +15,15 @@ params this way) the intake numbers the dossier itself (codes.next_code) and ins
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
-from uuid import UUID
 
+import orjson
 from django.db import connection
 from django.db.models import Field, Model
 from psycopg.types.json import Jsonb
@@ -67,9 +67,9 @@ def write(
     the instances get the ids, code and hashes."""
     shape = tuple(type(group[0]) for group in groups)
     params: list[Any] = [agency_code, day, code_prefix(agency_code, day), hashed.before, hashed.after]
-    params.append(_record(dossier, _dossier_fields()))
-    params += [_records(group, _child_fields(model)) for model, group in zip(shape, groups, strict=True)]
-    params.append(_record(event, _event_fields()))
+    params.append(_document([dossier], _dossier_fields(), several=False))
+    params += [_document(group, _child_fields(model)) for model, group in zip(shape, groups, strict=True)]
+    params.append(_document([event], _event_fields(), several=False))
     cursor = reused_cursor()
     cursor.execute(_statement(shape), params)
     dossier.pk, dossier.code, dossier.log_book_number, dossier.last_event_hash = cursor.fetchone()
@@ -87,27 +87,25 @@ def write(
 # column, re-parsed at every intake.
 
 
-def _record(instance: Model, fields: Sequence[Field]) -> str:
-    return json.dumps(_row(instance, fields), default=_json_value, ensure_ascii=False)
+# Keys as the stdlib writes them (a JSON payload may have integer keys); moments as ISO 8601 text
+# with their offset, which the column types read back exactly.
+_JSON_OPTIONS = orjson.OPT_NON_STR_KEYS
 
 
-def _records(group: Sequence[Model], fields: Sequence[Field]) -> str:
-    rows_ = [_row(instance, fields) for instance in group]
-    return json.dumps(rows_, default=_json_value, ensure_ascii=False)
-
-
-def _row(instance: Model, fields: Sequence[Field]) -> dict[str, Any]:
-    values = (prepare(instance) for prepare in rows.preparers(type(instance), fields))
-    return dict(zip((f.column for f in fields), values, strict=True))
+def _document(instances: Sequence[Model], fields: Sequence[Field], *, several: bool = True) -> str:
+    """The rows as one JSON text (an array, or one object), written by orjson: the stdlib encoder,
+    calling back for every moment, took a sixth of an intake's Python time."""
+    prepare = rows.preparers(type(instances[0]), fields)
+    columns = [field.column for field in fields]
+    made = [dict(zip(columns, [p(instance) for p in prepare], strict=True)) for instance in instances]
+    return orjson.dumps(made if several else made[0], default=_json_value, option=_JSON_OPTIONS).decode()
 
 
 def _json_value(value: Any) -> Any:
-    """A prepared value JSON does not write by itself, as its column type reads it back."""
+    """A prepared value orjson does not write by itself, as its column type reads it back."""
     if isinstance(value, Jsonb):  # a JSON column's value as the backend adapts it
         return value.obj
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, Decimal | UUID):
+    if isinstance(value, Decimal):
         return str(value)
     raise TypeError(f"no JSON text for {type(value).__name__} in the one-statement intake")
 
@@ -118,16 +116,19 @@ _BY_DATABASE = ("code", "log_book_number", "last_event_hash")
 _STATEMENTS: dict[tuple, str] = {}
 
 
-def _dossier_fields() -> list[Field]:
-    return [f for f in rows.insertable_fields(Dossier) if f.attname not in _BY_DATABASE]
+@cache
+def _dossier_fields() -> tuple[Field, ...]:
+    return tuple(f for f in rows.insertable_fields(Dossier) if f.attname not in _BY_DATABASE)
 
 
-def _child_fields(model: type[Model]) -> list[Field]:
-    return [f for f in rows.insertable_fields(model) if f.attname != "dossier_id"]
+@cache
+def _child_fields(model: type[Model]) -> tuple[Field, ...]:
+    return tuple(f for f in rows.insertable_fields(model) if f.attname != "dossier_id")
 
 
-def _event_fields() -> list[Field]:
-    return [f for f in _child_fields(DossierEvent) if f.attname != "hash"]
+@cache
+def _event_fields() -> tuple[Field, ...]:
+    return tuple(f for f in _child_fields(DossierEvent) if f.attname != "hash")
 
 
 def _statement(shape: tuple) -> str:
