@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
-from motcua.db import converted, reused_cursor
+from motcua.db import converted, first_read
 from motcua.network.models import ApiToken
 
 TOKEN_BYTES = 32
@@ -57,8 +57,7 @@ def user_of_token(token: str, now: datetime | None = None):
         "now": connection.ops.adapt_datetimefield_value(now),
         "used_before": connection.ops.adapt_datetimefield_value(now - LAST_USED_RESOLUTION),
     }
-    cursor = reused_cursor()
-    cursor.execute(compiled.sql, [values[name] for name in compiled.names])
+    cursor = first_read(compiled.sql, [values[name] for name in compiled.names])
     rows = [converted(row, compiled.converters) for row in cursor.fetchall()]
     if not rows:
         return None

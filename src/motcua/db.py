@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 
 
 class _PreparingCursor(psycopg.Cursor):
@@ -52,6 +52,40 @@ def reused_cursor() -> Any:
     are read at each statement, so they apply either way."""
     wrapper = connections[DEFAULT_DB_ALIAS]
     wrapper.close_if_health_check_failed()  # what opening a cursor checks first
+    return _kept_cursor(wrapper)
+
+
+def first_read(sql: str, params: Sequence[Any]) -> Any:
+    """Run a read on the kept cursor (returned, to fetch from). As a request's first statement on a
+    kept connection it is that connection's health check too: Django would send a `SELECT 1` first, a
+    round trip per request; a connection found dead here is closed and the read runs once more on a
+    new one. Only a read may be run twice so; inside a transaction the read is run as any other."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    pending = (
+        wrapper.connection is not None
+        and wrapper.health_check_enabled
+        and not wrapper.health_check_done
+        and not wrapper.in_atomic_block
+    )
+    if not pending:
+        cursor = reused_cursor()
+        cursor.execute(sql, params)
+        return cursor
+    wrapper.health_check_done = True
+    try:
+        cursor = _kept_cursor(wrapper)
+        cursor.execute(sql, params)
+        return cursor
+    except DatabaseError:
+        if wrapper.is_usable():
+            raise
+    wrapper.close()
+    cursor = reused_cursor()
+    cursor.execute(sql, params)
+    return cursor
+
+
+def _kept_cursor(wrapper) -> Any:
     wrapper.ensure_connection()
     raw, logged = wrapper.connection, wrapper.queries_logged
     kept = wrapper.__dict__.get("_motcua_cursor")

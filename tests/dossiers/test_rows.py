@@ -145,6 +145,45 @@ def test_a_connection_opened_anew_gets_a_cursor_anew():
     assert rows.fetch("test_dossier", lambda: Dossier.objects.filter(code=""), ["no-such-code"]) == []
 
 
+def _next_request(connection) -> None:
+    """What Django does when a request ends on a kept connection: the next one's health check falls due."""
+    connection.close_if_unusable_or_obsolete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_token_check_is_the_health_check_of_a_kept_connection(world, monkeypatch):
+    """No `SELECT 1` before the token check (a round trip per request); a connection the server
+    dropped between two requests is found dead by the check itself, which runs again on a new one."""
+    from django.db import connections
+
+    from motcua.auth import create_token, user_of_token
+
+    connection = connections["default"]
+    if connection.vendor != "postgresql" or not connection.settings_dict["CONN_HEALTH_CHECKS"]:
+        pytest.skip("Django checks kept PostgreSQL connections only")
+    user = world["counter_dt"].user
+    token = create_token(user=user, name="t")
+    assert user_of_token(token) == user
+    checks: list[bool] = []
+    django_check = type(connection).is_usable
+    monkeypatch.setattr(
+        type(connection), "is_usable", lambda self: checks.append(django_check(self)) or checks[-1]
+    )
+    _next_request(connection)
+    assert connection.health_check_done is False
+    assert user_of_token(token) == user
+    assert checks == [] and connection.health_check_done
+
+    dropped = connection.connection.info.backend_pid
+    killer = connection.copy()
+    with killer.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    killer.close()
+    _next_request(connection)
+    assert user_of_token(token) == user
+    assert checks == [False] and connection.connection.info.backend_pid != dropped
+
+
 def _prepared_statements() -> list[str]:
     from django.db import connection
 
