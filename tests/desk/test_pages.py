@@ -239,6 +239,16 @@ def test_dossier_page_shows_history_explanation_and_allowed_actions(login, world
     assert dossier.code in manager_page and "Không có thao tác nào" in manager_page
 
 
+def test_a_withdrawn_dossiers_steps_show_as_stopped(login, world, clock):
+    clock.set(at(2026, 3, 2, 9))
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    counter = login("counter_dt")
+    response = counter.post(f"/desk/dossiers/{code}/actions/withdraw/", {"reason": "Không còn nhu cầu"})
+    assert response.status_code == 302
+    page = page_text(counter.get(f"/desk/dossiers/{code}/"))
+    assert "Đã dừng" in page and "Đang xử lý" not in page and "Chưa đến" not in page
+
+
 def test_actions_post_to_the_service_and_errors_are_shown(login, world, clock):
     clock.set(at(2026, 3, 2, 9))
     code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 
 from motcua.dossiers.events import rebuilt_matches, verify_chain
 from motcua.dossiers.lifecycle import Action
-from motcua.dossiers.models import Dossier, DossierEvent, Handover, Status, Timeliness
+from motcua.dossiers.models import Dossier, DossierEvent, Handover, Status, StepState, Timeliness
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import act, intake, pin_matches
 from motcua.errors import Forbidden, ValidationFailed
@@ -198,6 +198,14 @@ def test_payment_stop_and_withdrawal(world):
     )
     paying.refresh_from_db()
     assert paying.status == Status.STOPPED
+    # The steps not done are stopped: none stays in hand on a unit's list; the done one stays done.
+    states = {step.order: step.state for step in paying.steps.all()}
+    assert states[1] == StepState.DONE and StepState.ACTIVE not in states.values()
+    assert StepState.PENDING not in states.values()
+    stop_event = paying.events.order_by("-seq").first()
+    assert stop_event.payload["stopped_steps"] == [
+        o for o, state in states.items() if state == StepState.STOPPED
+    ]
     leaving = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0)).dossier
     act(
         actor=Actor.of_applicant(),
@@ -208,6 +216,7 @@ def test_payment_stop_and_withdrawal(world):
     )
     leaving.refresh_from_db()
     assert leaving.status == Status.WITHDRAWN
+    assert not leaving.steps.filter(state=StepState.ACTIVE).exists()
     assert_consistent(paying)
     assert_consistent(leaving)
 

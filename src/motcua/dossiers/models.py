@@ -143,6 +143,7 @@ class StepState(models.TextChoices):
     PENDING = "pending", "Chưa đến / Pending"
     ACTIVE = "active", "Đang xử lý / Active"
     DONE = "done", "Hoàn thành / Done"
+    STOPPED = "stopped", "Đã dừng / Stopped"  # the dossier was stopped or withdrawn before it
 
 
 class DossierStep(models.Model):

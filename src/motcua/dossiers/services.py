@@ -1173,8 +1173,15 @@ def _apologize(dossier, *, now, params, actor, unit_id):
 
 
 def _close(dossier, *, now, params, actor, unit_id):
+    """Processing stopped or the dossier withdrawn: the steps not done are nobody's work any more (an
+    active one would stay on its unit's list and on the dossier's page as in hand)."""
     dossier.reason = params.get("reason", "")
-    return {"closed_at": now, "paused_since": None}, {"reason": dossier.reason}
+    stopped = [step for step in _steps(dossier) if step.state != StepState.DONE]
+    for step in stopped:
+        step.state = StepState.STOPPED
+        rows.update(step, ["state"])
+    payload = {"reason": dossier.reason, "stopped_steps": [step.order for step in stopped]}
+    return {"closed_at": now, "paused_since": None}, payload
 
 
 def _send_originals(dossier, *, now, params, actor, unit_id):
