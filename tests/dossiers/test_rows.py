@@ -145,6 +145,28 @@ def test_a_connection_opened_anew_gets_a_cursor_anew():
     assert rows.fetch("test_dossier", lambda: Dossier.objects.filter(code=""), ["no-such-code"]) == []
 
 
+def test_run_reads_placeholders_and_translates_errors_as_django_does(world):
+    """db.run gives statements to the driver's cursor itself: `%s` and a literal `%%` read as Django's
+    backends read them, and a constraint's failure is still Django's IntegrityError."""
+    from django.db import IntegrityError, connection
+
+    from motcua.dossiers.models import CodeCounter
+
+    code = received(world).code
+    found = db.run(
+        "SELECT code FROM dossiers_dossier WHERE code LIKE %s AND '%%' = '%%'", [code[:6] + "%"]
+    ).fetchall()
+    assert [tuple(row) for row in found] == [(code,)]
+    counter = CodeCounter.objects.get()
+    day = connection.ops.adapt_datefield_value(counter.day)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        db.run(
+            "INSERT INTO dossiers_codecounter (agency_code, day, last) VALUES (%s, %s, %s)",
+            [counter.agency_code, day, 7],
+        )
+    assert CodeCounter.objects.get().last == counter.last
+
+
 def _next_request(connection) -> None:
     """What Django does when a request ends on a kept connection: the next one's health check falls due."""
     connection.close_if_unusable_or_obsolete()

@@ -28,7 +28,7 @@ from django.db import connection
 from django.db.models import Field, Model
 from psycopg.types.json import Jsonb
 
-from motcua.db import reused_cursor
+from motcua.db import run
 
 from . import rows
 from .codes import code_prefix, upsert_sql
@@ -70,8 +70,7 @@ def write(
     params.append(_document([dossier], _dossier_fields(), several=False))
     params += [_document(group, _child_fields(model)) for model, group in zip(shape, groups, strict=True)]
     params.append(_document([event], _event_fields(), several=False))
-    cursor = reused_cursor()
-    cursor.execute(_statement(shape), params)
+    cursor = run(_statement(shape), params)
     dossier.pk, dossier.code, dossier.log_book_number, dossier.last_event_hash = cursor.fetchone()
     dossier._state.adding, dossier._state.db = False, connection.alias
     event.hash = dossier.last_event_hash

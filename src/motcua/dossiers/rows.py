@@ -16,7 +16,7 @@ from django.db import connection, models
 from django.db.models import Model, QuerySet
 from django.db.models.sql import InsertQuery
 
-from motcua.db import converted, reused_cursor
+from motcua.db import converted, run
 
 M = TypeVar("M", bound=Model)
 
@@ -34,9 +34,7 @@ def fetch(name: str, queryset: Callable[[], QuerySet[M]], params: Sequence[Any])
     """The instances of a queryset with one parameter, named `name`, selecting all concrete fields
     (the queryset is built with a placeholder value and compiled once per database)."""
     sql, model, converters = _cached(("fetch", name), lambda: _compile_fetch(queryset()))
-    cursor = reused_cursor()
-    cursor.execute(sql, params)
-    rows = cursor.fetchall()
+    rows = run(sql, params).fetchall()
     names = [field.attname for field in model._meta.concrete_fields]
     return [model.from_db(connection.alias, names, converted(row, converters)) for row in rows]
 
@@ -168,7 +166,7 @@ def update(instance: Model, fields: Sequence[str]) -> None:
     model = type(instance)
     sql, targets = _cached(("update", model, tuple(fields)), lambda: _compile_update(model, fields))
     values = [prepare(instance) for prepare in targets]
-    reused_cursor().execute(sql, [*values, instance.pk])
+    run(sql, [*values, instance.pk])
 
 
 def _compile_update(model: type[Model], names: Sequence[str]) -> tuple[str, list]:
@@ -214,4 +212,4 @@ def _compile_insert(model: type[Model], count: int, returning_id: bool) -> tuple
 def insert(rows: Sequence[Model]) -> None:
     """INSERT new rows of one model (ids not read back: for rows nothing refers to afterwards)."""
     if rows:
-        reused_cursor().execute(*insert_statement(rows))
+        run(*insert_statement(rows))

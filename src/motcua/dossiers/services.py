@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
 
+from motcua import db
 from motcua.catalog.models import Component, LimitUnit, OnlineLevel, PaperForm, Procedure, ProcedureVersion
 from motcua.catalog.selectors import version_in_force_cached
 from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
@@ -184,22 +185,21 @@ def _insert_intake(dossier: Dossier, papers: list, steps: list, follow_up: list,
     papers, its steps, the supplement request or the originals' movement (follow_up) and the event,
     sent in one round trip where the database takes several statements in one call (PostgreSQL with
     Django's client-side parameters), else one after the other. Like bulk_create: no model signals."""
-    with connection.cursor() as cursor:
-        cursor.execute(*rows.insert_statement([dossier], returning_id=True))
-        dossier.pk = cursor.fetchone()[0]
-        dossier._state.adding, dossier._state.db = False, connection.alias
-        groups = [group for group in (papers, steps, *([row] for row in follow_up), [event]) if group]
-        for group in groups:
-            for row in group:
-                row.dossier_id = dossier.pk
-        statements = [rows.insert_statement(group) for group in groups]
-        if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
-            "server_side_binding"
-        ):
+    dossier.pk = db.run(*rows.insert_statement([dossier], returning_id=True)).fetchone()[0]
+    dossier._state.adding, dossier._state.db = False, connection.alias
+    groups = [group for group in (papers, steps, *([row] for row in follow_up), [event]) if group]
+    for group in groups:
+        for row in group:
+            row.dossier_id = dossier.pk
+    statements = [rows.insert_statement(group) for group in groups]
+    if connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    ):
+        with connection.cursor() as cursor:
             cursor.execute("; ".join(sql for sql, _ in statements), [p for _, ps in statements for p in ps])
-        else:
-            for statement in statements:
-                cursor.execute(*statement)
+    else:
+        for statement in statements:
+            db.run(*statement)
 
 
 def _intake_action(request: IntakeRequest, missing: list[dict]) -> Action:

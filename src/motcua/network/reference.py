@@ -24,7 +24,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 
-from motcua.db import reused_cursor
+from motcua.db import run
 
 GENERATION_PK = 1
 MAX_AGE_S = 600.0
@@ -43,9 +43,7 @@ def _table() -> str:
 
 def generation() -> str:
     """The current token: one primary-key SELECT; the row is made again if it went missing (a flush)."""
-    cursor = reused_cursor()
-    cursor.execute(f"SELECT n, token FROM {_table()} WHERE id = %s", [GENERATION_PK])
-    row = cursor.fetchone()
+    row = run(f"SELECT n, token FROM {_table()} WHERE id = %s", [GENERATION_PK]).fetchone()
     if row is None:
         row = _create_row()
     return f"{row[0]}-{row[1]}"
