@@ -168,6 +168,26 @@ def test_working_day_pause_moves_appointment_steps_and_originals_alike(world):
     assert_consistent(dossier)
 
 
+def test_no_apology_while_the_clock_is_paused(world):
+    """During a supplement pause the due time is not known yet (resuming moves it): a Form 04 then would
+    promise a date that does not hold. The apology is refused, naming the status; after the supplement
+    it is allowed again, before the moved due time."""
+    dossier = in_processing(world)
+    act(actor=world["spec_justice"], code=dossier.code, action="request_supplement", now=at(2026, 3, 3, 9, 0),
+        params=MISSING)  # fmt: skip
+    apology = {"reason": "Chờ xác minh", "new_due_at": "2026-03-20T17:00:00+07:00"}
+    with pytest.raises(ValidationFailed) as refused:
+        act(actor=world["spec_justice"], code=dossier.code, action="apologize", now=at(2026, 3, 3, 10, 0),
+            params=apology)  # fmt: skip
+    assert refused.value.code == "illegal_action" and "status 5" in refused.value.message_en
+    act(actor=world["counter_dt"], code=dossier.code, action="supplement_received", now=at(2026, 3, 4, 9, 0))
+    act(actor=world["spec_justice"], code=dossier.code, action="apologize", now=at(2026, 3, 4, 10, 0),
+        params=apology)  # fmt: skip
+    dossier.refresh_from_db()
+    assert dossier.due_at == at(2026, 3, 20, 17, 0)  # the date the slip names
+    assert_consistent(dossier)
+
+
 # --- C: a paused dossier is nobody's delay ----------------------------------------------------------
 
 

@@ -168,7 +168,13 @@ def _rows() -> dict[tuple[int, Action], Transition]:
         (Place.CURRENT,),
     )
     allow(Status.AWAITING_PAYMENT, Action.PAYMENT_RECEIVED, RESUME, DESK | PROCESSORS, (Place.INVOLVED,))
-    allow(IN_HAND, Action.APOLOGIZE, SAME, PROCESSORS, (Place.CURRENT,), "before_due_and_later_date")
+    # A dossier paused for a supplement is nobody's delay: the watch leaves it until the supplement comes
+    # in. A finished dossier was judged on time or late when its result was ready (Index 766: finished by
+    # the appointment); the watch leaves it too.
+    clock_running = tuple(s for s in IN_HAND if s != Status.SUPPLEMENT)
+    # An apology promises a date while the clock runs: during a pause the due time is not known yet (the
+    # resumption moves it), so a Form 04 issued then would name a date that does not hold.
+    allow(clock_running, Action.APOLOGIZE, SAME, PROCESSORS, (Place.CURRENT,), "before_due_and_later_date")
     allow(IN_HAND, Action.STOP, Status.STOPPED, LEADERS, (Place.CURRENT,), "has_reason")
     allow(
         (Status.NEW, *IN_HAND),
@@ -218,10 +224,6 @@ def _rows() -> dict[tuple[int, Action], Transition]:
         (Place.ORIGINALS_TO,),
         "originals_in_transit",
     )
-    # A dossier paused for a supplement is nobody's delay: the watch leaves it until the supplement comes in.
-    # A finished dossier was judged on time or late when its result was ready (Index 766: finished by
-    # the appointment); the watch leaves it too.
-    clock_running = tuple(s for s in IN_HAND if s != Status.SUPPLEMENT)
     allow(clock_running, Action.MARK_DUE_SOON, SAME, NOBODY, (Place.SYSTEM,))
     allow(clock_running, Action.MARK_LATE, SAME, NOBODY, (Place.SYSTEM,))
     return table
