@@ -9,7 +9,6 @@ Prepared statements live in a server session: behind pgbouncer in transaction mo
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -76,7 +75,7 @@ def run(sql: str, params: Sequence[Any]) -> Any:
     wrapper.validate_no_broken_transaction()
     with wrapper.wrap_database_errors:
         if wrapper.vendor == "sqlite":
-            sqlite3.Cursor.execute(cursor.cursor, _qmark(sql), params)
+            sqlite3.Cursor.execute(cursor.cursor, _qmark(cursor.cursor, sql), params)
         else:
             cursor.cursor.execute(sql, params)
     return cursor
@@ -85,17 +84,14 @@ def run(sql: str, params: Sequence[Any]) -> Any:
 _QMARK_TEXTS: dict[str, str] = {}
 
 
-def _qmark(sql: str) -> str:
-    """The statement as Django's SQLite backend rewrites it for the driver (`convert_query`)."""
+def _qmark(driver_cursor: Any, sql: str) -> str:
+    """The statement as Django's SQLite backend rewrites it for the driver, kept per text."""
     converted_sql = _QMARK_TEXTS.get(sql)
     if converted_sql is None:
         if len(_QMARK_TEXTS) > 10_000:  # statement texts are a fixed set; a bound all the same
             _QMARK_TEXTS.clear()
-        converted_sql = _QMARK_TEXTS[sql] = _FORMAT_PLACEHOLDER.sub("?", sql).replace("%%", "%")
+        converted_sql = _QMARK_TEXTS[sql] = driver_cursor.convert_query(sql)
     return converted_sql
-
-
-_FORMAT_PLACEHOLDER = re.compile(r"(?<!%)%s")
 
 
 def first_read(sql: str, params: Sequence[Any]) -> Any:

@@ -1174,7 +1174,7 @@ def _apologize(dossier, *, now, params, actor, unit_id):
 
 def _close(dossier, *, now, params, actor, unit_id):
     """Processing stopped or the dossier withdrawn: the steps not done are nobody's work any more (an
-    active one would stay on its unit's list and on the dossier's page as in hand)."""
+    active one stayed "in progress", with its assignee, on the dossier's page)."""
     dossier.reason = params.get("reason", "")
     stopped = [step for step in _steps(dossier) if step.state != StepState.DONE]
     for step in stopped:
