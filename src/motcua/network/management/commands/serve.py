@@ -2,6 +2,7 @@ import multiprocessing
 import subprocess
 import sys
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
+        # whitenoise serves what is collected: without it the pages have no style and no htmx
+        call_command("collectstatic", interactive=False, verbosity=0)
         helpers = [] if options["no_worker"] else _start_helpers()
         self.stdout.write(f"motcua: http://{options['bind']}/  (Ctrl-C để dừng / to stop)")
         try:
