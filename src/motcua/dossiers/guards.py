@@ -51,6 +51,35 @@ def has_reason(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> 
     return None
 
 
+def payment_amount(dossier: Dossier, params: dict[str, Any]) -> int | None:
+    """The amount a payment request asks for: the one given (a whole number, also as text from a
+    page), else the procedure's fees; None when what was given is not a whole number >= 0."""
+    given = params.get("amount_vnd")
+    if given is None or given == "":
+        return dossier.fee_total_vnd
+    try:
+        amount = int(str(given).strip())
+    except ValueError:
+        return None
+    return amount if amount >= 0 else None
+
+
+def has_amount(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
+    """A payment request names what is owed: the amount given, else the procedure's fees."""
+    amount = payment_amount(dossier, params)
+    if amount is None:
+        return (
+            "Số tiền phải nộp (amount_vnd) phải là số nguyên từ 0 đồng trở lên.",
+            "The amount to pay (amount_vnd) must be a whole number of dong, 0 or more.",
+        )
+    if amount == 0:
+        return (
+            "Cần ghi số tiền phải nộp (amount_vnd): thủ tục này không có phí, lệ phí.",
+            "Give the amount to pay (amount_vnd): this procedure has no fee.",
+        )
+    return None
+
+
 def names_missing_papers(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
     missing = params.get("missing") or []
     if not missing and not str(params.get("reason", "")).strip():
@@ -280,6 +309,7 @@ GUARDS: dict[str, Callable[..., Reason]] = {
         "checklist_complete",
         "supplied_papers_complete",
         "has_reason",
+        "has_amount",
         "names_missing_papers",
         "assignee_works_there",
         "next_step_is_processing",

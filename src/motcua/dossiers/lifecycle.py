@@ -166,6 +166,7 @@ def _rows() -> dict[tuple[int, Action], Transition]:
         Status.AWAITING_PAYMENT,
         PROCESSORS | DESK,
         (Place.CURRENT,),
+        "has_amount",
     )
     allow(Status.AWAITING_PAYMENT, Action.PAYMENT_RECEIVED, RESUME, DESK | PROCESSORS, (Place.INVOLVED,))
     # A dossier paused for a supplement is nobody's delay: the watch leaves it until the supplement comes

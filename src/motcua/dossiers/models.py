@@ -76,7 +76,9 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
     clock_start = models.DateTimeField(null=True, blank=True)
-    due_at = models.DateTimeField(null=True, blank=True, db_index=True)  # None while the clock is paused
+    # None until the clock starts; during a supplement pause it keeps the old appointment (it moves when
+    # the supplement comes in)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     legal_due_at = models.DateTimeField(null=True, blank=True)  # due with pauses, without apology extensions
     paused_since = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -233,7 +233,9 @@ class _IntakeContext:
                 Procedure.objects.filter(code=request.procedure).select_related("competent_agency").first()
             ),
         )
-        if procedure is None:
+        if not request.procedure.strip():
+            problems.append(Problem("procedure", "bắt buộc", "is required"))
+        elif procedure is None:
             problems.append(
                 Problem(
                     "procedure",
@@ -492,10 +494,26 @@ def _check_applicant(applicant: Applicant, problems: list[Problem]) -> None:
                 "the ID number must have 12 (or 9) digits",
             )
         )
+    if applicant.phone.strip() and not _valid_phone(applicant.phone.strip()):
+        problems.append(
+            Problem(
+                "applicant.phone",
+                "số điện thoại gồm 8-15 chữ số (có thể có +, dấu cách, chấm, gạch nối)",
+                "a phone number has 8-15 digits (+, spaces, dots and hyphens allowed)",
+            )
+        )
     if applicant.email.strip() and not _valid_email(applicant.email.strip()):
         problems.append(
             Problem("applicant.email", "địa chỉ email không hợp lệ", "the email address is invalid")
         )
+
+
+_PHONE = re.compile(r"\+?[0-9][0-9 .\-]*")
+
+
+def _valid_phone(number: str) -> bool:
+    digits = sum(c.isdigit() for c in number)
+    return _PHONE.fullmatch(number) is not None and number.isascii() and 8 <= digits <= 15
 
 
 def _valid_email(address: str) -> bool:
@@ -528,6 +546,7 @@ def _intake_changes(
         follow_up += [movement] if movement else []
     elif action == Action.REFUSE:
         changes.update(_refusal(dossier, context.request.reason, now))
+        _stop_unfinished(steps, saved=False)  # the plan is kept on the page, as nobody's work
     elif action == Action.REQUEST_SUPPLEMENT:
         follow_up.append(_intake_supplement(dossier, context.unit.id, now, missing, context.request.reason))
         changes.update(resume_status=Status.RECEIVED)
@@ -676,6 +695,9 @@ def _perform(actor: Actor, dossier: Dossier, action: Action, now: datetime, para
     target = resolve_target(transition, dossier.status, dossier.resume_status)
     handler = HANDLERS_BY_STATUS.get((from_status, action)) or HANDLERS[action]
     changes, payload = handler(dossier, now=now, params=params, actor=actor, unit_id=unit_id)
+    note = str(params.get("note") or "").strip()
+    if note and "note" not in payload:  # what the officer wrote is kept with every action
+        payload = {**payload, "note": note}
     dossier.status = target
     _apply(dossier, changes)
     event = prepare_event(
@@ -1145,7 +1167,7 @@ def _shifter(calendar, limit: TimeLimit, old: datetime, new: datetime) -> Callab
 
 
 def _request_payment(dossier, *, now, params, actor, unit_id):
-    return {"resume_status": dossier.status}, {"amount_vnd": params.get("amount_vnd", dossier.fee_total_vnd)}
+    return {"resume_status": dossier.status}, {"amount_vnd": guards.payment_amount(dossier, params)}
 
 
 def _payment_received(dossier, *, now, params, actor, unit_id):
@@ -1165,6 +1187,11 @@ def _apologize(dossier, *, now, params, actor, unit_id):
         previous_due_at=dossier.due_at,
         new_due_at=new_due,
     )
+    # the steps that ended with the old appointment (the last one, the return) end with the new one
+    for step in _steps(dossier):
+        if step.state in (StepState.PENDING, StepState.ACTIVE) and step.due_at == dossier.due_at:
+            step.due_at, step.late = new_due, False
+            rows.update(step, ["due_at", "late"])
     return {"due_at": new_due, "late": False, "due_soon": False}, {
         "reason": params["reason"],
         "previous_due_at": dossier.due_at,
@@ -1176,12 +1203,18 @@ def _close(dossier, *, now, params, actor, unit_id):
     """Processing stopped or the dossier withdrawn: the steps not done are nobody's work any more (an
     active one stayed "in progress", with its assignee, on the dossier's page)."""
     dossier.reason = params.get("reason", "")
-    stopped = [step for step in _steps(dossier) if step.state != StepState.DONE]
+    payload = {"reason": dossier.reason, "stopped_steps": _stop_unfinished(_steps(dossier), saved=True)}
+    return {"closed_at": now, "paused_since": None}, payload
+
+
+def _stop_unfinished(steps: list[DossierStep], *, saved: bool) -> list[int]:
+    """The steps not done become nobody's work (closed dossiers); returns their orders."""
+    stopped = [step for step in steps if step.state != StepState.DONE]
     for step in stopped:
         step.state = StepState.STOPPED
-        rows.update(step, ["state"])
-    payload = {"reason": dossier.reason, "stopped_steps": [step.order for step in stopped]}
-    return {"closed_at": now, "paused_since": None}, payload
+        if saved:
+            rows.update(step, ["state"])
+    return [step.order for step in stopped]
 
 
 def _send_originals(dossier, *, now, params, actor, unit_id):
@@ -1269,7 +1302,7 @@ def _receive_online(dossier, *, now, params, actor, unit_id):
 
 def _refuse_online(dossier, *, now, params, actor, unit_id):
     changes = _refusal(dossier, params.get("reason", ""), now)
-    return changes, {"reason": dossier.reason}
+    return changes, {"reason": dossier.reason, "stopped_steps": _stop_unfinished(_steps(dossier), saved=True)}
 
 
 def _supplement_online(dossier, *, now, params, actor, unit_id):

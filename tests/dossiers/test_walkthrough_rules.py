@@ -1,0 +1,115 @@
+"""Service rules found by walking the lifecycle (at random, and through the pages): a refused dossier's
+steps are nobody's work, a payment request names an amount, an apology carries the last steps with it,
+a note is kept with any action, and a phone number is checked."""
+
+import pytest
+
+from motcua.dossiers.models import Dossier, DossierEvent, Status, StepState
+from motcua.dossiers.services import Applicant, act, intake
+from motcua.errors import ValidationFailed
+
+from .conftest import at, birth_request, judicial_request
+
+
+def test_a_dossier_refused_at_intake_or_online_has_no_pending_steps(world):
+    at_counter = intake(
+        actor=world["counter_pc"],
+        request=birth_request(decision="refuse", reason="Sai thẩm quyền"),
+        now=at(2026, 3, 2, 9),
+    ).dossier
+    online = intake(
+        actor=world["counter_pc"], request=birth_request(channel=2), now=at(2026, 3, 2, 9)
+    ).dossier
+    act(
+        actor=world["counter_pc"],
+        code=online.code,
+        action="refuse",
+        now=at(2026, 3, 2, 10),
+        params={"reason": "Ảnh chụp không đọc được"},
+    )
+    for dossier in (at_counter, online):
+        states = set(Dossier.objects.get(pk=dossier.pk).steps.values_list("state", flat=True))
+        assert states == {StepState.STOPPED}, states
+    event = DossierEvent.objects.filter(dossier=online).order_by("-seq").first()
+    assert event.payload["stopped_steps"]
+
+
+def test_a_payment_request_needs_an_amount_when_the_procedure_has_no_fee(world):
+    dossier = intake(actor=world["counter_pc"], request=birth_request(), now=at(2026, 3, 2, 9)).dossier
+    for amount in (None, "", "0", "abc", -5):
+        params = {} if amount is None else {"amount_vnd": amount}
+        with pytest.raises(ValidationFailed) as refused:
+            act(
+                actor=world["counter_pc"],
+                code=dossier.code,
+                action="request_payment",
+                now=at(2026, 3, 2, 10),
+                params=params,
+            )
+        assert "amount_vnd" in refused.value.message_vi
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED
+    act(
+        actor=world["counter_pc"],
+        code=dossier.code,
+        action="request_payment",
+        now=at(2026, 3, 2, 10),
+        params={"amount_vnd": "50000"},
+    )
+    event = DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first()
+    assert event.payload["amount_vnd"] == 50000
+
+
+def test_a_fee_bearing_procedure_asks_its_fees_by_default(world):
+    dossier = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9)).dossier
+    act(actor=world["counter_dt"], code=dossier.code, action="request_payment", now=at(2026, 3, 2, 10))
+    assert (
+        DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first().payload["amount_vnd"] == 200000
+    )
+
+
+def test_an_apology_moves_the_steps_that_ended_with_the_old_appointment(world):
+    dossier = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9)).dossier
+    old_due = dossier.due_at
+    act(actor=world["counter_dt"], code=dossier.code, action="complete_step", now=at(2026, 3, 2, 10))
+    new_due = at(2026, 3, 20, 10)
+    act(
+        actor=world["spec_justice"],
+        code=dossier.code,
+        action="apologize",
+        now=at(2026, 3, 10, 9),
+        params={"reason": "Cần xác minh thêm", "new_due_at": new_due.isoformat()},
+    )
+    steps = list(Dossier.objects.get(pk=dossier.pk).steps.order_by("order").values_list("state", "due_at"))
+    assert steps[-1] == (StepState.PENDING, new_due)  # the return step
+    assert all(due != old_due for state, due in steps if state != StepState.DONE)
+    done = [due for state, due in steps if state == StepState.DONE]
+    assert done and all(due < old_due for due in done)  # the reception step keeps its deadline
+
+
+def test_a_note_is_kept_with_any_action(world):
+    dossier = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9)).dossier
+    act(
+        actor=world["counter_dt"],
+        code=dossier.code,
+        action="send_originals",
+        now=at(2026, 3, 2, 10),
+        params={"note": "gửi qua bưu điện"},
+    )
+    assert (
+        DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first().payload["note"]
+        == "gửi qua bưu điện"
+    )
+
+
+@pytest.mark.parametrize("phone", ["abc", "0912", "０９１２３４５６７８", "0912345678901234567", "09-12--"])
+def test_a_phone_number_must_look_like_one(world, phone):
+    applicant = Applicant(name="Trần Văn Nam", id_number="074090004321", phone=phone)
+    with pytest.raises(ValidationFailed) as refused:
+        intake(actor=world["counter_pc"], request=birth_request(applicant=applicant), now=at(2026, 3, 2, 9))
+    assert [p.field for p in refused.value.problems] == ["applicant.phone"]
+
+
+@pytest.mark.parametrize("phone", ["0912345678", "+84 912 345 678", "0274.3822.123", "0912-345-678"])
+def test_usual_phone_numbers_pass(world, phone):
+    applicant = Applicant(name="Trần Văn Nam", id_number="074090004321", phone=phone)
+    intake(actor=world["counter_pc"], request=birth_request(applicant=applicant), now=at(2026, 3, 2, 9))
