@@ -42,7 +42,10 @@ class IntakeForm(forms.Form):
     applicant_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
     applicant_id_number = forms.CharField(label=_("ID number"), max_length=20, required=False)
     applicant_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    applicant_email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+    # checked by the service with the other fields, so that every problem shows in one round
+    applicant_email = forms.CharField(
+        label=_("E-mail"), max_length=254, required=False, widget=forms.EmailInput()
+    )
     applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
     request_text = forms.CharField(
         label=_("Request"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 2})

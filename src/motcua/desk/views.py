@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers import services
@@ -147,6 +147,15 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
         form.add_problems(error, papers, rows)
         return _intake_page(request, form, procedure, rows, status=400)
     _remember_pin(request, result.dossier.code, result.pin)
+    if result.missing and form.cleaned_data["decision"] == "receive":  # the service's rule, said aloud
+        names = ", ".join(text.pick(m["name_vi"], m["name_en"]) or m["code"] for m in result.missing)
+        messages.warning(
+            request,
+            _(
+                "Required papers are missing (%(papers)s): a supplement request (Form 02) was issued instead of a receipt."
+            )
+            % {"papers": names},
+        )
     return redirect("desk:receipt", code=result.dossier.code)
 
 
@@ -234,9 +243,11 @@ def dossier_page(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
     return _dossier_page(request, actor, code)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_page
 def act(request: HttpRequest, actor: Actor, code: str, action: str) -> HttpResponse:
+    if request.method == "GET":  # a failed action's page reloaded, or the language switched on it
+        return redirect("desk:dossier", code=code)
     parsed = services._parse_action(action)
     fields = forms.action_fields(parsed)
     components = desk.components_of(code) if {"missing", "papers"} & set(fields) else []

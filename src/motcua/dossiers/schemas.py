@@ -309,6 +309,9 @@ class TrackOut(Schema):
     result_ready: bool
     result_at_return_point: bool
     missing: list[MissingPaper]
+    closed: bool  # refused, withdrawn, stopped or returned: nothing more will happen
+    reason: str  # why it was refused, withdrawn or stopped; empty otherwise
+    returned_at: Local | None
 
 
 class FilingOut(Schema):

@@ -252,7 +252,7 @@ def _with_history(queryset: QuerySet[Dossier]) -> QuerySet[Dossier]:
         Prefetch("paper_movements", PaperMovement.objects.select_related("from_unit", "to_unit")),
         Prefetch("supplements", SupplementRequest.objects.select_related("unit")),
         Prefetch("apologies", Apology.objects.select_related("unit")),
-        Prefetch("events", DossierEvent.objects.select_related("unit").order_by("seq")),
+        Prefetch("events", DossierEvent.objects.select_related("unit", "actor").order_by("seq")),
     )
 
 
@@ -351,11 +351,11 @@ def due_explanation(dossier: Dossier) -> DueExplanation:
     vi, en = [due.explanation_vi], [due.explanation_en]
     for apology in dossier.apologies.all():
         vi.append(
-            f"Ngày {moment_vi(timezone.localtime(apology.at))}, {apology.unit.name_vi} xin lỗi và hẹn lại "
+            f"Lúc {moment_vi(timezone.localtime(apology.at))}, {apology.unit.name_vi} xin lỗi và hẹn lại "
             f"{moment_vi(timezone.localtime(apology.new_due_at))} (lý do: {apology.reason})."
         )
         en.append(
-            f"On {moment_en(timezone.localtime(apology.at))}, {apology.unit.name_en or apology.unit.name_vi} "
+            f"At {moment_en(timezone.localtime(apology.at))}, {apology.unit.name_en or apology.unit.name_vi} "
             f"apologized with a new appointment {moment_en(timezone.localtime(apology.new_due_at))} "
             f"(reason: {apology.reason})."
         )
@@ -411,7 +411,13 @@ def public_status(code: str, pin: str) -> dict[str, Any]:
         "result_ready": dossier.status in (Status.FINISHED, Status.RETURNED),
         "result_at_return_point": dossier.status == Status.FINISHED and dossier.result_at_return_point,
         "missing": missing,
+        "closed": dossier.closed_at is not None,
+        "reason": dossier.reason if dossier.status in ENDED_WITH_REASON else "",
+        "returned_at": dossier.returned_at,
     }
+
+
+ENDED_WITH_REASON = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED)
 
 
 # --- small shapes shared with the API -------------------------------------------------------------

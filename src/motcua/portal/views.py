@@ -49,8 +49,11 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 class TrackForm(forms.Form):
-    code = forms.RegexField(label=_("Dossier code"), regex=CODE_PATTERN, max_length=40)
+    code = forms.RegexField(label=_("Dossier code"), regex=CODE_PATTERN, max_length=40, strip=True)
     pin = forms.RegexField(label=_("PIN"), regex=r"^\s*\d{6}\s*$", max_length=12)
+
+    def clean_code(self) -> str:  # codes are printed in capitals
+        return self.cleaned_data["code"].upper()
 
 
 def track(request: HttpRequest) -> HttpResponse:

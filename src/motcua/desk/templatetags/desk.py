@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import PaperForm
 from motcua.desk import text
@@ -57,9 +60,62 @@ def paper_form(value) -> str:
 
 
 @register.simple_tag
+def may_plan(user) -> bool:
+    """Whether the user is a center manager (the network planning link)."""
+    from motcua.dossiers.permissions import Actor
+
+    return bool(user.is_authenticated) and Actor.staff(user).manager
+
+
+@register.simple_tag
 def may_receive(user) -> bool:
     """Whether the user holds a counter or postal role at a service unit (the intake link)."""
     from motcua.desk.selectors import intake_units
     from motcua.dossiers.permissions import Actor
 
     return bool(user.is_authenticated) and intake_units(Actor.staff(user)).exists()
+
+
+@register.filter
+def event_details(event) -> str:
+    """What the officer wrote or gave with an action (reason, note, receipt, amount...), in one line."""
+    payload = event.payload or {}
+    parts = []
+    for key, name in _DETAIL_NAMES.items():
+        value = payload.get(key)
+        if value in (None, "", [], False):
+            continue
+        parts.append(f"{name()}: {_detail_value(key, value)}")
+    return "; ".join(parts)
+
+
+def _detail_value(key: str, value) -> str:
+    if key == "amount_vnd":
+        return f"{int(value):,} đ".replace(",", ".")
+    if key == "new_due_at":
+        moment = parse_datetime(str(value))
+        return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else str(value)
+    if key == "missing":
+        return ", ".join(
+            text.pick(m.get("name_vi", ""), m.get("name_en", "")) or m.get("code", "") for m in value
+        )
+    return str(value)
+
+
+_DETAIL_NAMES = {
+    "reason": lambda: _("Reason"),
+    "note": lambda: _("Note"),
+    "missing": lambda: _("Missing papers"),
+    "amount_vnd": lambda: _("Amount"),
+    "receipt": lambda: _("Receipt no."),
+    "receiver": lambda: _("Received by"),
+    "new_due_at": lambda: _("New appointment"),
+}
+
+
+@register.filter
+def actor_display(event) -> str:
+    """The officer's full name (the log keeps the login name, which stays if the name changes)."""
+    user = event.actor
+    full = user.get_full_name() if user is not None else ""
+    return full or event.actor_name or "—"

@@ -1,0 +1,89 @@
+"""What a walk through the pages as each kind of user found, each pinned: the decision the service
+changed is said aloud, notes and reasons show in the history, a failed action's address can be
+reloaded, managers find the planning pages, languages are named in their own language, tracking a
+closed dossier says why, and codes are looked up as printed even when typed in small letters."""
+
+from __future__ import annotations
+
+from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.services import act, intake
+from tests.dossiers.conftest import at, birth_request, judicial_request
+
+from .test_pages import INTAKE_FORM, page_text
+
+
+def test_a_receipt_refused_for_missing_papers_says_a_supplement_request_was_issued(login, clock):
+    clock.set(at(2026, 3, 2, 9))
+    client = login("counter_dt")
+    missing = {key: value for key, value in INTAKE_FORM.items() if not key.startswith("paper_")}
+    response = client.post("/desk/intake/", missing, follow=True)
+    assert Dossier.objects.get().status == Status.SUPPLEMENT
+    page = page_text(response)
+    assert "Thiếu giấy tờ bắt buộc (Tờ khai): đã lập Phiếu yêu cầu bổ sung" in page
+
+
+def test_phone_and_email_problems_show_in_one_round(login):
+    client = login("counter_dt")
+    bad = {
+        **INTAKE_FORM,
+        "applicant_phone": "abc",
+        "applicant_email": "no-at-sign",
+        "applicant_id_number": "12ab",
+    }
+    response = client.post("/desk/intake/", bad)
+    page = page_text(response)
+    assert response.status_code == 400 and Dossier.objects.count() == 0
+    assert "số điện thoại gồm 8-15 chữ số" in page
+    assert "địa chỉ email không hợp lệ" in page and "số CCCD/CMND phải gồm 12 (hoặc 9) chữ số" in page
+    empty = page_text(client.post("/desk/intake/", {**INTAKE_FORM, "procedure": ""}))
+    assert "không có thủ tục mã &#x27;&#x27;" not in empty and "bắt buộc" in empty
+
+
+def test_history_shows_what_officers_wrote_and_their_names(login, world, clock):
+    clock.set(at(2026, 3, 2, 9))
+    world["spec_justice"].user.first_name, world["spec_justice"].user.last_name = "Lê Minh", "Tâm"
+    world["spec_justice"].user.save()
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    counter = login("counter_dt")
+    counter.post(f"/desk/dossiers/{code}/actions/complete_step/", {"note": "chuyển Sở Tư pháp"})
+    specialist = login("spec_justice")
+    specialist.post(f"/desk/dossiers/{code}/actions/request_payment/", {"amount_vnd": "200000"})
+    specialist.post(f"/desk/dossiers/{code}/actions/payment_received/", {"receipt": "BL-000123"})
+    page = page_text(specialist.get(f"/desk/dossiers/{code}/"))
+    assert "Ghi chú: chuyển Sở Tư pháp" in page
+    assert "Số tiền: 200.000 đ" in page and "Số biên lai: BL-000123" in page
+    assert "Lê Minh Tâm" in page
+
+
+def test_a_failed_actions_address_can_be_reloaded(login, world, clock):
+    clock.set(at(2026, 3, 2, 9))
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    counter = login("counter_dt")
+    assert counter.post(f"/desk/dossiers/{code}/actions/stop/", {"reason": ""}).status_code in (400, 403)
+    reloaded = counter.get(f"/desk/dossiers/{code}/actions/stop/")
+    assert reloaded.status_code == 302 and reloaded["Location"] == f"/desk/dossiers/{code}/"
+
+
+def test_managers_find_planning_and_languages_are_named_in_their_own_language(login):
+    manager = page_text(login("manager").get("/desk/"))
+    assert 'href="/planning/"' in manager and "Quy hoạch mạng lưới" in manager
+    assert 'lang="en">English</option>' in manager  # not "Tiếng Anh": found by who reads English
+    assert 'href="/planning/"' not in page_text(login("counter_dt").get("/desk/"))
+
+
+def test_the_next_intake_link_is_only_for_those_who_receive(login, world, clock):
+    clock.set(at(2026, 3, 2, 9))
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    act(actor=world["counter_dt"], code=code, action="complete_step")
+    assert "/desk/intake/" in page_text(login("counter_dt").get(f"/desk/dossiers/{code}/receipt/"))
+    assert "/desk/intake/" not in page_text(login("spec_justice").get(f"/desk/dossiers/{code}/receipt/"))
+
+
+def test_tracking_a_refused_dossier_says_why_and_no_appointment(world, client, local_cache):
+    request = birth_request(decision="refuse", reason="Không thuộc thẩm quyền giải quyết")
+    result = intake(actor=world["counter_pc"], request=request, now=at(2026, 3, 2, 9))
+    page = page_text(client.post("/track/", {"code": f"  {result.dossier.code.lower()} ", "pin": result.pin}))
+    assert "Từ chối tiếp nhận" in page and "Không thuộc thẩm quyền giải quyết" in page
+    assert "Ngày hẹn trả kết quả" not in page and "Chưa có" not in page
+
+
