@@ -85,5 +85,3 @@ def test_tracking_a_refused_dossier_says_why_and_no_appointment(world, client, l
     page = page_text(client.post("/track/", {"code": f"  {result.dossier.code.lower()} ", "pin": result.pin}))
     assert "Từ chối tiếp nhận" in page and "Không thuộc thẩm quyền giải quyết" in page
     assert "Ngày hẹn trả kết quả" not in page and "Chưa có" not in page
-
-

@@ -38,6 +38,17 @@ def test_procedure_page_shows_checklist_fees_and_steps(client, catalog):
     assert client.get("/procedures/9.999999/").status_code == 404
 
 
+def test_procedure_page_speaks_one_language_at_a_time(client, catalog):
+    """Choice labels are stored 'vi / en' and catalog rows carry both names: a page shows one."""
+    vietnamese = client.get("/procedures/2.000488/").content.decode()
+    assert "Bản chính" in vietnamese and "Bản chính / Original" not in vietnamese
+    assert "0,5 ngày" in vietnamese and "0,500" not in vietnamese
+    english = client.get("/procedures/2.000488/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Judicial record certificate" in english and "Cấp Phiếu lý lịch tư pháp" not in english
+    assert "Copy of the household register" in english and "0.5 days" in english
+    assert "Original" in english and "Bản chính" not in english
+
+
 def test_health_reports_the_database(client, db):
     assert client.get("/healthz").json()["status"] == "ok"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -119,3 +121,20 @@ def actor_display(event) -> str:
     user = event.actor
     full = user.get_full_name() if user is not None else ""
     return full or event.actor_name or "—"
+
+
+@register.filter
+def in_language(thing, field: str) -> str:
+    """thing.<field>_vi or thing.<field>_en, as the page's language asks (e.g. a component's condition)."""
+    return text.pick(getattr(thing, f"{field}_vi", "") or "", getattr(thing, f"{field}_en", "") or "")
+
+
+@register.filter
+def days(value) -> str:
+    """A number of (working) days without trailing zeros, with the language's decimal mark: 0,5 / 0.5."""
+    try:
+        number = Decimal(str(value)).normalize()
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value or "")
+    written = f"{number:f}"
+    return written if text.english() else written.replace(".", ",")
