@@ -22,7 +22,7 @@ class ProcedureSummary(Schema):
 def list_procedures(request, q: text(200) = "", sector: text(20) = "", boundary_free: bool | None = None):
     queryset = selectors.procedures()
     if q:
-        queryset = queryset.filter(name_vi__icontains=q) | queryset.filter(code__icontains=q)
+        queryset = selectors.matching(queryset, q)
     if sector:
         queryset = queryset.filter(sector__code=sector)
     if boundary_free is not None:

@@ -5,6 +5,8 @@ from django.db import models
 
 from motcua.network.models import Role, Unit
 
+from .search import fold
+
 
 class Sector(models.Model):
     code = models.CharField(max_length=20, unique=True)
@@ -50,6 +52,8 @@ class Procedure(models.Model):
     )
     boundary_free = models.BooleanField(default=True)
     online_level = models.CharField(max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
+    # code and names folded (search.fold) for searching without regard to capitals and diacritics
+    search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -58,6 +62,12 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_vi}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_text = fold(f"{self.code} {self.name_vi} {self.name_en}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class ProcedureVersion(models.Model):

@@ -12,12 +12,21 @@ from motcua.network import reference
 
 from .exchange import FORMAT_NAME
 from .models import Procedure, ProcedureVersion, Sector
+from .search import words
 
 VERSION_PREFETCH = ("fees", "components", "results", "steps")
 
 
 def procedures() -> QuerySet[Procedure]:
     return Procedure.objects.select_related("sector", "competent_agency")
+
+
+def matching(queryset: QuerySet[Procedure], query: str) -> QuerySet[Procedure]:
+    """Procedures whose code or names hold every word of the query, whatever the capitals and
+    diacritics ("ket hon" finds "Đăng ký kết hôn")."""
+    for word in words(query):
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
 
 
 def version_in_force(procedure: Procedure, on: date) -> ProcedureVersion:

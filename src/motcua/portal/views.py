@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
     sector = request.GET.get("sector", "").strip()
     procedures = catalog.procedures()
     if query:
-        procedures = procedures.filter(name_vi__icontains=query) | procedures.filter(code__icontains=query)
+        procedures = catalog.matching(procedures, query)
     if sector:
         procedures = procedures.filter(sector__code=sector)
     units = network.service_units().order_by("kind", "code")
