@@ -20,3 +20,15 @@ def test_person_finds_a_procedure_and_reads_its_checklist(page, catalog):
     page.wait_for_url("**/procedures/2.000488/")
     assert "Thành phần hồ sơ" in page.content()
     assert page.locator("text=Tờ khai").count() >= 1
+
+
+def test_home_and_procedure_pages_fit_a_phone(page, catalog):
+    """390 px wide (a common phone): header, search and sector filter wrap; nothing widens the page."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    for path in ("/", "/procedures/2.000488/", "/track/"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (path, width)
+    page.goto("/")
+    box = page.get_by_role("button", name="Tìm kiếm").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
