@@ -85,3 +85,13 @@ def test_tracking_a_refused_dossier_says_why_and_no_appointment(world, client, l
     page = page_text(client.post("/track/", {"code": f"  {result.dossier.code.lower()} ", "pin": result.pin}))
     assert "Từ chối tiếp nhận" in page and "Không thuộc thẩm quyền giải quyết" in page
     assert "Ngày hẹn trả kết quả" not in page and "Chưa có" not in page
+
+
+def test_closing_actions_ask_before_they_are_sent(login, world, clock):
+    clock.set(at(2026, 3, 2, 9))
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    page = page_text(login("counter_dt").get(f"/desk/dossiers/{code}/"))
+    withdraw = page[page.index('id="action-withdraw"') :]
+    assert 'data-confirm="Thao tác này kết thúc hồ sơ và không thể hoàn tác. Tiếp tục?"' in withdraw[:600]
+    complete = page[page.index('id="action-complete_step"') :]
+    assert "data-confirm" not in complete[:400]

@@ -270,6 +270,10 @@ def _action_label(action: Action) -> str:
     return text.pick(*ACTION_LABELS[action])
 
 
+# actions that close the dossier: the page asks before sending them
+ENDING_ACTIONS = (Action.REFUSE.value, Action.STOP.value, Action.WITHDRAW.value)
+
+
 def _dossier_page(request, actor: Actor, code: str, failed=None, status: int = 200) -> HttpResponse:
     dossier = dossiers.dossier_detail(actor, code)
     now = timezone.now()
@@ -282,6 +286,7 @@ def _dossier_page(request, actor: Actor, code: str, failed=None, status: int = 2
         "actions": actions,
         "failed_action": failed[0].value if failed else None,
         "action_error": failed[1].get("form") if failed else None,
+        "ENDING_ACTIONS": ENDING_ACTIONS,
     }
     return render(request, "desk/dossier.html", context, status=status)
 
