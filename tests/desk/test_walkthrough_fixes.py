@@ -5,11 +5,14 @@ closed dossier says why, and codes are looked up as printed even when typed in s
 
 from __future__ import annotations
 
+import pytest
+
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.services import act, intake
+from motcua.errors import ValidationFailed
 from tests.dossiers.conftest import at, birth_request, judicial_request
 
-from .test_pages import INTAKE_FORM, page_text
+from .test_pages import INTAKE_FORM, _error_after, page_text
 
 
 def test_a_receipt_refused_for_missing_papers_says_a_supplement_request_was_issued(login, clock):
@@ -95,3 +98,14 @@ def test_closing_actions_ask_before_they_are_sent(login, world, clock):
     assert 'data-confirm="Thao tác này kết thúc hồ sơ và không thể hoàn tác. Tiếp tục?"' in withdraw[:600]
     complete = page[page.index('id="action-complete_step"') :]
     assert "data-confirm" not in complete[:400]
+
+
+def test_a_guards_reason_shows_next_to_the_field_it_judged(login, world, clock):
+    client = login("counter_dt")
+    refusal = page_text(client.post("/desk/intake/", {**INTAKE_FORM, "decision": "refuse"}))
+    assert _error_after(refusal, "id_reason", "Cần ghi rõ lý do.")
+    clock.set(at(2026, 3, 2, 9))
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    with pytest.raises(ValidationFailed) as refused:  # what the API answers names the field too
+        act(actor=world["counter_dt"], code=code, action="withdraw", params={"reason": " "})
+    assert [(p.field, p.reason_vi) for p in refused.value.problems] == [("reason", "Cần ghi rõ lý do.")]

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import published_version
-from motcua.errors import ValidationFailed
+from motcua.errors import Problem, ValidationFailed
 from motcua.network.models import RoleAssignment
 
 from . import memo, rows
@@ -322,6 +322,24 @@ GUARDS: dict[str, Callable[..., Reason]] = {
         "originals_in_transit",
     }
 }
+
+
+# the input field a guard judges, so that its reason shows next to that field (pages) and names it (API)
+GUARD_FIELDS = {
+    "has_reason": "reason",
+    "has_amount": "amount_vnd",
+    "names_missing_papers": "missing",
+    "supplied_papers_complete": "papers",
+    "assignee_works_there": "assignee",
+    "before_due_and_later_date": "new_due_at",
+}
+
+
+def refusal(name: str | None, reason: tuple[str, str]) -> ValidationFailed:
+    """The error for a guard that does not hold, naming the field it judged when there is one."""
+    field = GUARD_FIELDS.get(name or "")
+    problems = [Problem(field, reason[0], reason[1])] if field else []
+    return ValidationFailed(message_vi=reason[0], message_en=reason[1], code="guard", problems=problems)
 
 
 def check(name: str | None, *, dossier: Dossier, now: datetime, params: dict[str, Any], actor=None) -> Reason:

@@ -141,7 +141,7 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
             transition.guard, dossier=dossier, now=now, params={"missing": missing, "reason": request.reason}
         )
         if problem:
-            raise ValidationFailed(message_vi=problem[0], message_en=problem[1], code="guard")
+            raise guards.refusal(transition.guard, problem)
         context.fill(dossier, action, now, actor)
         papers, steps = context.papers(dossier), context.steps(dossier)
         changes, follow_up = _intake_changes(context, dossier, action, now, missing, papers, steps)
@@ -690,7 +690,7 @@ def _perform(actor: Actor, dossier: Dossier, action: Action, now: datetime, para
     unit_id, role = authorize(actor, transition, dossier)
     problem = guards.check(transition.guard, dossier=dossier, now=now, params=params, actor=actor)
     if problem:
-        raise ValidationFailed(message_vi=problem[0], message_en=problem[1], code="guard")
+        raise guards.refusal(transition.guard, problem)
     from_status = dossier.status
     target = resolve_target(transition, dossier.status, dossier.resume_status)
     handler = HANDLERS_BY_STATUS.get((from_status, action)) or HANDLERS[action]
