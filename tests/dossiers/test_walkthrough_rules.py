@@ -113,3 +113,13 @@ def test_a_phone_number_must_look_like_one(world, phone):
 def test_usual_phone_numbers_pass(world, phone):
     applicant = Applicant(name="Trần Văn Nam", id_number="074090004321", phone=phone)
     intake(actor=world["counter_pc"], request=birth_request(applicant=applicant), now=at(2026, 3, 2, 9))
+
+
+def test_papers_still_missing_are_named_as_the_catalog_names_them(world):
+    dossier = intake(
+        actor=world["counter_dt"], request=judicial_request(papers=[]), now=at(2026, 3, 2, 9)
+    ).dossier
+    with pytest.raises(ValidationFailed) as refused:
+        act(actor=world["counter_dt"], code=dossier.code, action="supplement_received", now=at(2026, 3, 3, 9))
+    assert "Tờ khai (TP1)" in refused.value.message_vi and "Form (TP1)" in refused.value.message_en
+    assert [p.field for p in refused.value.problems] == ["papers"]

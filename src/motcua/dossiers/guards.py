@@ -144,10 +144,12 @@ def supplied_papers_complete(dossier: Dossier, now: datetime, params: dict[str, 
     given = {p["component"] if isinstance(p, dict) else p.component for p in params.get("papers") or []}
     missing = [code for code in _missing_on_file(dossier) if code not in given]
     if missing:
-        codes = ", ".join(missing)
+        names = {c.code: c for c in version_components(dossier)}
+        vi = ", ".join(f"{names[code].name_vi} ({code})" for code in missing)
+        en = ", ".join(f"{names[code].name_en or names[code].name_vi} ({code})" for code in missing)
         return (
-            f"Vẫn thiếu thành phần bắt buộc: {codes}; hãy ghi nhận giấy tờ đã bổ sung (papers).",
-            f"Required papers are still missing: {codes}; record the papers supplied (papers).",
+            f"Vẫn thiếu thành phần bắt buộc: {vi}; hãy đánh dấu các giấy tờ đã bổ sung.",
+            f"Required papers are still missing: {en}; tick the papers supplied.",
         )
     return None
 
