@@ -44,6 +44,8 @@ from _common import (  # noqa: E402
     wait_ready,
 )
 
+from motcua.catalog.search import fold  # noqa: E402 - pure, no Django
+
 CENTER = "000.00.50.H57"
 MANAGER = "quanly"
 CENTER_SHARE = 0.08  # of all dossiers, held by the province center (the busiest unit)
@@ -81,6 +83,7 @@ DOSSIER_COLUMNS = [
     "return_by_post",
     "return_address",
     "applicant_name",
+    "applicant_search",
     "applicant_id_number",
     "applicant_phone",
     "applicant_email",
@@ -200,6 +203,7 @@ class Filler:
         self.sequences[(receiving[1], day)] += 1
         sequence = self.sequences[(receiving[1], day)]
         code = f"{receiving[1]}-{day:%y%m%d}-{sequence:04d}"
+        name = " ".join(pick.choice(part) for part in self.names)
         dossier_id = self.next_id
         self.next_id += 1
         step_order = None if status in CLOSED or status in (1, 5, 9) else pick.randint(1, STEPS_PER_DOSSIER)
@@ -218,7 +222,8 @@ class Filler:
             "return_unit_id": receiving[0],
             "return_by_post": False,
             "return_address": "",
-            "applicant_name": " ".join(pick.choice(part) for part in self.names),
+            "applicant_name": name,
+            "applicant_search": " " + fold(name),  # as services.searchable_name
             "applicant_id_number": f"074{pick.randrange(10**9):09d}",
             "applicant_phone": "",
             "applicant_email": "",

@@ -123,3 +123,23 @@ def test_papers_still_missing_are_named_as_the_catalog_names_them(world):
         act(actor=world["counter_dt"], code=dossier.code, action="supplement_received", now=at(2026, 3, 3, 9))
     assert "Tờ khai (TP1)" in refused.value.message_vi and "Form (TP1)" in refused.value.message_en
     assert [p.field for p in refused.value.problems] == ["papers"]
+
+
+def test_queues_find_applicants_whatever_the_capitals_and_marks(world):
+    from motcua.dossiers import selectors
+
+    applicant = Applicant(name="Võ Gia Vy", id_number="074090004321")
+    code = intake(
+        actor=world["counter_dt"], request=judicial_request(applicant=applicant), now=at(2026, 3, 2, 9)
+    )
+    code = code.dossier.code
+    intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9))  # Nguyễn Thị Hoa
+
+    def found(q: str) -> list[str]:
+        page = selectors.work_queue(world["counter_dt"], q=q, now=at(2026, 3, 2, 10))
+        return [d.code for d in page.items]
+
+    for query in ("Võ Gia", "VÕ GIA", "vo gia", "gia vy", "Vy", "vo  VY"):
+        assert found(query) == [code], query
+    assert found("vo hoa") == [] and found("ia") == []  # words start where the name's words start
+    assert found(code) == [code] and found(code.lower()) == [code]  # codes as before, by their start

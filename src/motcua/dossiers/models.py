@@ -65,6 +65,8 @@ class Dossier(models.Model):
     return_address = models.CharField(max_length=300, blank=True)
 
     applicant_name = models.CharField(max_length=200)
+    # " " + the name folded (catalog.search.fold): queues find "Võ Gia Vy" by "vo gia", "VÕ" or "vy"
+    applicant_search = models.CharField(max_length=210, blank=True, editable=False)
     applicant_id_number = models.CharField(max_length=20)
     applicant_phone = models.CharField(max_length=20, blank=True)
     applicant_email = models.EmailField(blank=True)

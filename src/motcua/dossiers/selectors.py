@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from motcua.catalog.models import Procedure
+from motcua.catalog.search import words
 from motcua.errors import Forbidden, NotFound, Problem, ValidationFailed
 from motcua.network.clock import work_calendar
 from motcua.network.models import Unit
@@ -195,7 +196,10 @@ def _filtered(
         queryset = queryset.filter(channel=channel)
     if q and q.strip():
         text = q.strip()
-        queryset = queryset.filter(Q(code__startswith=text.upper()) | Q(applicant_name__istartswith=text))
+        by_name = Q()
+        for word in words(text):  # each word starts a word of the name, whatever the capitals and marks
+            by_name &= Q(applicant_search__contains=" " + word)
+        queryset = queryset.filter(Q(code__startswith=text.upper()) | by_name)
     return queryset
 
 
