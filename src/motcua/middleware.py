@@ -7,7 +7,9 @@ import html
 import json
 from collections.abc import Callable
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 
 from motcua.errors import MotcuaError, Problem
 
@@ -23,17 +25,35 @@ class RejectNulCharacters:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        field = _field_with_nul(request)
+        api = request.path.startswith("/api/")
+        try:
+            # The API reads JSON bodies only, which its schemas check; parsing one as a form here
+            # would use up the body before the API reads it.
+            field = _field_with_nul(request, forms=not api)
+        except (SuspiciousOperation, MultiPartParserError) as error:  # e.g. too many fields
+            if not api:
+                raise  # Django's bilingual 400 page
+            return _json_answer(_unreadable(error))
         if field is None:
             return self.get_response(request)
         return _refusal(request, field)
 
 
-def _field_with_nul(request: HttpRequest) -> str | None:
+def _unreadable(error: Exception) -> MotcuaError:
+    return MotcuaError(
+        "Không đọc được yêu cầu (quá nhiều tham số, hoặc nội dung sai định dạng).",
+        "The request cannot be read (too many parameters, or a malformed body).",
+        [Problem("request", type(error).__name__, type(error).__name__, "request")],
+        "unreadable_request",
+        400,
+    )
+
+
+def _field_with_nul(request: HttpRequest, *, forms: bool) -> str | None:
     if "\x00" in request.path:
         return "path"
     fields = [request.GET]
-    if request.method == "POST" and request.content_type in _FORM_TYPES:
+    if forms and request.method == "POST" and request.content_type in _FORM_TYPES:
         fields.append(request.POST)
     for data in fields:
         for name, values in data.lists():
