@@ -574,6 +574,17 @@ def test_openapi_and_docs(api):
         "/api/track",
     } <= set(spec["paths"])
     assert api["anonymous"].get("/api/docs").status_code == 200
+    # every answer the API gives is declared, the error ones with the error shape (found by schemathesis)
+    declared = {
+        path: set(spec["paths"][path]["get"]["responses"])
+        for path in spec["paths"]
+        if "get" in spec["paths"][path]
+    }
+    assert {"200", "400", "422"} <= declared["/api/catalog/procedures"]
+    assert {"200", "404", "422"} <= declared["/api/catalog/procedures/{code}"]
+    track = spec["paths"]["/api/track"]["post"]["responses"]
+    assert {"200", "400", "404", "413", "422", "429"} <= set(track)
+    assert track["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
 
 
 # --- fuzzing: whatever comes in, the answer is never a 500 -------------------------------------

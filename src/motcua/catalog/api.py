@@ -1,5 +1,8 @@
+from typing import Any
+
 from ninja import Router, Schema
 
+from motcua.error_schemas import errors
 from motcua.errors import NotFound
 from motcua.inputs import text
 
@@ -18,7 +21,11 @@ class ProcedureSummary(Schema):
     online_level: str
 
 
-@router.get("/procedures", response=list[ProcedureSummary], summary="Procedure catalog (public)")
+@router.get(
+    "/procedures",
+    response={200: list[ProcedureSummary], **errors(400, 413, 422)},
+    summary="Procedure catalog (public)",
+)
 def list_procedures(request, q: text(200) = "", sector: text(20) = "", boundary_free: bool | None = None):
     queryset = selectors.procedures()
     if q:
@@ -41,7 +48,11 @@ def list_procedures(request, q: text(200) = "", sector: text(20) = "", boundary_
     ]
 
 
-@router.get("/procedures/{code}", summary="One procedure with all its versions (public)")
+@router.get(
+    "/procedures/{code}",
+    response={200: dict[str, Any], **errors(400, 404, 422)},
+    summary="One procedure with all its versions (public)",
+)
 def procedure_detail(request, code: text(20, 1)) -> dict:
     procedure = selectors.procedures().filter(code=code).first()
     if procedure is None:

@@ -9,6 +9,7 @@ from pydantic import ValidationError as PydanticError
 
 from motcua import inputs
 from motcua.auth import staff_auth
+from motcua.error_schemas import errors
 from motcua.errors import NotFound, ValidationFailed
 from motcua.ratelimit import client_subject, failures_only, hit
 
@@ -22,7 +23,6 @@ from .schemas import (
     ActionOut,
     Code,
     DossierOut,
-    ErrorOut,
     EventOut,
     FilingOut,
     IntakeIn,
@@ -39,7 +39,7 @@ from .schemas import (
 router = Router(tags=["dossiers"], auth=staff_auth)
 track_router = Router(tags=["tracking"])
 
-ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422)}
+ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -332,7 +332,7 @@ def _handover(handover) -> dict:
 
 @track_router.post(
     "",
-    response={200: TrackOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={200: TrackOut, **errors(400, 404, 413, 422, 429)},
     summary="Tra cứu hồ sơ bằng mã và PIN / track a dossier with its code and PIN",
 )
 def track(request: HttpRequest, body: TrackIn):
@@ -343,7 +343,7 @@ def track(request: HttpRequest, body: TrackIn):
 
 @track_router.post(
     "/submit",
-    response={201: FilingOut, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={201: FilingOut, **errors(400, 413, 422, 429)},
     summary="Nộp hồ sơ trực tuyến / file a dossier online",
 )
 def submit_online(request: HttpRequest, body: OnlineFilingIn):

@@ -321,20 +321,6 @@ class FilingOut(Schema):
     missing: list[MissingPaper]
 
 
-class ErrorProblem(Schema):
-    field: str
-    reason_vi: str
-    reason_en: str
-    where: str = ""
-
-
-class ErrorOut(Schema):
-    code: str
-    message_vi: str
-    message_en: str
-    problems: list[ErrorProblem] = []
-
-
 class ActionOut(Schema):
     code: str
     action: str
