@@ -109,3 +109,19 @@ def test_a_guards_reason_shows_next_to_the_field_it_judged(login, world, clock):
     with pytest.raises(ValidationFailed) as refused:  # what the API answers names the field too
         act(actor=world["counter_dt"], code=code, action="withdraw", params={"reason": " "})
     assert [(p.field, p.reason_vi) for p in refused.value.problems] == [("reason", "Cần ghi rõ lý do.")]
+
+
+def test_the_papers_a_supplement_asked_for_are_ticked_when_it_comes_in(login, world, clock):
+    clock.set(at(2026, 3, 2, 9))
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    act(actor=world["counter_dt"], code=code, action="complete_step")
+    act(
+        actor=world["spec_justice"],
+        code=code,
+        action="request_supplement",
+        params={"missing": [{"code": "TP9"}]},
+    )
+    page = page_text(login("counter_dt").get(f"/desk/dossiers/{code}/"))
+    form = page[page.index('id="action-supplement_received"') :]
+    form = form[: form.index("</form>")]
+    assert 'value="TP9" checked' in form and 'value="TP1" checked' not in form

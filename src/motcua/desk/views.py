@@ -299,6 +299,11 @@ def _step_state(step, now) -> str:
     return step.state
 
 
+def _asked_papers(dossier) -> set[str]:
+    open_requests = [s for s in dossier.supplements.all() if s.completed_at is None]
+    return {item.get("code") for request in open_requests for item in request.missing if item.get("code")}
+
+
 def _actions(actor: Actor, dossier, now, failed, posted) -> list[dict]:
     """The actions the transition table, the roles and the state guards allow (the API's list), each
     with the fields of its small form; the failed one keeps its values and errors."""
@@ -319,5 +324,9 @@ def _actions(actor: Actor, dossier, now, failed, posted) -> list[dict]:
             entry["staff"] = desk.unit_staff(dossier.current_unit_id)
         if "missing" in fields or "papers" in fields:
             entry["components"] = list(dossier.procedure_version.components.all())
+        if (
+            "papers" in fields
+        ):  # what the open request asked for is ticked: the officer unticks what did not come
+            entry["asked"] = _asked_papers(dossier)
         result.append(entry)
     return result
