@@ -12,7 +12,7 @@ from motcua.dossiers.services import act, intake
 from motcua.errors import ValidationFailed
 from tests.dossiers.conftest import at, birth_request, judicial_request
 
-from .test_pages import INTAKE_FORM, _error_after, page_text
+from .test_pages import INTAKE_FORM, _error_after, page_text, pdf_text
 
 
 def test_a_receipt_refused_for_missing_papers_says_a_supplement_request_was_issued(login, clock):
@@ -125,3 +125,22 @@ def test_the_papers_a_supplement_asked_for_are_ticked_when_it_comes_in(login, wo
     form = page[page.index('id="action-supplement_received"') :]
     form = form[: form.index("</form>")]
     assert 'value="TP9" checked' in form and 'value="TP1" checked' not in form
+
+
+def test_a_supplement_asked_during_processing_is_the_agencys_form_02(login, world, clock):
+    clock.set(at(2026, 3, 2, 9))
+    world["spec_justice"].user.first_name, world["spec_justice"].user.last_name = "Lê Minh", "Tâm"
+    world["spec_justice"].user.save()
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    act(actor=world["counter_dt"], code=code, action="complete_step")
+    act(
+        actor=world["spec_justice"],
+        code=code,
+        action="request_supplement",
+        params={"missing": [{"code": "TP9"}]},
+    )
+    content = login("counter_dt").get(f"/desk/dossiers/{code}/receipt.pdf").content
+    text = pdf_text(content)
+    if text is not None:
+        assert "PHIẾU YÊU CẦU BỔ SUNG" in text and "SỞ TƯ PHÁP" in text and "Lê Minh Tâm" in text
+        assert "Sở Tư pháp đang giải quyết hồ sơ của" in text

@@ -102,7 +102,7 @@ def render(dossier: Dossier, *, tracking_url: str, pin: str | None, officer: str
     slip = slip_for(dossier)
     styles = _styles()
     story = _header(dossier, slip, styles)
-    story += _applicant(dossier, styles)
+    story += _applicant(dossier, issuing_unit(dossier, slip), styles)
     story += BODIES[slip.number](dossier, styles)
     story += _tracking(dossier, tracking_url, pin, styles)
     story += _signatures(slip, officer, styles)
@@ -116,7 +116,7 @@ def render(dossier: Dossier, *, tracking_url: str, pin: str | None, officer: str
         bottomMargin=15 * mm,
         title=f"Mẫu số {slip.number} - {dossier.code}",
         subject=f"{slip.title} {dossier.code}",
-        author=dossier.receiving_unit.name_vi,
+        author=issuing_unit(dossier, slip).name_vi,
         creator="motcua",
         keywords=[dossier.code, f"form-{slip.number}"],
     )
@@ -124,8 +124,15 @@ def render(dossier: Dossier, *, tracking_url: str, pin: str | None, officer: str
     return buffer.getvalue()
 
 
+def issuing_unit(dossier: Dossier, slip: Slip):
+    """Who issues the slip: the receiving unit, or for a supplement asked during processing, the unit
+    that asked (Form 02 is then the competent agency's, not the counter's)."""
+    request = _open_supplement(dossier) if slip.number == "02" else None
+    return request.unit if request is not None and not request.at_intake else dossier.receiving_unit
+
+
 def _header(dossier: Dossier, slip: Slip, styles) -> list:
-    unit = dossier.receiving_unit
+    unit = issuing_unit(dossier, slip)
     left = [
         _p(unit.name_vi.upper(), styles["head"]),
         _p(f"Số: {dossier.log_book_number or '—'}", styles["center"]),
@@ -146,10 +153,15 @@ def _header(dossier: Dossier, slip: Slip, styles) -> list:
     ]
 
 
-def _applicant(dossier: Dossier, styles) -> list:
+def _applicant(dossier: Dossier, unit, styles) -> list:
     body = styles["body"]
+    opening = (
+        f"{unit.name_vi} tiếp nhận hồ sơ của:"
+        if unit.pk == dossier.receiving_unit_id
+        else f"{unit.name_vi} đang giải quyết hồ sơ của:"
+    )
     return [
-        _p(f"{dossier.receiving_unit.name_vi} tiếp nhận hồ sơ của:", body),
+        _p(opening, body),
         _b("Ông/Bà:", dossier.applicant_name, body),
         _b("Số CCCD/CMND:", dossier.applicant_id_number, body),
         _b("Số điện thoại:", dossier.applicant_phone or "—", body),

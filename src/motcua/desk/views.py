@@ -224,10 +224,15 @@ def receipt_pdf(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
 
 
 def _officer(dossier) -> str:
-    first = next(iter(dossier.events.all()), None)
-    if first is None or first.actor_id is None:
+    """Who signs the slip: the officer of the intake, or of the supplement request the slip is for."""
+    events = list(dossier.events.all())
+    signer = events[0] if events else None
+    slip = receipts.slip_for(dossier)
+    if receipts.issuing_unit(dossier, slip).pk != dossier.receiving_unit_id:
+        signer = next((e for e in reversed(events) if e.action == Action.REQUEST_SUPPLEMENT), signer)
+    if signer is None or signer.actor_id is None:
         return ""
-    return first.actor.get_full_name() or first.actor_name
+    return signer.actor.get_full_name() or signer.actor_name
 
 
 def _explanation(due) -> str:
