@@ -22,7 +22,7 @@ from motcua.dossiers.models import Channel, Status
 from motcua.dossiers.permissions import Actor
 from motcua.errors import Forbidden, MotcuaError, NotFound
 
-from . import forms, receipts, text
+from . import forms, later_slips, receipts, text
 from . import selectors as desk
 
 PIN_SESSION_KEY = "desk_receipt_pins"
@@ -220,6 +220,35 @@ def receipt_pdf(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
     slip = receipts.slip_for(dossier)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slip.filename}-{dossier.code}.pdf"'
+    return response
+
+
+@require_GET
+@staff_page
+def apology_pdf(request: HttpRequest, actor: Actor, code: str, number: int) -> HttpResponse:
+    """Form 04 of the dossier's n-th apology (1 = the first)."""
+    dossier = dossiers.dossier_detail(actor, code)
+    apologies = list(dossier.apologies.all())
+    if not 1 <= number <= len(apologies):
+        raise NotFound(f"phiếu xin lỗi số {number} của hồ sơ {code}", f"apology {number} of dossier {code}")
+    apology = apologies[number - 1]
+    apologized = [e for e in dossier.events.all() if e.action == Action.APOLOGIZE]
+    signer = apologized[number - 1] if len(apologized) >= number else None
+    name = (signer.actor.get_full_name() or signer.actor_name) if signer and signer.actor_id else ""
+    pdf = later_slips.apology_pdf(dossier, apology, signer=name)
+    return _pdf(pdf, f"phieu-xin-loi-{number}-{dossier.code}.pdf")
+
+
+@require_GET
+@staff_page
+def control_slip_pdf(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
+    dossier = dossiers.dossier_detail(actor, code)
+    return _pdf(later_slips.control_slip_pdf(dossier), f"phieu-kiem-soat-{dossier.code}.pdf")
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 

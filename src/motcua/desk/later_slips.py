@@ -1,0 +1,154 @@
+"""The slips of Circular 01/2018/TT-VPCP issued after intake, as PDF: Form 04 (apology with a new
+appointment) and Form 06 (control slip: every hand-over and its timeliness). Vietnamese wording, as
+the intake slips (receipts.py), whose layout helpers they share."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+
+from motcua.dossiers.models import Apology, Dossier, Handover, Timeliness
+
+from .receipts import _b, _moment, _p, _register_fonts, _styles
+
+APOLOGY_TITLE = "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
+CONTROL_TITLE = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"
+
+
+def apology_pdf(dossier: Dossier, apology: Apology, *, signer: str) -> bytes:
+    """Form 04 for one apology of the dossier (from selectors.dossier_detail)."""
+    _register_fonts()
+    styles, unit = _styles(), apology.unit
+    body = styles["body"]
+    story = _heading("04", unit.name_vi, apology.at, APOLOGY_TITLE, dossier, styles)
+    story += [
+        _b("Kính gửi: Ông/Bà", dossier.applicant_name, body),
+        _p(
+            f"{unit.name_vi} đang giải quyết hồ sơ của Ông/Bà (mã hồ sơ {dossier.code}), nội dung yêu cầu "
+            f"giải quyết: {dossier.procedure.name_vi}.",
+            body,
+        ),
+        _b("Thời gian hẹn trả kết quả giải quyết hồ sơ:", _moment(apology.previous_due_at), body),
+        _p("Tuy nhiên đến nay, hồ sơ của Ông/Bà chưa được giải quyết xong.", body),
+        _b("Lý do:", apology.reason, body),
+        _p(
+            f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {unit.name_vi} xin lỗi Ông/Bà và sẽ trả kết quả "
+            f"giải quyết hồ sơ cho Ông/Bà vào lúc {_moment(apology.new_due_at)}.",
+            body,
+        ),
+        _p("Rất mong nhận được sự thông cảm của Ông/Bà.", body),
+        Spacer(1, 6 * mm),
+        _signature("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", signer, styles),
+    ]
+    return _build(story, f"Mẫu số 04 - {dossier.code}", unit.name_vi, [dossier.code, "form-04"])
+
+
+def control_slip_pdf(dossier: Dossier) -> bytes:
+    """Form 06: one row per hand-over of the dossier, with its timeliness against the step's deadline."""
+    _register_fonts()
+    styles = _styles()
+    body, small = styles["body"], styles["small"]
+    story = _heading(
+        "06", dossier.receiving_unit.name_vi, dossier.received_at, CONTROL_TITLE, dossier, styles
+    )
+    story += [
+        _b("Kèm theo hồ sơ của Ông/Bà:", dossier.applicant_name, body),
+        _b("Ngày hẹn trả kết quả:", _moment(dossier.due_at), body),
+        Spacer(1, 3 * mm),
+        _handover_table(list(dossier.handovers.all()), styles),
+    ]
+    if not dossier.handovers.all():
+        story.append(_p("Hồ sơ chưa được chuyển giao lần nào.", small))
+    return _build(
+        story, f"Mẫu số 06 - {dossier.code}", dossier.receiving_unit.name_vi, [dossier.code, "form-06"]
+    )
+
+
+def _handover_table(handovers: list[Handover], styles) -> Table:
+    small, head = styles["small"], styles["head"]
+    rows = [
+        [
+            _p("TÊN CƠ QUAN", head),
+            _p("THỜI GIAN GIAO, NHẬN HỒ SƠ", head),
+            _p("KẾT QUẢ GIẢI QUYẾT HỒ SƠ (trước hạn / đúng hạn / quá hạn)", head),
+            _p("GHI CHÚ", head),
+        ]
+    ]
+    for handover in handovers:
+        receiver = handover.to_unit.name_vi if handover.to_unit else "Người nộp hồ sơ"
+        giver = handover.from_unit.name_vi
+        if handover.from_user is not None:
+            giver += f" ({handover.from_user.get_full_name() or handover.from_user.get_username()})"
+        rows.append(
+            [
+                _p(f"Giao: {giver}\nNhận: {receiver}", small),
+                _p(timezone.localtime(handover.at).strftime("%H giờ %M phút, ngày %d/%m/%Y"), small),
+                _p(Timeliness(handover.timeliness).label.split(" / ")[0], small),
+                _p(Handover.Kind(handover.kind).label.split(" / ")[0], small),
+            ]
+        )
+    table = Table(rows, colWidths=[62 * mm, 40 * mm, 40 * mm, 30 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+            ]
+        )
+    )
+    return table
+
+
+def _heading(number: str, unit_name: str, on, title: str, dossier: Dossier, styles) -> list:
+    day = timezone.localtime(on or timezone.now())
+    left = [_p(unit_name.upper(), styles["head"])]
+    right = [
+        _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["head"]),
+        _p("Độc lập - Tự do - Hạnh phúc", styles["head"]),
+        _p(f"Ngày {day:%d/%m/%Y}", styles["center"]),
+    ]
+    table = Table([[left, right]], colWidths=[72 * mm, 100 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [
+        _p(f"Mẫu số {number} (Thông tư 01/2018/TT-VPCP)", styles["small"]),
+        table,
+        _p(title, styles["title"]),
+        _b("Mã hồ sơ:", dossier.code, styles["center"]),
+        Spacer(1, 4 * mm),
+    ]
+
+
+def _signature(title: str, signer: str, styles) -> Table:
+    right = [
+        _p(title, styles["head"]),
+        _p("(Ký và ghi rõ họ tên)", styles["center"]),
+        Spacer(1, 14 * mm),
+        _p(signer, styles["center"]),
+    ]
+    table = Table([["", right]], colWidths=[86 * mm, 86 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def _build(story: list, title: str, author: str, keywords: list[str]) -> bytes:
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=18 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=title,
+        author=author,
+        creator="motcua",
+        keywords=keywords,
+    )
+    document.build(story)
+    return buffer.getvalue()
