@@ -61,6 +61,15 @@ def test_a_payment_request_needs_an_amount_when_the_procedure_has_no_fee(world):
 
 def test_a_fee_bearing_procedure_asks_its_fees_by_default(world):
     dossier = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9)).dossier
+    with pytest.raises(ValidationFailed) as refused:
+        act(
+            actor=world["counter_dt"],
+            code=dossier.code,
+            action="request_payment",
+            now=at(2026, 3, 2, 10),
+            params={"amount_vnd": 0},
+        )
+    assert refused.value.message_vi.endswith("lớn hơn 0 đồng.")  # no "has no fee": it has one
     act(actor=world["counter_dt"], code=dossier.code, action="request_payment", now=at(2026, 3, 2, 10))
     assert (
         DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first().payload["amount_vnd"] == 200000

@@ -67,15 +67,13 @@ def payment_amount(dossier: Dossier, params: dict[str, Any]) -> int | None:
 def has_amount(dossier: Dossier, now: datetime, params: dict[str, Any], **_) -> Reason:
     """A payment request names what is owed: the amount given, else the procedure's fees."""
     amount = payment_amount(dossier, params)
-    if amount is None:
+    if amount is None or amount == 0:
+        no_fee = not dossier.fee_total_vnd
         return (
-            "Số tiền phải nộp (amount_vnd) phải là số nguyên từ 0 đồng trở lên.",
-            "The amount to pay (amount_vnd) must be a whole number of dong, 0 or more.",
-        )
-    if amount == 0:
-        return (
-            "Cần ghi số tiền phải nộp (amount_vnd): thủ tục này không có phí, lệ phí.",
-            "Give the amount to pay (amount_vnd): this procedure has no fee.",
+            "Số tiền phải nộp (amount_vnd) phải là số nguyên lớn hơn 0 đồng"
+            + (" (thủ tục này không quy định phí, lệ phí)." if no_fee else "."),
+            "The amount to pay (amount_vnd) must be a whole number of dong, more than 0"
+            + (" (this procedure has no set fee)." if no_fee else "."),
         )
     return None
 
