@@ -174,3 +174,23 @@ def test_forms_04_and_06_print_from_the_dossier_page(login, world, clock):
         assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control and "Sở Tư pháp" in control
         assert "Trước hạn" in control
     assert login("outsider").get(f"/desk/dossiers/{code}/control-slip.pdf").status_code == 403
+
+
+def test_tracking_shows_where_the_dossier_is_and_its_progress(world, client, local_cache):
+    result = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9))
+    code = result.dossier.code
+    act(actor=world["counter_dt"], code=code, action="complete_step", now=at(2026, 3, 2, 10))
+    act(
+        actor=world["spec_justice"],
+        code=code,
+        action="request_supplement",
+        now=at(2026, 3, 3, 9),
+        params={"missing": [{"code": "TP9"}]},
+    )
+    page = page_text(client.post("/track/", {"code": code, "pin": result.pin}))
+    where = page[page.index('id="track-where"') :]
+    assert where.startswith('id="track-where">Sở Tư pháp<')
+    history = page[page.index('id="track-history"') : page.index("</ol>", page.index('id="track-history"'))]
+    assert history.count("<li>") == 3  # received, processing, supplement requested
+    assert "09:00 03/03/2026" in history and "Yêu cầu bổ sung" in history
+    assert "spec_justice" not in page and "counter_dt" not in page  # no officers

@@ -296,6 +296,11 @@ class TrackIn(Strict):
     pin: Pin
 
 
+class TrackStep(Schema):
+    at: Local
+    status: StatusOut
+
+
 class TrackOut(Schema):
     code: str
     procedure_code: str
@@ -309,6 +314,8 @@ class TrackOut(Schema):
     result_ready: bool
     result_at_return_point: bool
     missing: list[MissingPaper]
+    current_unit: UnitRef | None  # where the dossier is now
+    history: list[TrackStep]  # each change of status, oldest first
     closed: bool  # refused, withdrawn, stopped or returned: nothing more will happen
     reason: str  # why it was refused, withdrawn or stopped; empty otherwise
     returned_at: Local | None

@@ -393,7 +393,9 @@ def _explain_outcome(dossier: Dossier, vi: list[str], en: list[str]) -> None:
 def public_status(code: str, pin: str) -> dict[str, Any]:
     """What the applicant may read with the code and PIN of the receipt: never the ID number, the
     officers or the internal steps. A wrong PIN and an unknown code give the same answer."""
-    dossier = Dossier.objects.select_related("procedure", "return_unit").filter(code=code).first()
+    dossier = (
+        Dossier.objects.select_related("procedure", "return_unit", "current_unit").filter(code=code).first()
+    )
     if dossier is None or not pin_matches(dossier, pin):
         raise NotFound(
             "hồ sơ với mã và mã tra cứu (PIN) này", "A dossier with this code and PIN (tracking secret)"
@@ -415,6 +417,8 @@ def public_status(code: str, pin: str) -> dict[str, Any]:
         "result_ready": dossier.status in (Status.FINISHED, Status.RETURNED),
         "result_at_return_point": dossier.status == Status.FINISHED and dossier.result_at_return_point,
         "missing": missing,
+        "current_unit": unit_ref(dossier.current_unit),
+        "history": _status_changes(dossier),
         "closed": dossier.closed_at is not None,
         "reason": dossier.reason if dossier.status in ENDED_WITH_REASON else "",
         "returned_at": dossier.returned_at,
@@ -422,6 +426,12 @@ def public_status(code: str, pin: str) -> dict[str, Any]:
 
 
 ENDED_WITH_REASON = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED)
+
+
+def _status_changes(dossier: Dossier) -> list[dict[str, Any]]:
+    """When the dossier's status changed: what the applicant may follow (no officers, no steps)."""
+    events = dossier.events.order_by("seq").values_list("at", "from_status", "to_status")
+    return [{"at": at, "status": status_out(to)} for at, before, to in events if before != to]
 
 
 # --- small shapes shared with the API -------------------------------------------------------------
