@@ -5,7 +5,10 @@ closed dossier says why, and codes are looked up as printed even when typed in s
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.test import Client
 
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.services import act, intake
@@ -194,3 +197,15 @@ def test_tracking_shows_where_the_dossier_is_and_its_progress(world, client, loc
     assert history.count("<li>") == 3  # received, processing, supplement requested
     assert "09:00 03/03/2026" in history and "Yêu cầu bổ sung" in history
     assert "spec_justice" not in page and "counter_dt" not in page  # no officers
+
+
+def test_a_counter_prints_a_new_pin_for_a_lost_receipt(login, world, clock):
+    clock.set(at(2026, 3, 2, 9))
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    counter = login("counter_tdm")  # the return point: any counter of the dossier's units
+    response = counter.post(f"/desk/dossiers/{code}/actions/reissue_pin/")
+    assert response.status_code == 302 and response["Location"] == f"/desk/dossiers/{code}/receipt/"
+    page = page_text(counter.get(response["Location"]))
+    pin = re.search(r'<p class="pin"[^>]*>(\d{6})</p>', page).group(1)
+    tracked = page_text(Client().post("/track/", {"code": code, "pin": pin}))
+    assert "Đã tiếp nhận" in tracked

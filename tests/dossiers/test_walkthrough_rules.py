@@ -152,3 +152,23 @@ def test_queues_find_applicants_whatever_the_capitals_and_marks(world):
         assert found(query) == [code], query
     assert found("vo hoa") == [] and found("ia") == []  # words start where the name's words start
     assert found(code) == [code] and found(code.lower()) == [code]  # codes as before, by their start
+
+
+def test_a_lost_receipt_gets_a_new_pin_and_the_old_one_stops_working(world):
+    from motcua.dossiers.services import pin_matches
+
+    result = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9))
+    code, old_pin = result.dossier.code, result.pin
+    with pytest.raises(Exception) as refused:  # only a counter of one of the dossier's units
+        act(actor=world["spec_justice"], code=code, action="reissue_pin", now=at(2026, 3, 3, 9))
+    assert getattr(refused.value, "http_status", None) == 403
+    dossier = act(actor=world["counter_tdm"], code=code, action="reissue_pin", now=at(2026, 3, 3, 9))
+    new_pin = dossier.new_pin
+    stored = Dossier.objects.get(code=code)
+    assert pin_matches(stored, new_pin) and (new_pin == old_pin or not pin_matches(stored, old_pin))
+    event = DossierEvent.objects.filter(dossier=stored).order_by("-seq").first()
+    assert (
+        event.action == "reissue_pin"
+        and new_pin not in str(event.payload)
+        and event.to_status == stored.status
+    )

@@ -287,7 +287,7 @@ def act(request: HttpRequest, actor: Actor, code: str, action: str) -> HttpRespo
     components = desk.components_of(code) if {"missing", "papers"} & set(fields) else []
     try:
         params = forms.action_params(parsed, request.POST, components)
-        services.act(actor=actor, code=code, action=parsed, params=params)
+        dossier = services.act(actor=actor, code=code, action=parsed, params=params)
     except forms.ActionInvalid as invalid:
         return _dossier_page(request, actor, code, failed=(parsed, invalid.errors), status=400)
     except (Forbidden, NotFound):
@@ -297,6 +297,9 @@ def act(request: HttpRequest, actor: Actor, code: str, action: str) -> HttpRespo
         errors["form"] = text.message(error)
         return _dossier_page(request, actor, code, failed=(parsed, errors), status=error.http_status)
     messages.success(request, _("Done: %(action)s.") % {"action": _action_label(parsed)})
+    if parsed == Action.REISSUE_PIN:  # the receipt page shows the new PIN once, to print
+        _remember_pin(request, code, dossier.new_pin)
+        return redirect("desk:receipt", code=code)
     return redirect("desk:dossier", code=code)
 
 

@@ -112,6 +112,7 @@ def take_action(request: HttpRequest, code: Code, action: text(40, 1), body: Act
         "status": selectors.status_out(dossier.status),
         "due_at": dossier.due_at,
         "event_seq": dossier.last_event_seq,
+        "pin": getattr(dossier, "new_pin", None),
     }
 
 

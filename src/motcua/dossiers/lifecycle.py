@@ -36,6 +36,7 @@ class Action(StrEnum):
     RECEIVE_ORIGINALS = "receive_originals"
     MARK_DUE_SOON = "mark_due_soon"
     MARK_LATE = "mark_late"
+    REISSUE_PIN = "reissue_pin"
 
 
 ACTION_LABELS: dict[Action, tuple[str, str]] = {
@@ -59,6 +60,7 @@ ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.RECEIVE_ORIGINALS: ("Nhận bản gốc", "Receive the paper originals"),
     Action.MARK_DUE_SOON: ("Sắp đến hạn", "Due soon"),
     Action.MARK_LATE: ("Quá hạn", "Late"),
+    Action.REISSUE_PIN: ("Cấp lại mã tra cứu (PIN)", "Issue a new tracking PIN"),
 }
 
 
@@ -227,6 +229,9 @@ def _rows() -> dict[tuple[int, Action], Transition]:
     )
     allow(clock_running, Action.MARK_DUE_SOON, SAME, NOBODY, (Place.SYSTEM,))
     allow(clock_running, Action.MARK_LATE, SAME, NOBODY, (Place.SYSTEM,))
+    # the applicant of an open dossier lost the receipt: a counter of one of its units, having checked
+    # their identity papers, prints a new PIN; the old one stops working
+    allow((Status.NEW, *IN_HAND, Status.FINISHED), Action.REISSUE_PIN, SAME, DESK, (Place.INVOLVED,))
     return table
 
 

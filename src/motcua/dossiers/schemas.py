@@ -213,6 +213,7 @@ ACTION_PARAMS: dict[Action, type[Strict]] = {
     Action.RECEIVE_ORIGINALS: NoteParams,
     Action.MARK_DUE_SOON: NoteParams,
     Action.MARK_LATE: NoteParams,
+    Action.REISSUE_PIN: NoteParams,
 }
 
 
@@ -334,6 +335,7 @@ class ActionOut(Schema):
     status: StatusOut
     due_at: Local | None
     event_seq: int
+    pin: str | None = None  # the new PIN of reissue_pin, shown this once
 
 
 class ApplicantOut(Schema):

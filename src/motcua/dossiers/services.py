@@ -1241,6 +1241,14 @@ def _receive_originals(dossier, *, now, params, actor, unit_id):
     return {}, {"movement": movement.id, "late": late}
 
 
+def _reissue_pin(dossier, *, now, params, actor, unit_id):
+    """A new PIN replaces the old one. It is shown once, like the receipt's: the caller reads it from
+    dossier.new_pin; the event records that a PIN was issued, never the PIN."""
+    dossier.new_pin = f"{secrets.randbelow(10**6):06d}"
+    dossier.tracking_secret = tracking_secret(dossier.new_pin)
+    return {}, {"pin_reissued": True}
+
+
 def _mark_due_soon(dossier, *, now, params, actor, unit_id):
     return {"due_soon": True}, {}
 
@@ -1299,6 +1307,7 @@ HANDLERS = {
     Action.RECEIVE_ORIGINALS: _receive_originals,
     Action.MARK_DUE_SOON: _mark_due_soon,
     Action.MARK_LATE: _mark_late,
+    Action.REISSUE_PIN: _reissue_pin,
 }
 
 
