@@ -209,3 +209,22 @@ def test_a_counter_prints_a_new_pin_for_a_lost_receipt(login, world, clock):
     pin = re.search(r'<p class="pin"[^>]*>(\d{6})</p>', page).group(1)
     tracked = page_text(Client().post("/track/", {"code": code, "pin": pin}))
     assert "Đã tiếp nhận" in tracked
+
+
+def test_english_intake_lists_units_in_english_and_the_receiver_defaults_to_the_applicant(
+    login, world, clock
+):
+    counter = login("counter_dt")
+    english = page_text(counter.get("/desk/intake/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "Dau Tieng reception point (002.31.00.H57)" in english
+    assert "Điểm tiếp nhận thị trấn Dầu Tiếng (002.31.00.H57)" in page_text(counter.get("/desk/intake/"))
+    clock.set(at(2026, 3, 2, 9))
+    request = judicial_request(return_unit="002.31.00.H57")  # returned where it was received
+    code = intake(actor=world["counter_dt"], request=request).dossier.code
+    act(actor=world["counter_dt"], code=code, action="complete_step")
+    act(actor=world["lead_justice"], code=code, action="assign", params={"assignee": "spec_justice"})
+    act(actor=world["spec_justice"], code=code, action="complete_step")
+    act(actor=world["lead_justice"], code=code, action="finish")
+    act(actor=world["lead_justice"], code=code, action="carry_result")
+    page = page_text(counter.get(f"/desk/dossiers/{code}/"))
+    assert 'name="receiver" id="return_result-receiver" maxlength="200" value="Nguyễn Thị Hoa"' in page

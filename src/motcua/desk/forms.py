@@ -81,8 +81,8 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args, units=(), return_points=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [(u.code, f"{u.name_vi} ({u.code})") for u in units]
-        self.fields["return_unit"].choices = [(u.code, f"{u.name_vi} ({u.code})") for u in return_points]
+        self.fields["unit"].choices = [(u.code, _unit_choice(u)) for u in units]
+        self.fields["return_unit"].choices = [(u.code, _unit_choice(u)) for u in return_points]
         if units and not self.is_bound:
             self.initial.setdefault("unit", units[0].code)
             self.initial.setdefault("return_unit", units[0].code)
@@ -125,6 +125,11 @@ class IntakeForm(forms.Form):
             name = PROBLEM_FIELDS.get(problem.field, problem.field)
             self.add_error(name if name in self.fields else None, text.reason(problem))
         self.add_error(None, text.message(error))
+
+
+def _unit_choice(unit) -> str:
+    """A unit in the page's language, with its code (officers know units by both)."""
+    return f"{text.pick(unit.name_vi, unit.name_en)} ({unit.code})"
 
 
 @dataclass
