@@ -228,3 +228,11 @@ def test_english_intake_lists_units_in_english_and_the_receiver_defaults_to_the_
     act(actor=world["lead_justice"], code=code, action="carry_result")
     page = page_text(counter.get(f"/desk/dossiers/{code}/"))
     assert 'name="receiver" id="return_result-receiver" maxlength="200" value="Nguyễn Thị Hoa"' in page
+
+
+def test_the_queue_shows_the_current_steps_own_deadline(login, world, clock):
+    clock.set(at(2026, 3, 2, 9))
+    intake(actor=world["counter_dt"], request=judicial_request())
+    page = page_text(login("counter_dt").get("/desk/"))
+    # the counter's half working day (09:00-11:30, 13:30-15:00), not the dossier's 10 days
+    assert 'step-due">hạn bước 15:00 02/03/2026<' in page
