@@ -18,6 +18,25 @@ from tests.dossiers.conftest import at, birth_request, judicial_request
 from .test_pages import INTAKE_FORM, _error_after, page_text, pdf_text
 
 
+def name_the_specialist(world) -> None:
+    user = world["spec_justice"].user
+    user.first_name, user.last_name = "Lê Minh", "Tâm"  # as the network import splits "Lê Minh Tâm"
+    user.save()
+
+
+def at_justice_asking_for_tp9(world) -> str:
+    """A dossier handed to the Department of Justice, whose specialist asked for paper TP9."""
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    act(actor=world["counter_dt"], code=code, action="complete_step")
+    act(
+        actor=world["spec_justice"],
+        code=code,
+        action="request_supplement",
+        params={"missing": [{"code": "TP9"}]},
+    )
+    return code
+
+
 def test_a_receipt_refused_for_missing_papers_says_a_supplement_request_was_issued(login, clock):
     clock.set(at(2026, 3, 2, 9))
     client = login("counter_dt")
@@ -47,8 +66,7 @@ def test_phone_and_email_problems_show_in_one_round(login):
 
 def test_history_shows_what_officers_wrote_and_their_names(login, world, clock):
     clock.set(at(2026, 3, 2, 9))
-    world["spec_justice"].user.first_name, world["spec_justice"].user.last_name = "Lê Minh", "Tâm"
-    world["spec_justice"].user.save()
+    name_the_specialist(world)
     code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
     counter = login("counter_dt")
     counter.post(f"/desk/dossiers/{code}/actions/complete_step/", {"note": "chuyển Sở Tư pháp"})
@@ -116,14 +134,7 @@ def test_a_guards_reason_shows_next_to_the_field_it_judged(login, world, clock):
 
 def test_the_papers_a_supplement_asked_for_are_ticked_when_it_comes_in(login, world, clock):
     clock.set(at(2026, 3, 2, 9))
-    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
-    act(actor=world["counter_dt"], code=code, action="complete_step")
-    act(
-        actor=world["spec_justice"],
-        code=code,
-        action="request_supplement",
-        params={"missing": [{"code": "TP9"}]},
-    )
+    code = at_justice_asking_for_tp9(world)
     page = page_text(login("counter_dt").get(f"/desk/dossiers/{code}/"))
     form = page[page.index('id="action-supplement_received"') :]
     form = form[: form.index("</form>")]
@@ -132,16 +143,8 @@ def test_the_papers_a_supplement_asked_for_are_ticked_when_it_comes_in(login, wo
 
 def test_a_supplement_asked_during_processing_is_the_agencys_form_02(login, world, clock):
     clock.set(at(2026, 3, 2, 9))
-    world["spec_justice"].user.first_name, world["spec_justice"].user.last_name = "Lê Minh", "Tâm"
-    world["spec_justice"].user.save()
-    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
-    act(actor=world["counter_dt"], code=code, action="complete_step")
-    act(
-        actor=world["spec_justice"],
-        code=code,
-        action="request_supplement",
-        params={"missing": [{"code": "TP9"}]},
-    )
+    name_the_specialist(world)
+    code = at_justice_asking_for_tp9(world)
     content = login("counter_dt").get(f"/desk/dossiers/{code}/receipt.pdf").content
     text = pdf_text(content)
     if text is not None:

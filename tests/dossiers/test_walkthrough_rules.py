@@ -11,6 +11,10 @@ from motcua.errors import ValidationFailed
 from .conftest import at, birth_request, judicial_request
 
 
+def last_event(dossier: Dossier) -> DossierEvent:
+    return DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first()
+
+
 def test_a_dossier_refused_at_intake_or_online_has_no_pending_steps(world):
     at_counter = intake(
         actor=world["counter_pc"],
@@ -30,7 +34,7 @@ def test_a_dossier_refused_at_intake_or_online_has_no_pending_steps(world):
     for dossier in (at_counter, online):
         states = set(Dossier.objects.get(pk=dossier.pk).steps.values_list("state", flat=True))
         assert states == {StepState.STOPPED}, states
-    event = DossierEvent.objects.filter(dossier=online).order_by("-seq").first()
+    event = last_event(online)
     assert event.payload["stopped_steps"]
 
 
@@ -55,7 +59,7 @@ def test_a_payment_request_needs_an_amount_when_the_procedure_has_no_fee(world):
         now=at(2026, 3, 2, 10),
         params={"amount_vnd": "50000"},
     )
-    event = DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first()
+    event = last_event(dossier)
     assert event.payload["amount_vnd"] == 50000
 
 
@@ -71,9 +75,7 @@ def test_a_fee_bearing_procedure_asks_its_fees_by_default(world):
         )
     assert refused.value.message_vi.endswith("lớn hơn 0 đồng.")  # no "has no fee": it has one
     act(actor=world["counter_dt"], code=dossier.code, action="request_payment", now=at(2026, 3, 2, 10))
-    assert (
-        DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first().payload["amount_vnd"] == 200000
-    )
+    assert last_event(dossier).payload["amount_vnd"] == 200000
 
 
 def test_an_apology_moves_the_steps_that_ended_with_the_old_appointment(world):
@@ -104,10 +106,7 @@ def test_a_note_is_kept_with_any_action(world):
         now=at(2026, 3, 2, 10),
         params={"note": "gửi qua bưu điện"},
     )
-    assert (
-        DossierEvent.objects.filter(dossier=dossier).order_by("-seq").first().payload["note"]
-        == "gửi qua bưu điện"
-    )
+    assert last_event(dossier).payload["note"] == "gửi qua bưu điện"
 
 
 @pytest.mark.parametrize("phone", ["abc", "0912", "０９１２３４５６７８", "0912345678901234567", "09-12--"])
@@ -166,7 +165,7 @@ def test_a_lost_receipt_gets_a_new_pin_and_the_old_one_stops_working(world):
     new_pin = dossier.new_pin
     stored = Dossier.objects.get(code=code)
     assert pin_matches(stored, new_pin) and (new_pin == old_pin or not pin_matches(stored, old_pin))
-    event = DossierEvent.objects.filter(dossier=stored).order_by("-seq").first()
+    event = last_event(stored)
     assert (
         event.action == "reissue_pin"
         and new_pin not in str(event.payload)

@@ -4,17 +4,14 @@ the intake slips (receipts.py), whose layout helpers they share."""
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
 from motcua.dossiers.models import Apology, Dossier, Handover, Timeliness
 
-from .receipts import _b, _moment, _p, _register_fonts, _styles
+from .receipts import _b, _moment, _p, _register_fonts, _styles, heading, pdf
 
 APOLOGY_TITLE = "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
 CONTROL_TITLE = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"
@@ -25,7 +22,7 @@ def apology_pdf(dossier: Dossier, apology: Apology, *, signer: str) -> bytes:
     _register_fonts()
     styles, unit = _styles(), apology.unit
     body = styles["body"]
-    story = _heading("04", unit.name_vi, apology.at, APOLOGY_TITLE, dossier, styles)
+    story = heading("04", APOLOGY_TITLE, _unit_head(unit.name_vi, styles), apology.at, dossier.code, styles)
     story += [
         _b("Kính gửi: Ông/Bà", dossier.applicant_name, body),
         _p(
@@ -45,7 +42,13 @@ def apology_pdf(dossier: Dossier, apology: Apology, *, signer: str) -> bytes:
         Spacer(1, 6 * mm),
         _signature("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", signer, styles),
     ]
-    return _build(story, f"Mẫu số 04 - {dossier.code}", unit.name_vi, [dossier.code, "form-04"])
+    return pdf(
+        story,
+        title=f"Mẫu số 04 - {dossier.code}",
+        subject=f"{APOLOGY_TITLE} {dossier.code}",
+        author=unit.name_vi,
+        keywords=[dossier.code, "form-04"],
+    )
 
 
 def control_slip_pdf(dossier: Dossier) -> bytes:
@@ -53,9 +56,8 @@ def control_slip_pdf(dossier: Dossier) -> bytes:
     _register_fonts()
     styles = _styles()
     body, small = styles["body"], styles["small"]
-    story = _heading(
-        "06", dossier.receiving_unit.name_vi, dossier.received_at, CONTROL_TITLE, dossier, styles
-    )
+    unit = _unit_head(dossier.receiving_unit.name_vi, styles)
+    story = heading("06", CONTROL_TITLE, unit, dossier.received_at, dossier.code, styles)
     story += [
         _b("Kèm theo hồ sơ của Ông/Bà:", dossier.applicant_name, body),
         _b("Ngày hẹn trả kết quả:", _moment(dossier.due_at), body),
@@ -64,8 +66,12 @@ def control_slip_pdf(dossier: Dossier) -> bytes:
     ]
     if not dossier.handovers.all():
         story.append(_p("Hồ sơ chưa được chuyển giao lần nào.", small))
-    return _build(
-        story, f"Mẫu số 06 - {dossier.code}", dossier.receiving_unit.name_vi, [dossier.code, "form-06"]
+    return pdf(
+        story,
+        title=f"Mẫu số 06 - {dossier.code}",
+        subject=f"{CONTROL_TITLE} {dossier.code}",
+        author=dossier.receiving_unit.name_vi,
+        keywords=[dossier.code, "form-06"],
     )
 
 
@@ -105,23 +111,8 @@ def _handover_table(handovers: list[Handover], styles) -> Table:
     return table
 
 
-def _heading(number: str, unit_name: str, on, title: str, dossier: Dossier, styles) -> list:
-    day = timezone.localtime(on or timezone.now())
-    left = [_p(unit_name.upper(), styles["head"])]
-    right = [
-        _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["head"]),
-        _p("Độc lập - Tự do - Hạnh phúc", styles["head"]),
-        _p(f"Ngày {day:%d/%m/%Y}", styles["center"]),
-    ]
-    table = Table([[left, right]], colWidths=[72 * mm, 100 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [
-        _p(f"Mẫu số {number} (Thông tư 01/2018/TT-VPCP)", styles["small"]),
-        table,
-        _p(title, styles["title"]),
-        _b("Mã hồ sơ:", dossier.code, styles["center"]),
-        Spacer(1, 4 * mm),
-    ]
+def _unit_head(name: str, styles) -> list:
+    return [_p(name.upper(), styles["head"])]
 
 
 def _signature(title: str, signer: str, styles) -> Table:
@@ -134,21 +125,3 @@ def _signature(title: str, signer: str, styles) -> Table:
     table = Table([["", right]], colWidths=[86 * mm, 86 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
-
-
-def _build(story: list, title: str, author: str, keywords: list[str]) -> bytes:
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=18 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=title,
-        author=author,
-        creator="motcua",
-        keywords=keywords,
-    )
-    document.build(story)
-    return buffer.getvalue()

@@ -106,6 +106,17 @@ def render(dossier: Dossier, *, tracking_url: str, pin: str | None, officer: str
     story += BODIES[slip.number](dossier, styles)
     story += _tracking(dossier, tracking_url, pin, styles)
     story += _signatures(slip, officer, styles)
+    return pdf(
+        story,
+        title=f"Mẫu số {slip.number} - {dossier.code}",
+        subject=f"{slip.title} {dossier.code}",
+        author=issuing_unit(dossier, slip).name_vi,
+        keywords=[dossier.code, f"form-{slip.number}"],
+    )
+
+
+def pdf(story: list, *, title: str, subject: str, author: str, keywords: list[str]) -> bytes:
+    """An A4 slip of the circular's forms, with its metadata (the tests read the dossier code there)."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -114,11 +125,11 @@ def render(dossier: Dossier, *, tracking_url: str, pin: str | None, officer: str
         rightMargin=18 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=f"Mẫu số {slip.number} - {dossier.code}",
-        subject=f"{slip.title} {dossier.code}",
-        author=issuing_unit(dossier, slip).name_vi,
+        title=title,
+        subject=subject,
+        author=author,
         creator="motcua",
-        keywords=[dossier.code, f"form-{slip.number}"],
+        keywords=keywords,
     )
     document.build(story)
     return buffer.getvalue()
@@ -127,7 +138,7 @@ def render(dossier: Dossier, *, tracking_url: str, pin: str | None, officer: str
 def issuing_unit(dossier: Dossier, slip: Slip):
     """Who issues the slip: the receiving unit, or for a supplement asked during processing, the unit
     that asked (Form 02 is then the competent agency's, not the counter's)."""
-    request = _open_supplement(dossier) if slip.number == "02" else None
+    request = open_supplement(dossier) if slip.number == "02" else None
     return request.unit if request is not None and not request.at_intake else dossier.receiving_unit
 
 
@@ -137,18 +148,24 @@ def _header(dossier: Dossier, slip: Slip, styles) -> list:
         _p(unit.name_vi.upper(), styles["head"]),
         _p(f"Số: {dossier.log_book_number or '—'}", styles["center"]),
     ]
+    return heading(slip.number, slip.title, left, dossier.submitted_at, dossier.code, styles)
+
+
+def heading(number: str, title: str, left: list, on: datetime | None, code: str, styles) -> list:
+    """A form's head: the issuing unit (left) beside the national motto and the date, then the title
+    and the dossier code."""
     right = [
         _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["head"]),
         _p("Độc lập - Tự do - Hạnh phúc", styles["head"]),
-        _p(f"Ngày {timezone.localtime(dossier.submitted_at or timezone.now()):%d/%m/%Y}", styles["center"]),
+        _p(f"Ngày {timezone.localtime(on or timezone.now()):%d/%m/%Y}", styles["center"]),
     ]
     table = Table([[left, right]], colWidths=[72 * mm, 100 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [
-        _p(f"Mẫu số {slip.number} (Thông tư 01/2018/TT-VPCP)", styles["small"]),
+        _p(f"Mẫu số {number} (Thông tư 01/2018/TT-VPCP)", styles["small"]),
         table,
-        _p(slip.title, styles["title"]),
-        _b("Mã hồ sơ:", dossier.code, styles["center"]),
+        _p(title, styles["title"]),
+        _b("Mã hồ sơ:", code, styles["center"]),
         Spacer(1, 4 * mm),
     ]
 
@@ -234,14 +251,15 @@ def _receipt_body(dossier: Dossier, styles) -> list:
     ]
 
 
-def _open_supplement(dossier: Dossier):
+def open_supplement(dossier: Dossier):
+    """The supplement request not yet answered (the latest, if ever more than one), or None."""
     requests = [s for s in dossier.supplements.all() if s.completed_at is None]
     return requests[-1] if requests else None
 
 
 def _supplement_body(dossier: Dossier, styles) -> list:
     body = styles["body"]
-    request = _open_supplement(dossier)
+    request = open_supplement(dossier)
     missing = request.missing if request else []
     lines = [
         _p(

@@ -27,3 +27,12 @@ def message(error: MotcuaError) -> str:
 
 def reason(problem: Problem) -> str:
     return pick(problem.reason_vi, problem.reason_en)
+
+
+def officer_name(event) -> str:
+    """Who took a logged action: the officer's full name, else the log-in name the log keeps (it stays
+    when the name changes); empty for the system, the applicant or no event."""
+    if event is None:
+        return ""
+    full = event.actor.get_full_name() if event.actor_id is not None else ""
+    return full or event.actor_name

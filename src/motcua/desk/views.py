@@ -198,13 +198,12 @@ def _pin_of(request: HttpRequest, code: str) -> str | None:
 @staff_page
 def receipt(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
     dossier = dossiers.dossier_detail(actor, code)
-    supplements = [s for s in dossier.supplements.all() if s.completed_at is None]
     context = {
         "dossier": dossier,
         "pin": _pin_of(request, code),
         "explanation": _explanation(dossiers.due_explanation(dossier)),
         "slip": receipts.slip_for(dossier),
-        "open_supplement": supplements[-1] if supplements else None,
+        "open_supplement": receipts.open_supplement(dossier),
     }
     return render(request, "desk/receipt.html", context)
 
@@ -233,9 +232,8 @@ def apology_pdf(request: HttpRequest, actor: Actor, code: str, number: int) -> H
         raise NotFound(f"phiếu xin lỗi số {number} của hồ sơ {code}", f"apology {number} of dossier {code}")
     apology = apologies[number - 1]
     apologized = [e for e in dossier.events.all() if e.action == Action.APOLOGIZE]
-    signer = apologized[number - 1] if len(apologized) >= number else None
-    name = (signer.actor.get_full_name() or signer.actor_name) if signer and signer.actor_id else ""
-    pdf = later_slips.apology_pdf(dossier, apology, signer=name)
+    signer = text.officer_name(apologized[number - 1] if len(apologized) >= number else None)
+    pdf = later_slips.apology_pdf(dossier, apology, signer=signer)
     return _pdf(pdf, f"phieu-xin-loi-{number}-{dossier.code}.pdf")
 
 
@@ -259,9 +257,7 @@ def _officer(dossier) -> str:
     slip = receipts.slip_for(dossier)
     if receipts.issuing_unit(dossier, slip).pk != dossier.receiving_unit_id:
         signer = next((e for e in reversed(events) if e.action == Action.REQUEST_SUPPLEMENT), signer)
-    if signer is None or signer.actor_id is None:
-        return ""
-    return signer.actor.get_full_name() or signer.actor_name
+    return text.officer_name(signer)
 
 
 def _explanation(due) -> str:
@@ -337,8 +333,8 @@ def _step_state(step, now) -> str:
 
 
 def _asked_papers(dossier) -> set[str]:
-    open_requests = [s for s in dossier.supplements.all() if s.completed_at is None]
-    return {item.get("code") for request in open_requests for item in request.missing if item.get("code")}
+    request = receipts.open_supplement(dossier)
+    return {item["code"] for item in request.missing if item.get("code")} if request else set()
 
 
 def _actions(actor: Actor, dossier, now, failed, posted) -> list[dict]:
@@ -361,9 +357,8 @@ def _actions(actor: Actor, dossier, now, failed, posted) -> list[dict]:
             entry["staff"] = desk.unit_staff(dossier.current_unit_id)
         if "missing" in fields or "papers" in fields:
             entry["components"] = list(dossier.procedure_version.components.all())
-        if (
-            "papers" in fields
-        ):  # what the open request asked for is ticked: the officer unticks what did not come
+        if "papers" in fields:
+            # what the open request asked for comes ticked: the officer unticks what did not come
             entry["asked"] = _asked_papers(dossier)
         result.append(entry)
     return result

@@ -117,10 +117,8 @@ _DETAIL_NAMES = {
 
 @register.filter
 def actor_display(event) -> str:
-    """The officer's full name (the log keeps the login name, which stays if the name changes)."""
-    user = event.actor
-    full = user.get_full_name() if user is not None else ""
-    return full or event.actor_name or "—"
+    """Who took the action, for the history table."""
+    return text.officer_name(event) or "—"
 
 
 @register.filter
