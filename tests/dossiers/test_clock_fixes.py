@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 
 from motcua.catalog.services import import_catalog
-from motcua.desk.selectors import due_badge, due_horizon
+from motcua.desk.selectors import due_badge
+from motcua.dossiers.clock import legal_due, supplement_pauses
 from motcua.dossiers.events import rebuilt_matches, verify_chain
 from motcua.dossiers.models import Dossier, DossierPaper, Status
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.selectors import due_explanation
-from motcua.dossiers.services import act, intake, legal_due, supplement_pauses
+from motcua.dossiers.services import act, intake
 from motcua.dossiers.watch import late_candidates, tick
 from motcua.errors import Forbidden, ValidationFailed
 from motcua.network.clock import work_calendar
@@ -35,7 +36,9 @@ def assert_explained(dossier: Dossier) -> None:
     """The stored legal due time is the one the explanation computes (one source of truth)."""
     dossier.refresh_from_db()
     assert due_explanation(dossier).legal_due_at == dossier.legal_due_at
-    assert legal_due(dossier, dossier.supplements.all()) == dossier.legal_due_at
+    assert (
+        legal_due(dossier, dossier.procedure_version, list(dossier.supplements.all())) == dossier.legal_due_at
+    )
 
 
 def new_version(tmp_path, procedure: int, **changes) -> None:
@@ -163,7 +166,9 @@ def test_working_day_pause_moves_appointment_steps_and_originals_alike(world):
     assert dossier.paper_movements.get().due_at == work_calendar().add_working_days(movement_due, 1)
     request = dossier.supplements.get()
     assert request.due_before == at(2026, 3, 20, 17, 0) and request.due_after == dossier.due_at
-    assert [p.start for p in supplement_pauses(dossier, dossier.supplements.all())] == [at(2026, 3, 3, 9, 0)]
+    assert [p.start for p in supplement_pauses(dossier, list(dossier.supplements.all()))] == [
+        at(2026, 3, 3, 9, 0)
+    ]
     assert_explained(dossier)
     assert_consistent(dossier)
 
@@ -202,7 +207,7 @@ def test_paused_dossier_is_neither_due_soon_nor_late_and_resumes_clean(world):
     assert (result.late, result.late_steps, result.due_soon) == (0, 0, 0)
     dossier.refresh_from_db()
     assert dossier.status == Status.SUPPLEMENT and not dossier.late
-    assert due_badge(dossier, weeks_later, due_horizon(weeks_later)) == "paused"
+    assert due_badge(dossier, weeks_later) == "paused"
 
     act(actor=world["counter_dt"], code=dossier.code, action="supplement_received", now=at(2026, 3, 30, 9, 0))
     dossier.refresh_from_db()
@@ -211,7 +216,7 @@ def test_paused_dossier_is_neither_due_soon_nor_late_and_resumes_clean(world):
     assert event.changes["due_soon"] is False  # the log carries the reset
     assert dossier.due_at == at(2026, 3, 30, 17, 0)  # the 6 working hours left when it was paused
     resumed = at(2026, 3, 30, 9, 0)
-    assert due_badge(dossier, resumed, due_horizon(resumed)) == "soon"  # the watch will mark it again
+    assert due_badge(dossier, resumed) == "soon"  # the watch will mark it again
     assert tick(now=at(2026, 3, 30, 10, 0)).late == 0
     assert_explained(dossier)
     assert_consistent(dossier)

@@ -7,10 +7,10 @@ from io import StringIO
 from django.core.management import call_command
 
 from motcua.dossiers.events import rebuilt_matches, verify_chain
-from motcua.dossiers.lifecycle import Action
+from motcua.dossiers.lifecycle import Action, sources_of
 from motcua.dossiers.models import DossierStep, StepState
 from motcua.dossiers.services import act, intake
-from motcua.dossiers.watch import run_every, tick, watched_statuses
+from motcua.dossiers.watch import run_every, tick
 
 from .conftest import JUSTICE, at, judicial_request
 
@@ -27,7 +27,7 @@ def actions(dossier) -> list[str]:
 
 
 def test_watched_statuses_come_from_the_transition_table():
-    assert set(watched_statuses(Action.MARK_LATE)) == {2, 4, 6}  # not 5: paused; not 9: judged at finish
+    assert set(sources_of(Action.MARK_LATE)) == {2, 4, 6}  # not 5: paused; not 9: judged at finish
 
 
 def test_nothing_to_mark_early_on(world):

@@ -172,6 +172,8 @@ MOTCUA = {
     "WORKING_PERIODS": os.environ.get("MOTCUA_WORKING_PERIODS", "07:00-11:30,13:30-17:00"),
     "RECEIPT_CUTOFF": os.environ.get("MOTCUA_RECEIPT_CUTOFF", "15:00"),
     "USE_NATIONAL_HOLIDAYS": _env_flag("MOTCUA_USE_NATIONAL_HOLIDAYS", default=True),
+    # "due soon": due within this much working time (the API, queues, desk and watch all read it)
+    "DUE_SOON_WORKING_HOURS": float(os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "8")),
     # reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default
     "TRUSTED_PROXIES": os.environ.get("MOTCUA_TRUSTED_PROXIES", ""),
     # PostgreSQL: prepare the hot statements once per connection (off behind a transaction pooler)

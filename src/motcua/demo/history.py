@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import CompetentLevel, LimitUnit, OnlineLevel, Procedure
-from motcua.dossiers import memo, selectors, services
+from motcua.dossiers import memo, services
 from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.permissions import Actor
@@ -628,17 +628,14 @@ class Player:
 
     # processing
     def steps(self) -> list[StepInfo]:
-        return [
-            StepInfo(s.order, s.unit_id, s.role, s.due_at, s.is_return)
-            for s in selectors.steps_of(self.dossier)
-        ]
+        return [StepInfo(s.order, s.unit_id, s.role, s.due_at, s.is_return) for s in self.dossier.steps.all()]
 
     def process(self) -> None:
         story = self.story
         start = self.last
         if story.pays:
             self.pay(start)
-        if selectors.paper_movements_of(self.dossier):
+        if self.dossier.paper_movements.exists():
             self.plan_originals()
         steps = [s for s in self.steps() if not s.is_return]
         late_at = self.rng.randrange(1, len(steps)) if story.late and len(steps) > 1 else None
@@ -850,7 +847,7 @@ def play_stories(
     all or nothing (a failed action fails the load), so the actions take no savepoint of their own."""
     size = batch_size or len(stories) or 1
     for first in range(0, len(stories), size):
-        with services.bulk_transaction():
+        with transaction.atomic():
             for done, story in enumerate(stories[first : first + size], start=first + 1):
                 _play(world, story, end, report)
                 if on_played:

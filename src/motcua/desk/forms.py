@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import ValidationError as PydanticError
 
 from motcua.catalog.models import Component, PaperForm
-from motcua.dossiers.lifecycle import Action
+from motcua.dossiers.lifecycle import ActionRecord
 from motcua.dossiers.models import Channel
-from motcua.dossiers.schemas import ACTION_PARAMS, NoteParams
 from motcua.dossiers.services import Applicant, IntakeRequest, PaperIn
 from motcua.errors import MotcuaError
 
@@ -185,25 +184,6 @@ def papers_from(rows: list[ChecklistRow]) -> list[PaperIn] | None:
 
 # --- lifecycle actions ------------------------------------------------------------------------------
 
-REASON = ("reason",)
-ACTION_FIELDS: dict[Action, tuple[str, ...]] = {
-    Action.REFUSE: REASON,
-    Action.RETURN_STEP: REASON,
-    Action.STOP: REASON,
-    Action.WITHDRAW: REASON,
-    Action.REQUEST_SUPPLEMENT: ("missing", "reason"),
-    Action.SUPPLEMENT_RECEIVED: ("papers", "note"),
-    Action.ASSIGN: ("assignee",),
-    Action.APOLOGIZE: ("new_due_at", "reason"),
-    Action.REQUEST_PAYMENT: ("amount_vnd",),
-    Action.PAYMENT_RECEIVED: ("online", "receipt"),
-    Action.RETURN_RESULT: ("receiver",),
-}
-
-
-def action_fields(action: Action) -> tuple[str, ...]:
-    return ACTION_FIELDS.get(action, ("note",))
-
 
 class ActionInvalid(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
@@ -211,19 +191,19 @@ class ActionInvalid(Exception):
         self.errors = errors
 
 
-def action_params(action: Action, data, components: list[Component]) -> dict[str, Any]:
+def action_params(record: ActionRecord, data, components: list[Component]) -> dict[str, Any]:
     """The parameters of an action as the API's schemas validate them; ActionInvalid names the fields."""
-    given = _raw_params(action, data, components)
+    given = _raw_params(record, data, components)
     try:
-        model = ACTION_PARAMS.get(action, NoteParams).model_validate(given)
+        model = record.params.model_validate(given)
     except PydanticError as error:
         raise ActionInvalid({_field_of(item): _message_of(item) for item in error.errors()}) from None
     return model.model_dump(mode="json", exclude_none=True)
 
 
-def _raw_params(action: Action, data, components: list[Component]) -> dict[str, Any]:
+def _raw_params(record: ActionRecord, data, components: list[Component]) -> dict[str, Any]:
     given: dict[str, Any] = {}
-    for name in action_fields(action):
+    for name in record.form_fields:
         if name == "missing":
             chosen = set(data.getlist("missing"))
             note = data.get("missing_note", "")

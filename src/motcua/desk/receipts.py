@@ -26,6 +26,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from motcua.catalog.models import LimitUnit, PaperForm
+from motcua.dossiers import context
 from motcua.dossiers.models import Dossier, Status
 from motcua.worktime.text import format_number
 
@@ -252,9 +253,8 @@ def _receipt_body(dossier: Dossier, styles) -> list:
 
 
 def open_supplement(dossier: Dossier):
-    """The supplement request not yet answered (the latest, if ever more than one), or None."""
-    requests = [s for s in dossier.supplements.all() if s.completed_at is None]
-    return requests[-1] if requests else None
+    """The supplement request not yet answered, or None (the prefetched requests, in request order)."""
+    return context.open_supplement(list(dossier.supplements.all()))
 
 
 def _supplement_body(dossier: Dossier, styles) -> list:

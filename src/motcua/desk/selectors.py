@@ -10,12 +10,11 @@ from django.db.models import QuerySet
 
 from motcua.catalog.models import Component, Procedure
 from motcua.catalog.selectors import procedures, version_in_force
+from motcua.dossiers import clock
 from motcua.dossiers.lifecycle import DESK
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import Actor
-from motcua.dossiers.selectors import DUE_SOON_WORKING_DAYS
 from motcua.errors import NotFound
-from motcua.network.clock import work_calendar
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
 
 
@@ -74,11 +73,7 @@ def unit_staff(unit_id: int) -> QuerySet:
     )
 
 
-def due_horizon(now: datetime) -> datetime:
-    return work_calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
-
-
-def due_badge(dossier: Dossier, now: datetime, horizon: datetime) -> str:
+def due_badge(dossier: Dossier, now: datetime, calendar=None) -> str:
     """late | soon | paused | ok | none: how the row's due time reads at a glance."""
     if dossier.finished_at is not None:
         return "late" if dossier.finished_on_time is False else "ok"
@@ -86,8 +81,5 @@ def due_badge(dossier: Dossier, now: datetime, horizon: datetime) -> str:
         return "paused"
     if dossier.due_at is None:
         return "none"
-    if dossier.late or dossier.due_at < now:
-        return "late"
-    if dossier.due_soon or dossier.due_at < horizon:
-        return "soon"
-    return "ok"
+    status = clock.clock_status(dossier, now, calendar)
+    return "late" if status.late else "soon" if status.due_soon else "ok"

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.dossiers import clock, services
 from motcua.dossiers import selectors as dossiers
-from motcua.dossiers import services
-from motcua.dossiers.lifecycle import ACTION_LABELS, Action
+from motcua.dossiers.engine import record_named
+from motcua.dossiers.lifecycle import Action, ActionRecord
 from motcua.dossiers.models import Channel, Status
 from motcua.dossiers.permissions import Actor
 from motcua.errors import Forbidden, MotcuaError, NotFound
@@ -77,8 +78,8 @@ def queue(request: HttpRequest, actor: Actor) -> HttpResponse:
         page = None
     if page is not None:
         now = timezone.now()
-        horizon = desk.due_horizon(now)
-        context["rows"] = [(d, desk.due_badge(d, now, horizon)) for d in page.items]
+        calendar = clock.calendar()
+        context["rows"] = [(d, desk.due_badge(d, now, calendar)) for d in page.items]
         context["next_query"] = _next_query(request, page.next_cursor)
     template = "desk/_queue.html" if request.htmx and not request.htmx.boosted else "desk/queue.html"
     return render(request, template, context)
@@ -278,33 +279,24 @@ def dossier_page(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
 def act(request: HttpRequest, actor: Actor, code: str, action: str) -> HttpResponse:
     if request.method == "GET":  # a failed action's page reloaded, or the language switched on it
         return redirect("desk:dossier", code=code)
-    parsed = services._parse_action(action)
-    fields = forms.action_fields(parsed)
-    components = desk.components_of(code) if {"missing", "papers"} & set(fields) else []
+    record = record_named(action)
+    components = desk.components_of(code) if {"missing", "papers"} & set(record.form_fields) else []
     try:
-        params = forms.action_params(parsed, request.POST, components)
-        dossier = services.act(actor=actor, code=code, action=parsed, params=params)
+        params = forms.action_params(record, request.POST, components)
+        dossier = services.act(actor=actor, code=code, action=record.name, params=params)
     except forms.ActionInvalid as invalid:
-        return _dossier_page(request, actor, code, failed=(parsed, invalid.errors), status=400)
+        return _dossier_page(request, actor, code, failed=(record, invalid.errors), status=400)
     except (Forbidden, NotFound):
         raise
     except MotcuaError as error:
         errors = {p.field: text.reason(p) for p in error.problems}
         errors["form"] = text.message(error)
-        return _dossier_page(request, actor, code, failed=(parsed, errors), status=error.http_status)
-    messages.success(request, _("Done: %(action)s.") % {"action": _action_label(parsed)})
-    if parsed == Action.REISSUE_PIN:  # the receipt page shows the new PIN once, to print
+        return _dossier_page(request, actor, code, failed=(record, errors), status=error.http_status)
+    messages.success(request, _("Done: %(action)s.") % {"action": text.pick(*record.labels)})
+    if record.name == Action.REISSUE_PIN:  # the receipt page shows the new PIN once, to print
         _remember_pin(request, code, dossier.new_pin)
         return redirect("desk:receipt", code=code)
     return redirect("desk:dossier", code=code)
-
-
-def _action_label(action: Action) -> str:
-    return text.pick(*ACTION_LABELS[action])
-
-
-# actions that close the dossier: the page asks before sending them
-ENDING_ACTIONS = (Action.REFUSE.value, Action.STOP.value, Action.WITHDRAW.value)
 
 
 def _dossier_page(request, actor: Actor, code: str, failed=None, status: int = 200) -> HttpResponse:
@@ -314,12 +306,11 @@ def _dossier_page(request, actor: Actor, code: str, failed=None, status: int = 2
     context = {
         "dossier": dossier,
         "explanation": _explanation(dossiers.due_explanation(dossier)),
-        "badge": desk.due_badge(dossier, now, desk.due_horizon(now)),
+        "badge": desk.due_badge(dossier, now),
         "steps": [(s, _step_state(s, now)) for s in dossier.steps.all()],
         "actions": actions,
-        "failed_action": failed[0].value if failed else None,
+        "failed_action": failed[0].name if failed else None,
         "action_error": failed[1].get("form") if failed else None,
-        "ENDING_ACTIONS": ENDING_ACTIONS,
     }
     return render(request, "desk/dossier.html", context, status=status)
 
@@ -342,16 +333,18 @@ def _actions(actor: Actor, dossier, now, failed, posted) -> list[dict]:
     with the fields of its small form; the failed one keeps its values and errors."""
     result = []
     for allowed in dossiers.allowed_actions(actor, dossier, now):
-        fields = forms.action_fields(allowed.action)
+        record: ActionRecord = allowed.record
+        fields = record.form_fields
         entry = {
-            "action": allowed.action.value,
-            "label": _action_label(allowed.action),
+            "action": record.name,
+            "label": text.pick(*record.labels),
+            "ends_dossier": record.ends_dossier,
             "fields": fields,
             "target": allowed.target,
             "errors": {},
             "values": {},
         }
-        if failed and failed[0] == allowed.action:
+        if failed and failed[0] is record:
             entry["errors"], entry["values"] = failed[1], posted
         if "assignee" in fields:
             entry["staff"] = desk.unit_staff(dossier.current_unit_id)

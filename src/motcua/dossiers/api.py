@@ -4,6 +4,7 @@ applicant's tracking. Thin: parse, call a service or selector, shape the answer.
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Status
 from pydantic import ValidationError as PydanticError
 
@@ -13,12 +14,11 @@ from motcua.error_schemas import errors
 from motcua.errors import NotFound, ValidationFailed
 from motcua.ratelimit import client_subject, failures_only, hit
 
-from . import selectors, services
-from .lifecycle import ACTION_LABELS
+from . import clock, selectors, services
+from .engine import record_named
 from .models import Dossier, DossierEvent
 from .permissions import Actor
 from .schemas import (
-    ACTION_PARAMS,
     ActionIn,
     ActionOut,
     Code,
@@ -27,7 +27,6 @@ from .schemas import (
     FilingOut,
     IntakeIn,
     IntakeOut,
-    NoteParams,
     OnlineFilingIn,
     QueueFilters,
     QueuePage,
@@ -80,18 +79,14 @@ def receive(request: HttpRequest, body: IntakeIn):
 # --- actions --------------------------------------------------------------------------------------
 
 
-def _action_params(action, body: ActionIn | None) -> dict:
+def _action_params(record, body: ActionIn | None) -> dict:
     given = body.model_dump(exclude_none=True) if body is not None else {}
     try:
-        return (
-            ACTION_PARAMS.get(action, NoteParams)
-            .model_validate(given)
-            .model_dump(mode="json", exclude_none=True)
-        )
+        return record.params.model_validate(given).model_dump(mode="json", exclude_none=True)
     except PydanticError as error:
         raise ValidationFailed(
-            message_vi=f"Tham số của thao tác '{action.value}' không hợp lệ.",
-            message_en=f"The parameters of action '{action.value}' are invalid.",
+            message_vi=f"Tham số của thao tác '{record.name}' không hợp lệ.",
+            message_en=f"The parameters of action '{record.name}' are invalid.",
             problems=inputs.problems(error.errors(include_url=False), where="body"),
             http_status=422,
         ) from None
@@ -103,12 +98,12 @@ def _action_params(action, body: ActionIn | None) -> dict:
     summary="Thực hiện một thao tác / take a lifecycle action",
 )
 def take_action(request: HttpRequest, code: Code, action: text(40, 1), body: ActionIn | None = None):
-    parsed = services._parse_action(action)
-    params = _action_params(parsed, body)
-    dossier = services.act(actor=_actor(request), code=code, action=parsed, params=params)
+    record = record_named(action)
+    params = _action_params(record, body)
+    dossier = services.act(actor=_actor(request), code=code, action=record.name, params=params)
     return {
         "code": dossier.code,
-        "action": parsed.value,
+        "action": record.name,
         "status": selectors.status_out(dossier.status),
         "due_at": dossier.due_at,
         "event_seq": dossier.last_event_seq,
@@ -122,10 +117,16 @@ def take_action(request: HttpRequest, code: Code, action: text(40, 1), body: Act
 @router.get("", response={200: QueuePage, **ERRORS}, summary="Hàng đợi công việc / work queue")
 def work_queue(request: HttpRequest, filters: Query[QueueFilters]):
     page = selectors.work_queue(_actor(request), **filters.model_dump())
-    return {"items": [_queue_item(d) for d in page.items], "next_cursor": page.next_cursor}
+    calendar, now = clock.calendar(), timezone.now()
+    items = [_queue_item(d, clock.clock_status(d, now, calendar)) for d in page.items]
+    return {"items": items, "next_cursor": page.next_cursor}
 
 
-def _queue_item(dossier: Dossier) -> dict:
+def _clock_flags(status) -> dict[str, bool]:
+    return {"due_soon": status.due_soon, "late": status.late}
+
+
+def _queue_item(dossier: Dossier, status) -> dict:
     step = dossier.active_steps[0] if dossier.active_steps else None
     return {
         "code": dossier.code,
@@ -141,8 +142,7 @@ def _queue_item(dossier: Dossier) -> dict:
         "received_at": dossier.received_at,
         "due_at": dossier.due_at,
         "paused": dossier.paused_since is not None,
-        "due_soon": dossier.due_soon,
-        "late": dossier.late,
+        **_clock_flags(status),
     }
 
 
@@ -219,13 +219,12 @@ def _detail(actor: Actor, dossier: Dossier) -> dict:
                 "returned_at",
                 "closed_at",
                 "current_step_order",
-                "due_soon",
-                "late",
                 "finished_on_time",
                 "reason",
                 "fee_total_vnd",
             )
         },
+        **_clock_flags(clock.clock_status(dossier, timezone.now())),  # as the queues, desk and watch
         "due": {
             "state": due.state,
             "clock_start": due.clock_start,
@@ -284,11 +283,11 @@ def _detail(actor: Actor, dossier: Dossier) -> dict:
         "events": [_event(e) for e in dossier.events.all()],
         "allowed_actions": [
             {
-                "action": a.action.value,
-                "label_vi": ACTION_LABELS[a.action][0],
-                "label_en": ACTION_LABELS[a.action][1],
+                "action": a.action,
+                "label_vi": a.record.label_vi,
+                "label_en": a.record.label_en,
                 "target_status": a.target,
-                "guard": a.transition.guard,
+                "guard": a.transition.guard.name if a.transition.guard else None,
                 "role": a.role,
                 "unit": units[a.unit_id].code if a.unit_id in units else None,
             }

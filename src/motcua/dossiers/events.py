@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -59,19 +58,6 @@ def _digest(content: dict[str, Any]) -> str:
     return hashlib.sha256(_canonical(content).encode()).hexdigest()
 
 
-# Stands for the dossier's code in a hashed text; drawn per process, so no text in an event can hold it.
-_CODE_SLOT = f"code-slot-{secrets.token_hex(12)}"
-
-
-def hashed_text_around_code(event: DossierEvent) -> tuple[str, str]:
-    """The text an event's hash is computed over, in two parts: the code goes between them (for a
-    writer that learns the code only in the database: dossiers/numbered.py). A code is plain ASCII
-    (letters, digits, dots, hyphens), which JSON writes as it is."""
-    before, slot, after = _canonical(_hashed_content(_CODE_SLOT, event)).partition(_CODE_SLOT)
-    assert slot and _CODE_SLOT not in after
-    return before, after
-
-
 def _hashed_content(dossier_code: str, event: DossierEvent) -> dict[str, Any]:
     return {
         "dossier": dossier_code,
@@ -104,8 +90,7 @@ def prepare_event(
 ) -> DossierEvent:
     """The next event of the dossier's chain, hashed but not saved; the dossier's bookkeeping fields
     (last_event_seq, last_event_hash) are set. The hash depends on the dossier's code, not its id, so an
-    intake can prepare its event before the dossier's row exists; an intake whose code is given by the
-    database (no code yet) gets its hash there (hashed_text_around_code)."""
+    intake can prepare its event before the dossier's row exists."""
     event = DossierEvent(
         dossier=dossier,
         seq=dossier.last_event_seq + 1,
@@ -122,7 +107,7 @@ def prepare_event(
         payload=json.loads(json.dumps(payload, default=_payload_text)),
         prev_hash=dossier.last_event_hash,
     )
-    event.hash = _digest(_hashed_content(dossier.code, event)) if dossier.code else ""
+    event.hash = _digest(_hashed_content(dossier.code, event))
     dossier.last_event_seq = event.seq
     dossier.last_event_hash = event.hash
     return event

@@ -1,67 +1,39 @@
-"""The one transition table of the dossier lifecycle: (status, action) → target status, who may do it,
-where they must hold the role, and the guard that must hold. Services, the API and the pages all read
-this table; nothing else decides what is allowed."""
+"""The dossier lifecycle: one record per action. A record holds the action's label, the transitions it
+may make (from which statuses, to which, by which roles, at which places, under which guard), its
+handler, its parameter schema, the fields the desk's form shows, and its flags. The engine, the API,
+the pages, the walk test and the demo history all read this table; nothing else decides what is
+allowed. The table is checked when it is imported (register)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from types import SimpleNamespace
+from typing import Any
 
 from motcua.network.models import Role
 
+from . import guards, handlers, supplements
+from .clock import CLOCK_RUNNING
+from .context import NOT_CREATED, ActionContext, Outcome
+from .guards import Guard
 from .models import Status
+from .params import (
+    ApologyParams,
+    AssignParams,
+    FinishParams,
+    NoteParams,
+    PaymentParams,
+    PaymentRequestParams,
+    ReasonParams,
+    ReturnResultParams,
+    Strict,
+    SupplementParams,
+    SupplementReceivedParams,
+)
 
-NOT_CREATED = 0  # the "status" of a dossier that does not exist yet (intake, online submission)
-
-
-class Action(StrEnum):
-    SUBMIT_ONLINE = "submit_online"
-    RECEIVE = "receive"
-    REFUSE = "refuse"
-    REQUEST_SUPPLEMENT = "request_supplement"
-    SUPPLEMENT_RECEIVED = "supplement_received"
-    ASSIGN = "assign"
-    COMPLETE_STEP = "complete_step"
-    RETURN_STEP = "return_step"
-    REQUEST_PAYMENT = "request_payment"
-    PAYMENT_RECEIVED = "payment_received"
-    APOLOGIZE = "apologize"
-    STOP = "stop"
-    WITHDRAW = "withdraw"
-    FINISH = "finish"
-    CARRY_RESULT = "carry_result"
-    RETURN_RESULT = "return_result"
-    SEND_ORIGINALS = "send_originals"
-    RECEIVE_ORIGINALS = "receive_originals"
-    MARK_DUE_SOON = "mark_due_soon"
-    MARK_LATE = "mark_late"
-    REISSUE_PIN = "reissue_pin"
-
-
-ACTION_LABELS: dict[Action, tuple[str, str]] = {
-    Action.SUBMIT_ONLINE: ("Nộp trực tuyến", "Submit online"),
-    Action.RECEIVE: ("Tiếp nhận", "Receive"),
-    Action.REFUSE: ("Từ chối tiếp nhận", "Refuse"),
-    Action.REQUEST_SUPPLEMENT: ("Yêu cầu bổ sung", "Request a supplement"),
-    Action.SUPPLEMENT_RECEIVED: ("Nhận hồ sơ bổ sung", "Supplement received"),
-    Action.ASSIGN: ("Phân công", "Assign"),
-    Action.COMPLETE_STEP: ("Hoàn thành bước, chuyển tiếp", "Complete the step and hand over"),
-    Action.RETURN_STEP: ("Trả lại bước trước", "Send back to the previous step"),
-    Action.REQUEST_PAYMENT: ("Yêu cầu nộp phí, nghĩa vụ tài chính", "Request payment"),
-    Action.PAYMENT_RECEIVED: ("Đã nộp phí", "Payment received"),
-    Action.APOLOGIZE: ("Xin lỗi và hẹn lại", "Apologize with a new appointment"),
-    Action.STOP: ("Dừng xử lý", "Stop processing"),
-    Action.WITHDRAW: ("Rút hồ sơ theo yêu cầu", "Withdraw at the applicant's request"),
-    Action.FINISH: ("Có kết quả", "Result ready"),
-    Action.CARRY_RESULT: ("Chuyển kết quả đến nơi trả", "Carry the result to the return point"),
-    Action.RETURN_RESULT: ("Trả kết quả", "Return the result"),
-    Action.SEND_ORIGINALS: ("Gửi bản gốc", "Send the paper originals"),
-    Action.RECEIVE_ORIGINALS: ("Nhận bản gốc", "Receive the paper originals"),
-    Action.MARK_DUE_SOON: ("Sắp đến hạn", "Due soon"),
-    Action.MARK_LATE: ("Quá hạn", "Late"),
-    Action.REISSUE_PIN: ("Cấp lại mã tra cứu (PIN)", "Issue a new tracking PIN"),
-}
+__all__ = ["NOT_CREATED"]
 
 
 class Place(StrEnum):
@@ -80,171 +52,403 @@ class Place(StrEnum):
 SAME = -1  # the status does not change
 RESUME = -2  # back to the status the dossier had before it was paused
 
-
-@dataclass(frozen=True)
-class Transition:
-    target: int
-    roles: frozenset[str]
-    places: tuple[Place, ...]
-    guard: str | None = None  # name of a guard in dossiers.guards
-
-
 DESK = frozenset({Role.COUNTER, Role.POSTAL})
 PROCESSORS = frozenset({Role.SPECIALIST, Role.LEADER})
 LEADERS = frozenset({Role.LEADER})
 STEP_ROLE = frozenset({"@step"})  # the current step's role, or a leader of the step's unit
 NOBODY = frozenset[str]()
 IN_HAND = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.AWAITING_PAYMENT)
+INTAKE = (NOT_CREATED, Status.NEW)
+
+Handler = Callable[[ActionContext], Outcome]
 
 
-def _rows() -> dict[tuple[int, Action], Transition]:
-    table: dict[tuple[int, Action], Transition] = {}
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[int, ...]
+    target: int
+    roles: frozenset[str]
+    places: tuple[Place, ...]
+    guard: Guard | None = None
 
-    def allow(sources, action: Action, target: int, roles, places, guard: str | None = None) -> None:
-        for source in sources if isinstance(sources, tuple) else (sources,):
-            table[(int(source), action)] = Transition(int(target), frozenset(roles), tuple(places), guard)
 
-    allow(NOT_CREATED, Action.SUBMIT_ONLINE, Status.NEW, DESK, (Place.APPLICANT, Place.RECEIVING))
-    allow(
-        (NOT_CREATED, Status.NEW),
-        Action.RECEIVE,
-        Status.RECEIVED,
-        DESK,
-        (Place.RECEIVING,),
-        "checklist_complete",
-    )
-    allow((NOT_CREATED, Status.NEW), Action.REFUSE, Status.REFUSED, DESK, (Place.RECEIVING,), "has_reason")
-    allow(
-        (NOT_CREATED, Status.NEW),
-        Action.REQUEST_SUPPLEMENT,
-        Status.SUPPLEMENT,
-        DESK,
-        (Place.RECEIVING,),
-        "names_missing_papers",
-    )
-    allow(
-        Status.PROCESSING,
-        Action.REQUEST_SUPPLEMENT,
-        Status.SUPPLEMENT,
-        PROCESSORS,
-        (Place.CURRENT,),
-        "names_missing_papers",
-    )
-    allow(
-        Status.SUPPLEMENT,
-        Action.SUPPLEMENT_RECEIVED,
-        RESUME,
-        DESK | PROCESSORS,
-        (Place.INVOLVED, Place.APPLICANT),
-        "supplied_papers_complete",
-    )
-    allow(
-        (Status.RECEIVED, Status.PROCESSING),
-        Action.ASSIGN,
-        SAME,
-        PROCESSORS | DESK,
-        (Place.CURRENT,),
-        "assignee_works_there",
-    )
-    allow(
-        (Status.RECEIVED, Status.PROCESSING),
-        Action.COMPLETE_STEP,
-        Status.PROCESSING,
-        STEP_ROLE,
-        (Place.CURRENT,),
-        "next_step_is_processing",
-    )
-    allow(
-        Status.PROCESSING,
-        Action.RETURN_STEP,
-        Status.PROCESSING,
-        PROCESSORS,
-        (Place.CURRENT,),
-        "has_previous_processing_step",
-    )
-    allow(
-        (Status.RECEIVED, Status.PROCESSING),
-        Action.REQUEST_PAYMENT,
-        Status.AWAITING_PAYMENT,
-        PROCESSORS | DESK,
-        (Place.CURRENT,),
-        "has_amount",
-    )
-    allow(Status.AWAITING_PAYMENT, Action.PAYMENT_RECEIVED, RESUME, DESK | PROCESSORS, (Place.INVOLVED,))
+def allow(
+    sources: int | Iterable[int],
+    target: int,
+    roles: frozenset[str],
+    places: tuple[Place, ...],
+    guard: Guard | None = None,
+) -> Transition:
+    statuses = (sources,) if isinstance(sources, int) else tuple(sources)
+    return Transition(tuple(int(s) for s in statuses), int(target), frozenset(roles), places, guard)
+
+
+@dataclass(frozen=True)
+class ActionRecord:
+    name: str
+    label_vi: str
+    label_en: str
+    transitions: tuple[Transition, ...]
+    handler: Handler
+    params: type[Strict] = NoteParams
+    form_fields: tuple[str, ...] = ("note",)  # what the desk's form asks for
+    system: bool = False  # the watch's: never offered to a person
+    ends_dossier: bool = False  # closes the dossier for good: the page asks before sending it
+    shown_to_applicant: bool = True  # public tracking lists its status changes
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        return self.label_vi, self.label_en
+
+    def transition_from(self, status: int) -> Transition | None:
+        return next((t for t in self.transitions if int(status) in t.sources), None)
+
+
+def _records() -> list[ActionRecord]:
     # A dossier paused for a supplement is nobody's delay: the watch leaves it until the supplement comes
-    # in. A finished dossier was judged on time or late when its result was ready (Index 766: finished by
-    # the appointment); the watch leaves it too.
-    clock_running = tuple(s for s in IN_HAND if s != Status.SUPPLEMENT)
-    # An apology promises a date while the clock runs: during a pause the due time is not known yet (the
-    # resumption moves it), so a Form 04 issued then would name a date that does not hold.
-    allow(clock_running, Action.APOLOGIZE, SAME, PROCESSORS, (Place.CURRENT,), "before_due_and_later_date")
-    allow(IN_HAND, Action.STOP, Status.STOPPED, LEADERS, (Place.CURRENT,), "has_reason")
-    allow(
-        (Status.NEW, *IN_HAND),
-        Action.WITHDRAW,
-        Status.WITHDRAWN,
-        DESK | PROCESSORS,
-        (Place.INVOLVED, Place.APPLICANT),
-        "has_reason",
-    )
-    allow(  # from RECEIVED too: a template may have no processing step after reception
-        (Status.RECEIVED, Status.PROCESSING),
-        Action.FINISH,
-        Status.FINISHED,
-        STEP_ROLE,
-        (Place.CURRENT,),
-        "last_processing_step",
-    )
-    allow(
-        Status.FINISHED,
-        Action.CARRY_RESULT,
-        SAME,
-        DESK | PROCESSORS,
-        (Place.CURRENT,),
-        "result_not_at_return_point",
-    )
-    allow(
-        Status.FINISHED,
-        Action.RETURN_RESULT,
-        Status.RETURNED,
-        DESK,
-        (Place.RETURN,),
-        "result_at_return_point",
-    )
-    allow(
-        (*IN_HAND, Status.FINISHED),
-        Action.SEND_ORIGINALS,
-        SAME,
-        DESK,
-        (Place.ORIGINALS_FROM,),
-        "originals_to_send",
-    )
-    allow(
-        (*IN_HAND, Status.FINISHED),
-        Action.RECEIVE_ORIGINALS,
-        SAME,
-        DESK | PROCESSORS,
-        (Place.ORIGINALS_TO,),
-        "originals_in_transit",
-    )
-    allow(clock_running, Action.MARK_DUE_SOON, SAME, NOBODY, (Place.SYSTEM,))
-    allow(clock_running, Action.MARK_LATE, SAME, NOBODY, (Place.SYSTEM,))
-    # the applicant of an open dossier lost the receipt: a counter of one of its units, having checked
-    # their identity papers, prints a new PIN; the old one stops working
-    allow((Status.NEW, *IN_HAND, Status.FINISHED), Action.REISSUE_PIN, SAME, DESK, (Place.INVOLVED,))
-    return table
+    # in. An apology promises a date while the clock runs: during a pause the due time is not known yet.
+    running = CLOCK_RUNNING
+    return [
+        ActionRecord(
+            "submit_online",
+            "Nộp trực tuyến",
+            "Submit online",
+            (allow(NOT_CREATED, Status.NEW, DESK, (Place.APPLICANT, Place.RECEIVING)),),
+            handlers.submit_online,
+        ),
+        ActionRecord(
+            "receive",
+            "Tiếp nhận",
+            "Receive",
+            (allow(INTAKE, Status.RECEIVED, DESK, (Place.RECEIVING,), guards.checklist_complete),),
+            handlers.receive,
+        ),
+        ActionRecord(
+            "refuse",
+            "Từ chối tiếp nhận",
+            "Refuse",
+            (allow(INTAKE, Status.REFUSED, DESK, (Place.RECEIVING,), guards.has_reason),),
+            handlers.refuse,
+            ReasonParams,
+            ("reason",),
+            ends_dossier=True,
+        ),
+        ActionRecord(
+            "request_supplement",
+            "Yêu cầu bổ sung",
+            "Request a supplement",
+            (
+                allow(INTAKE, Status.SUPPLEMENT, DESK, (Place.RECEIVING,), guards.names_missing_papers),
+                allow(
+                    Status.PROCESSING,
+                    Status.SUPPLEMENT,
+                    PROCESSORS,
+                    (Place.CURRENT,),
+                    guards.names_missing_papers,
+                ),
+            ),
+            supplements.request_supplement,
+            SupplementParams,
+            ("missing", "reason"),
+        ),
+        ActionRecord(
+            "supplement_received",
+            "Nhận hồ sơ bổ sung",
+            "Supplement received",
+            (
+                allow(
+                    Status.SUPPLEMENT,
+                    RESUME,
+                    DESK | PROCESSORS,
+                    (Place.INVOLVED, Place.APPLICANT),
+                    guards.supplied_papers_complete,
+                ),
+            ),
+            supplements.supplement_received,
+            SupplementReceivedParams,
+            ("papers", "note"),
+        ),
+        ActionRecord(
+            "assign",
+            "Phân công",
+            "Assign",
+            (
+                allow(
+                    (Status.RECEIVED, Status.PROCESSING),
+                    SAME,
+                    PROCESSORS | DESK,
+                    (Place.CURRENT,),
+                    guards.assignee_works_there,
+                ),
+            ),
+            handlers.assign,
+            AssignParams,
+            ("assignee",),
+            shown_to_applicant=False,
+        ),
+        ActionRecord(
+            "complete_step",
+            "Hoàn thành bước, chuyển tiếp",
+            "Complete the step and hand over",
+            (
+                allow(
+                    (Status.RECEIVED, Status.PROCESSING),
+                    Status.PROCESSING,
+                    STEP_ROLE,
+                    (Place.CURRENT,),
+                    guards.next_step_is_processing,
+                ),
+            ),
+            handlers.complete_step,
+        ),
+        ActionRecord(
+            "return_step",
+            "Trả lại bước trước",
+            "Send back to the previous step",
+            (
+                allow(
+                    Status.PROCESSING,
+                    Status.PROCESSING,
+                    PROCESSORS,
+                    (Place.CURRENT,),
+                    guards.has_previous_processing_step,
+                ),
+            ),
+            handlers.return_step,
+            ReasonParams,
+            ("reason",),
+        ),
+        ActionRecord(
+            "request_payment",
+            "Yêu cầu nộp phí, nghĩa vụ tài chính",
+            "Request payment",
+            (
+                allow(
+                    (Status.RECEIVED, Status.PROCESSING),
+                    Status.AWAITING_PAYMENT,
+                    PROCESSORS | DESK,
+                    (Place.CURRENT,),
+                    guards.has_amount,
+                ),
+            ),
+            handlers.request_payment,
+            PaymentRequestParams,
+            ("amount_vnd",),
+        ),
+        ActionRecord(
+            "payment_received",
+            "Đã nộp phí",
+            "Payment received",
+            (allow(Status.AWAITING_PAYMENT, RESUME, DESK | PROCESSORS, (Place.INVOLVED,)),),
+            handlers.payment_received,
+            PaymentParams,
+            ("online", "receipt"),
+        ),
+        ActionRecord(
+            "apologize",
+            "Xin lỗi và hẹn lại",
+            "Apologize with a new appointment",
+            (allow(running, SAME, PROCESSORS, (Place.CURRENT,), guards.before_due_and_later_date),),
+            handlers.apologize,
+            ApologyParams,
+            ("new_due_at", "reason"),
+        ),
+        ActionRecord(
+            "stop",
+            "Dừng xử lý",
+            "Stop processing",
+            (allow(IN_HAND, Status.STOPPED, LEADERS, (Place.CURRENT,), guards.has_reason),),
+            handlers.close,
+            ReasonParams,
+            ("reason",),
+            ends_dossier=True,
+        ),
+        ActionRecord(
+            "withdraw",
+            "Rút hồ sơ theo yêu cầu",
+            "Withdraw at the applicant's request",
+            (
+                allow(
+                    (Status.NEW, *IN_HAND),
+                    Status.WITHDRAWN,
+                    DESK | PROCESSORS,
+                    (Place.INVOLVED, Place.APPLICANT),
+                    guards.has_reason,
+                ),
+            ),
+            handlers.close,
+            ReasonParams,
+            ("reason",),
+            ends_dossier=True,
+        ),
+        ActionRecord(  # from RECEIVED too: a template may have no processing step after reception
+            "finish",
+            "Có kết quả",
+            "Result ready",
+            (
+                allow(
+                    (Status.RECEIVED, Status.PROCESSING),
+                    Status.FINISHED,
+                    STEP_ROLE,
+                    (Place.CURRENT,),
+                    guards.last_processing_step,
+                ),
+            ),
+            handlers.finish,
+            FinishParams,
+        ),
+        ActionRecord(
+            "carry_result",
+            "Chuyển kết quả đến nơi trả",
+            "Carry the result to the return point",
+            (
+                allow(
+                    Status.FINISHED,
+                    SAME,
+                    DESK | PROCESSORS,
+                    (Place.CURRENT,),
+                    guards.result_not_at_return_point,
+                ),
+            ),
+            handlers.carry_result,
+        ),
+        ActionRecord(
+            "return_result",
+            "Trả kết quả",
+            "Return the result",
+            (allow(Status.FINISHED, Status.RETURNED, DESK, (Place.RETURN,), guards.result_at_return_point),),
+            handlers.return_result,
+            ReturnResultParams,
+            ("receiver",),
+        ),
+        ActionRecord(
+            "send_originals",
+            "Gửi bản gốc",
+            "Send the paper originals",
+            (
+                allow(
+                    (*IN_HAND, Status.FINISHED), SAME, DESK, (Place.ORIGINALS_FROM,), guards.originals_to_send
+                ),
+            ),
+            handlers.send_originals,
+            shown_to_applicant=False,
+        ),
+        ActionRecord(
+            "receive_originals",
+            "Nhận bản gốc",
+            "Receive the paper originals",
+            (
+                allow(
+                    (*IN_HAND, Status.FINISHED),
+                    SAME,
+                    DESK | PROCESSORS,
+                    (Place.ORIGINALS_TO,),
+                    guards.originals_in_transit,
+                ),
+            ),
+            handlers.receive_originals,
+            shown_to_applicant=False,
+        ),
+        ActionRecord(
+            "mark_due_soon",
+            "Sắp đến hạn",
+            "Due soon",
+            (allow(running, SAME, NOBODY, (Place.SYSTEM,)),),
+            handlers.mark_due_soon,
+            system=True,
+            shown_to_applicant=False,
+        ),
+        ActionRecord(
+            "mark_late",
+            "Quá hạn",
+            "Late",
+            (allow(running, SAME, NOBODY, (Place.SYSTEM,)),),
+            handlers.mark_late,
+            system=True,
+            shown_to_applicant=False,
+        ),
+        # the applicant of an open dossier lost the receipt: a counter of one of its units, having checked
+        # their identity papers, prints a new PIN; the old one stops working
+        ActionRecord(
+            "reissue_pin",
+            "Cấp lại mã tra cứu (PIN)",
+            "Issue a new tracking PIN",
+            (allow((Status.NEW, *IN_HAND, Status.FINISHED), SAME, DESK, (Place.INVOLVED,)),),
+            handlers.reissue_pin,
+            shown_to_applicant=False,
+        ),
+    ]
 
 
-TRANSITIONS: dict[tuple[int, Action], Transition] = _rows()
+ACTIONS: dict[str, ActionRecord] = {}
 
 
-def transition_for(status: int, action: Action) -> Transition | None:
-    return TRANSITIONS.get((int(status), action))
+def register(record: ActionRecord) -> ActionRecord:
+    """Add an action to the table, checked now rather than at first use."""
+    problems = _problems_of(record)
+    if problems:
+        raise ImproperlyDeclared(f"action {record.name!r}: " + "; ".join(problems))
+    ACTIONS[record.name] = record
+    return record
 
 
-def actions_from(status: int) -> list[Action]:
-    """The actions the table allows from a status (before roles and guards)."""
-    return [action for (source, action) in TRANSITIONS if source == int(status)]
+def unregister(name: str) -> None:
+    ACTIONS.pop(name, None)
+
+
+class ImproperlyDeclared(Exception):
+    pass
+
+
+def _problems_of(record: ActionRecord) -> list[str]:
+    problems = []
+    if record.name in ACTIONS:
+        problems.append("declared twice")
+    if not record.label_vi or not record.label_en:
+        problems.append("needs a label in Vietnamese and in English")
+    if not callable(record.handler):
+        problems.append("has no handler")
+    if not record.transitions:
+        problems.append("has no transition")
+    for transition in record.transitions:
+        if transition.guard is not None and not isinstance(transition.guard, Guard):
+            problems.append(f"guard {transition.guard!r} is not a Guard")
+        if not transition.places:
+            problems.append("a transition names no place")
+    unknown_fields = set(record.form_fields) - set(record.params.model_fields)
+    if unknown_fields:
+        problems.append(f"form fields {sorted(unknown_fields)} are not parameters")
+    sources = [s for t in record.transitions for s in t.sources]
+    if len(sources) != len(set(sources)):
+        problems.append("two transitions from one status")
+    return problems
+
+
+for record in _records():
+    register(record)
+del record
+
+# The actions' names, for code that names one (Action.RECEIVE == "receive").
+Action: Any = SimpleNamespace(**{name.upper(): name for name in ACTIONS})
+
+
+def record_of(name: str) -> ActionRecord | None:
+    return ACTIONS.get(str(name))
+
+
+def transition_for(status: int, action: str) -> Transition | None:
+    record = ACTIONS.get(str(action))
+    return record.transition_from(status) if record else None
+
+
+def actions_from(status: int) -> list[ActionRecord]:
+    """The actions the table allows from a status (before roles and guards), in the table's order."""
+    return [record for record in ACTIONS.values() if record.transition_from(status) is not None]
+
+
+def sources_of(name: str) -> tuple[int, ...]:
+    """The statuses an action may be taken from."""
+    return tuple(sorted({s for t in ACTIONS[name].transitions for s in t.sources}))
 
 
 def resolve_target(transition: Transition, status: int, resume_status: int | None) -> int:
@@ -253,6 +457,3 @@ def resolve_target(transition: Transition, status: int, resume_status: int | Non
     if transition.target == RESUME:
         return int(resume_status or status)
     return transition.target
-
-
-GuardFunction = Callable[..., "tuple[str, str] | None"]

@@ -10,10 +10,9 @@ from motcua.auth import HELD_ROLES
 from motcua.errors import Forbidden
 from motcua.network.models import Role, RoleAssignment, UnitKind
 
-from . import rows
-from .guards import paper_movements
+from .context import ActionContext
 from .lifecycle import STEP_ROLE, Place, Transition
-from .models import Dossier
+from .models import Dossier, DossierStep
 
 
 @dataclass
@@ -60,23 +59,20 @@ class Actor:
         return None
 
 
-def involved_unit_ids(dossier: Dossier) -> list[int]:
+def involved_unit_ids(dossier: Dossier, steps=None) -> list[int]:
+    """The units a dossier concerns: receiving, current, competent, return point, every step's."""
     ids = [
         dossier.current_unit_id,
         dossier.receiving_unit_id,
         dossier.competent_unit_id,
         dossier.return_unit_id,
     ]
-    steps = rows.prefetched(dossier, "steps")  # a selector's or the service call's
-    ids += (
-        [s.unit_id for s in steps]
-        if steps is not None
-        else list(dossier.steps.values_list("unit_id", flat=True))
-    )
+    ids += [s.unit_id for s in (dossier.steps.all() if steps is None else steps)]
     return [i for i in dict.fromkeys(ids) if i is not None]
 
 
-def place_unit_ids(dossier: Dossier, place: Place) -> list[int]:
+def place_unit_ids(ctx: ActionContext, place: Place) -> list[int]:
+    dossier = ctx.dossier
     if place == Place.RECEIVING:
         return [dossier.receiving_unit_id]
     if place == Place.CURRENT:
@@ -84,34 +80,31 @@ def place_unit_ids(dossier: Dossier, place: Place) -> list[int]:
     if place == Place.RETURN:
         return [dossier.return_unit_id or dossier.current_unit_id]
     if place == Place.INVOLVED:
-        return involved_unit_ids(dossier)
+        return involved_unit_ids(dossier, ctx.steps)
     if place == Place.ORIGINALS_FROM:  # the sender of originals not sent yet
-        return list(dict.fromkeys(m.from_unit_id for m in paper_movements(dossier) if m.waiting_to_be_sent))
+        return list(dict.fromkeys(m.from_unit_id for m in ctx.movements if m.waiting_to_be_sent))
     if place == Place.ORIGINALS_TO:  # the addressee of originals on their way
-        return list(dict.fromkeys(m.to_unit_id for m in paper_movements(dossier) if m.in_transit))
+        return list(dict.fromkeys(m.to_unit_id for m in ctx.movements if m.in_transit))
     return []
 
 
-def allowed_roles(transition: Transition, dossier: Dossier) -> frozenset[str]:
+def allowed_roles(transition: Transition, ctx: ActionContext) -> frozenset[str]:
     if transition.roles != STEP_ROLE:
         return transition.roles
-    steps = rows.prefetched(dossier, "steps")  # a selector's or the service call's
-    if steps is not None:
-        step = next((s for s in steps if s.order == dossier.current_step_order), None)
-    else:
-        step = dossier.steps.filter(order=dossier.current_step_order).first()
+    step = ctx.current_step
     return frozenset({step.role, Role.LEADER}) if step else frozenset({Role.LEADER})
 
 
-def authorize(actor: Actor, transition: Transition, dossier: Dossier) -> tuple[int | None, str]:
+def authorize(actor: Actor, transition: Transition, ctx: ActionContext) -> tuple[int | None, str]:
     """Return (unit id, role) the actor acts as, or raise Forbidden naming what is needed."""
     if actor.system and Place.SYSTEM in transition.places:
         return None, "system"
     if actor.applicant and Place.APPLICANT in transition.places:
         return None, "applicant"
-    roles = allowed_roles(transition, dossier)
+    dossier = ctx.dossier
+    roles = allowed_roles(transition, ctx)
     for place in transition.places:
-        found = actor.role_at(place_unit_ids(dossier, place), roles)
+        found = actor.role_at(place_unit_ids(ctx, place), roles)
         if found:
             return found
     needed = ", ".join(sorted(roles)) or "—"
@@ -128,19 +121,23 @@ def authorize(actor: Actor, transition: Transition, dossier: Dossier) -> tuple[i
     )
 
 
-def visible_to(actor: Actor) -> Q:
-    """Dossiers a staff member may see: their unit received it, performs one of its steps, is its
-    return point or holds it now; center managers see all."""
-    if actor.manager:
-        return Q()
-    units = actor.unit_ids
+def involving(unit_ids) -> Q:
+    """Dossiers that concern any of the units: received there, held there now, its return point or
+    competent agency, or one of its steps performed there."""
+    steps = DossierStep.objects.filter(unit_id__in=unit_ids).values("dossier_id")
     return (
-        Q(receiving_unit_id__in=units)
-        | Q(current_unit_id__in=units)
-        | Q(return_unit_id__in=units)
-        | Q(competent_unit_id__in=units)
-        | Q(steps__unit_id__in=units)
+        Q(current_unit_id__in=unit_ids)
+        | Q(receiving_unit_id__in=unit_ids)
+        | Q(competent_unit_id__in=unit_ids)
+        | Q(return_unit_id__in=unit_ids)
+        | Q(pk__in=steps)
     )
+
+
+def visible_to(actor: Actor) -> Q:
+    """Dossiers a staff member may see (as a query): those concerning their units; center managers
+    see all. ensure_visible says the same of one dossier."""
+    return Q() if actor.manager else involving(actor.unit_ids)
 
 
 def visible_dossiers(actor: Actor, queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
@@ -152,10 +149,11 @@ def visible_dossiers(actor: Actor, queryset: QuerySet[Dossier] | None = None) ->
     return queryset.filter(pk__in=Dossier.objects.filter(visible_to(actor)).values("pk"))
 
 
-def ensure_visible(actor: Actor, dossier: Dossier) -> None:
+def ensure_visible(actor: Actor, dossier: Dossier, steps=None) -> None:
+    """Who may see one dossier: as visible_to, for one dossier (its steps given, or read)."""
     if actor.manager or actor.system:
         return
-    if not set(involved_unit_ids(dossier)) & actor.unit_ids:
+    if not set(involved_unit_ids(dossier, steps)) & actor.unit_ids:
         raise Forbidden(
             f"Hồ sơ {dossier.code} không thuộc đơn vị của bạn.",
             f"Dossier {dossier.code} does not concern your unit.",

@@ -8,33 +8,20 @@ from typing import Annotated, Literal
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, PlainSerializer, StringConstraints
+from pydantic import AfterValidator, Field, PlainSerializer, StringConstraints
 
 from motcua.inputs import no_nul, text
 
-from .lifecycle import Action
+from .params import MissingIn, Moment, Papers, Strict
 
 CODE_PATTERN = r"^[0-9A-Za-z.\-]{1,40}$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
 AgencyCode = Annotated[str, StringConstraints(max_length=16), AfterValidator(no_nul)]
 Pin = Annotated[str, StringConstraints(pattern=r"^\s*\d{6}\s*$")]
-# Appointments must stay within a sane range: far-off years overflow time-zone arithmetic.
-Moment = Annotated[
-    AwareDatetime,
-    AfterValidator(lambda v: v if 2000 <= v.year <= 2100 else _raise("must lie within 2000-2100")),
-]
 
 
 # Times are answered in the province's zone (e.g. 2026-03-06T17:00:00+07:00), whatever the database gives.
 Local = Annotated[datetime, PlainSerializer(lambda v: timezone.localtime(v).isoformat(), return_type=str)]
-
-
-def _raise(message: str):
-    raise ValueError(message)
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- intake ---------------------------------------------------------------------------------------
@@ -46,25 +33,6 @@ class ApplicantIn(Strict):
     phone: text(20) = ""
     email: text(254) = ""
     address: text(300) = ""
-
-
-class PaperIn(Strict):
-    component: text(40, 1)
-    form: text(20) = ""
-    quantity: int = Field(1, ge=1, le=999, strict=True)
-    reused: bool = False
-    digitized: bool = False
-
-
-def _distinct_components(papers: list[PaperIn]) -> list[PaperIn]:
-    codes = [p.component for p in papers]
-    repeated = sorted({c for c in codes if codes.count(c) > 1})
-    if repeated:
-        raise ValueError(f"each component once: {', '.join(repeated)} appear(s) more than once")
-    return papers
-
-
-Papers = Annotated[list[PaperIn], Field(max_length=100), AfterValidator(_distinct_components)]
 
 
 class IntakeIn(Strict):
@@ -119,13 +87,6 @@ class IntakeOut(Schema):
 # --- actions --------------------------------------------------------------------------------------
 
 
-class MissingIn(Strict):
-    code: text(40, 1)
-    name_vi: text(300) = ""
-    name_en: text(300) = ""
-    note: text(500) = ""
-
-
 class ActionIn(Strict):
     """Every parameter any action takes; which are required depends on the action (see ACTION_PARAMS)."""
 
@@ -140,81 +101,6 @@ class ActionIn(Strict):
     receiver: text(200) | None = None
     result_papers: list[text(200)] | None = Field(None, max_length=50)
     papers: Papers | None = None
-
-
-class NoteParams(Strict):
-    note: text(2000) = ""
-
-
-class _ReasonParams(Strict):
-    reason: text(2000, 1)
-    note: text(2000) = ""
-
-
-class _SupplementParams(Strict):
-    missing: list[MissingIn] = Field(default_factory=list, max_length=100)
-    reason: text(2000) = ""
-    note: text(2000) = ""
-
-
-class _SupplementReceivedParams(Strict):
-    papers: Papers = Field(default_factory=list)  # what the applicant brought (intake supplement)
-    note: text(2000) = ""
-
-
-class _AssignParams(Strict):
-    assignee: text(150, 1) | Annotated[int, Field(ge=1, le=2**62)]
-    note: text(2000) = ""
-
-
-class _ApologyParams(Strict):
-    reason: text(2000, 1)
-    new_due_at: Moment
-
-
-class _PaymentRequestParams(Strict):
-    amount_vnd: int | None = Field(None, ge=0, le=10**15)
-    note: text(2000) = ""
-
-
-class _PaymentParams(Strict):
-    online: bool = False
-    receipt: text(200) = ""
-    note: text(2000) = ""
-
-
-class _FinishParams(Strict):
-    result_papers: list[text(200)] = Field(default_factory=list, max_length=50)
-    note: text(2000) = ""
-
-
-class _ReturnResultParams(Strict):
-    receiver: text(200) = ""
-    note: text(2000) = ""
-
-
-ACTION_PARAMS: dict[Action, type[Strict]] = {
-    Action.RECEIVE: NoteParams,
-    Action.REFUSE: _ReasonParams,
-    Action.REQUEST_SUPPLEMENT: _SupplementParams,
-    Action.SUPPLEMENT_RECEIVED: _SupplementReceivedParams,
-    Action.ASSIGN: _AssignParams,
-    Action.COMPLETE_STEP: NoteParams,
-    Action.RETURN_STEP: _ReasonParams,
-    Action.REQUEST_PAYMENT: _PaymentRequestParams,
-    Action.PAYMENT_RECEIVED: _PaymentParams,
-    Action.APOLOGIZE: _ApologyParams,
-    Action.STOP: _ReasonParams,
-    Action.WITHDRAW: _ReasonParams,
-    Action.FINISH: _FinishParams,
-    Action.CARRY_RESULT: NoteParams,
-    Action.RETURN_RESULT: _ReturnResultParams,
-    Action.SEND_ORIGINALS: NoteParams,
-    Action.RECEIVE_ORIGINALS: NoteParams,
-    Action.MARK_DUE_SOON: NoteParams,
-    Action.MARK_LATE: NoteParams,
-    Action.REISSUE_PIN: NoteParams,
-}
 
 
 class QueueFilters(Strict):

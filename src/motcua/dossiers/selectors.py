@@ -18,12 +18,14 @@ from django.utils.dateparse import parse_datetime
 from motcua.catalog.models import Procedure
 from motcua.catalog.search import words
 from motcua.errors import Forbidden, NotFound, Problem, ValidationFailed
+from motcua.i18n import both
 from motcua.network.clock import work_calendar
 from motcua.network.models import Unit
 from motcua.worktime.text import moment_en, moment_vi
 
-from . import guards, rows
-from .lifecycle import ACTION_LABELS, Action, Transition, actions_from, resolve_target, transition_for
+from . import clock
+from .context import ActionContext, open_supplement
+from .lifecycle import ACTIONS, ActionRecord, Transition, actions_from, resolve_target
 from .models import (
     OPEN_STATUSES,
     Apology,
@@ -37,28 +39,11 @@ from .models import (
     StepState,
     SupplementRequest,
 )
-from .permissions import Actor, authorize, ensure_visible
-from .services import _steps_of_dossier, applicable_limit, pin_matches, supplement_pauses
+from .permissions import Actor, authorize, ensure_visible, involving
+from .pins import pin_matches
 
 MAX_PAGE = 200
-DUE_SOON_WORKING_DAYS = 1
-SYSTEM_ACTIONS = (Action.MARK_DUE_SOON, Action.MARK_LATE)
 QUEUE_RELATED = ("procedure", "receiving_unit", "current_unit")
-
-
-# --- a dossier's parts, as a service call left them -------------------------------------------------
-
-
-def steps_of(dossier: Dossier) -> list[DossierStep]:
-    """The dossier's steps in order: those its service call read with it and kept up to date (or a
-    selector prefetched), else one statement."""
-    kept = rows.prefetched(dossier, "steps")
-    return kept if kept is not None else rows.fetch("steps_of_dossier", _steps_of_dossier, [dossier.pk])
-
-
-def paper_movements_of(dossier: Dossier) -> list[PaperMovement]:
-    """The dossier's paper-original movements, oldest first (read once per dossier instance)."""
-    return guards.paper_movements(dossier)
 
 
 # --- work queues ----------------------------------------------------------------------------------
@@ -157,14 +142,7 @@ def _scoped(actor: Actor, unit_code: str | None, scope: str) -> QuerySet[Dossier
         return queryset
     if scope == "current":
         return queryset.filter(current_unit_id__in=unit_ids)
-    steps = DossierStep.objects.filter(unit_id__in=unit_ids).values("dossier_id")
-    return queryset.filter(
-        Q(current_unit_id__in=unit_ids)
-        | Q(receiving_unit_id__in=unit_ids)
-        | Q(competent_unit_id__in=unit_ids)
-        | Q(return_unit_id__in=unit_ids)
-        | Q(pk__in=steps)
-    )
+    return queryset.filter(involving(unit_ids))
 
 
 def _filtered(
@@ -178,15 +156,10 @@ def _filtered(
     now: datetime,
 ) -> QuerySet[Dossier]:
     queryset = queryset.filter(status__in=OPEN_STATUSES) if status is None else queryset.filter(status=status)
-    if due in ("late", "soon"):
-        # Running clocks only: a paused dossier keeps its old due time until the clock resumes, and a
-        # finished one was judged on time or late when its result was ready.
-        queryset = queryset.filter(paused_since__isnull=True).exclude(status=Status.FINISHED)
-    if due == "late":
-        queryset = queryset.filter(due_at__lt=now)
+    if due == "late":  # running clocks only, as clock.clock_status decides
+        queryset = queryset.filter(clock.late_q(now))
     elif due == "soon":
-        horizon = work_calendar().add_working_days(now, DUE_SOON_WORKING_DAYS)
-        queryset = queryset.filter(due_at__gte=now, due_at__lt=horizon)
+        queryset = queryset.filter(clock.due_soon_q(now))
     if procedure:
         # By id, not through the join on the code: the planner then knows how common the procedure is
         # (a frequent one is best found by walking the unit's open queue in due order).
@@ -266,7 +239,7 @@ def dossier_detail(actor: Actor, code: str) -> Dossier:
     dossier = _with_history(Dossier.objects.filter(code=code)).first()
     if dossier is None:
         raise NotFound(f"hồ sơ {code}", f"dossier {code}")
-    ensure_visible(actor, dossier)
+    ensure_visible(actor, dossier, dossier.steps.all())
     return dossier
 
 
@@ -274,51 +247,41 @@ def dossier_events(actor: Actor, code: str) -> list[DossierEvent]:
     dossier = Dossier.objects.filter(code=code).prefetch_related("steps").first()
     if dossier is None:
         raise NotFound(f"hồ sơ {code}", f"dossier {code}")
-    ensure_visible(actor, dossier)
+    ensure_visible(actor, dossier, dossier.steps.all())
     return list(DossierEvent.objects.filter(dossier=dossier).select_related("unit").order_by("seq"))
 
 
 @dataclass(frozen=True)
 class AllowedAction:
-    action: Action
+    record: ActionRecord
     transition: Transition
     target: int
     unit_id: int | None
     role: str
 
-
-# Guards that depend only on the dossier, not on the parameters given: dry-run for the action list.
-STATE_GUARDS = frozenset(
-    {
-        "next_step_is_processing",
-        "last_processing_step",
-        "result_at_return_point",
-        "result_not_at_return_point",
-        "originals_to_send",
-        "originals_in_transit",
-    }
-)
+    @property
+    def action(self) -> str:
+        return self.record.name
 
 
 def allowed_actions(actor: Actor, dossier: Dossier, now: datetime | None = None) -> list[AllowedAction]:
     """The table's actions from the dossier's status that the actor's roles permit here and whose
-    state guard holds now (guards on the parameters, e.g. a reason, are checked when acting)."""
-    now = now or timezone.now()
+    state-only guard holds now (guards on the parameters, e.g. a reason, are checked when acting)."""
+    ctx = ActionContext(dossier, now or timezone.now(), actor, {}, from_status=dossier.status)
     allowed = []
-    for action in actions_from(dossier.status):
-        if action in SYSTEM_ACTIONS:
+    for record in actions_from(dossier.status):
+        if record.system:
             continue
-        transition = transition_for(dossier.status, action)
+        transition = record.transition_from(dossier.status)
+        assert transition is not None
         try:
-            unit_id, role = authorize(actor, transition, dossier)
+            unit_id, role = authorize(actor, transition, ctx)
         except Forbidden:
             continue
-        if transition.guard in STATE_GUARDS and guards.check(
-            transition.guard, dossier=dossier, now=now, params={}
-        ):
+        if transition.guard is not None and transition.guard.state_only and transition.guard(ctx):
             continue
         target = resolve_target(transition, dossier.status, dossier.resume_status)
-        allowed.append(AllowedAction(action, transition, target, unit_id, role))
+        allowed.append(AllowedAction(record, transition, target, unit_id, role))
     return allowed
 
 
@@ -340,7 +303,7 @@ def due_explanation(dossier: Dossier) -> DueExplanation:
     """Why the dossier is due when it is: the legal clock from reception, its days off, the supplement
     pauses, then any apology's new appointment. Uses the prefetched supplements and apologies."""
     if dossier.received_at is None:
-        label_vi, label_en = Status(dossier.status).label.split(" / ")
+        label_vi, label_en = both(Status(dossier.status).label)
         return DueExplanation(
             "not_started",
             None,
@@ -350,8 +313,8 @@ def due_explanation(dossier: Dossier) -> DueExplanation:
             f"Hồ sơ chưa được tiếp nhận ({label_vi}): thời hạn chưa bắt đầu tính.",
             f"The dossier has not been received yet ({label_en}): the clock has not started.",
         )
-    pauses = supplement_pauses(dossier, dossier.supplements.all())  # as the stored legal due time
-    due = work_calendar().due(dossier.received_at, applicable_limit(dossier), pauses)
+    pauses = clock.supplement_pauses(dossier, list(dossier.supplements.all()))  # as the stored legal due
+    due = work_calendar().due(dossier.received_at, clock.limit_of(dossier, dossier.procedure_version), pauses)
     vi, en = [due.explanation_vi], [due.explanation_en]
     for apology in dossier.apologies.all():
         vi.append(
@@ -402,7 +365,7 @@ def public_status(code: str, pin: str) -> dict[str, Any]:
         )
     missing: list[dict] = []
     if dossier.status == Status.SUPPLEMENT:
-        open_request = dossier.supplements.filter(completed_at__isnull=True).order_by("-requested_at").first()
+        open_request = open_supplement(list(dossier.supplements.order_by("requested_at", "id")))
         missing = list(open_request.missing) if open_request else []
     return {
         "code": dossier.code,
@@ -438,7 +401,7 @@ def _status_changes(dossier: Dossier) -> list[dict[str, Any]]:
 
 
 def status_out(status: int) -> dict[str, Any]:
-    label_vi, label_en = Status(status).label.split(" / ")
+    label_vi, label_en = both(Status(status).label)
     return {"code": int(status), "label_vi": label_vi, "label_en": label_en}
 
 
@@ -449,7 +412,5 @@ def unit_ref(unit: Unit | None) -> dict[str, str] | None:
 
 
 def action_label(action: str) -> tuple[str, str]:
-    try:
-        return ACTION_LABELS[Action(action)]
-    except ValueError:
-        return action, action
+    record = ACTIONS.get(action)
+    return record.labels if record else (action, action)

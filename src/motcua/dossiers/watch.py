@@ -1,68 +1,41 @@
 """The overdue watch: a periodic pass (`motcua tick`, or a loop inside a process) that marks steps and
 dossiers due soon or late, through the transition table's MARK_DUE_SOON and MARK_LATE actions, so
-each mark is an event recording which unit and step caused the lateness."""
+each mark is an event recording which unit and step caused the lateness. What late and due soon mean
+is clock.clock_status's rule (one setting, MOTCUA["DUE_SOON_WORKING_HOURS"])."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from motcua.errors import MotcuaError
-from motcua.network.clock import work_calendar
 
-from .lifecycle import TRANSITIONS, Action
+from . import clock
+from .engine import act
+from .lifecycle import Action
 from .models import Dossier, StepState
 from .permissions import Actor
-from .services import act
-
-DEFAULT_DUE_SOON_WORKING_HOURS = 8  # one working day
-
-
-def watched_statuses(action: Action) -> tuple[int, ...]:
-    """The statuses from which the transition table allows the watch's action."""
-    return tuple(sorted(source for source, name in TRANSITIONS if name == action and source > 0))
-
-
-def due_soon_hours() -> float:
-    return float(
-        getattr(settings, "MOTCUA", {}).get("DUE_SOON_WORKING_HOURS", DEFAULT_DUE_SOON_WORKING_HOURS)
-    )
-
-
-def due_soon_horizon(now: datetime) -> datetime:
-    """`now` plus the configured working time (default: one working day)."""
-    return work_calendar().add_working(now, timedelta(hours=due_soon_hours()))
-
-
-def _running(action: Action) -> QuerySet[Dossier]:
-    return Dossier.objects.filter(status__in=watched_statuses(action))
 
 
 def late_candidates(now: datetime) -> QuerySet[Dossier]:
-    """Dossiers past their due time not yet marked late, or with an active step past its own due time.
+    """Dossiers late (clock.late_q) not yet marked, or with an active step past its own due time.
     Both use indexes: dossiers by (status, due_at), steps through their (dossier, order) key."""
-    running = _running(Action.MARK_LATE)
-    overdue = running.filter(due_at__lt=now, late=False).values("pk")
-    step_overdue = running.filter(
-        steps__state=StepState.ACTIVE, steps__due_at__lt=now, steps__late=False
+    overdue = Dossier.objects.filter(clock.late_q(now), late=False).values("pk")
+    step_overdue = Dossier.objects.filter(
+        clock.running_q(), steps__state=StepState.ACTIVE, steps__due_at__lt=now, steps__late=False
     ).values("pk")
     return Dossier.objects.filter(Q(pk__in=overdue) | Q(pk__in=step_overdue)).order_by("due_at", "pk")
 
 
-def due_soon_candidates(now: datetime, horizon: datetime | None = None) -> QuerySet[Dossier]:
-    horizon = horizon or due_soon_horizon(now)
-    return (
-        _running(Action.MARK_DUE_SOON)
-        .filter(due_at__gte=now, due_at__lt=horizon, due_soon=False, late=False)
-        .order_by("due_at", "pk")
-    )
+def due_soon_candidates(now: datetime) -> QuerySet[Dossier]:
+    """Dossiers due soon (clock.due_soon_q) not yet marked."""
+    return Dossier.objects.filter(clock.due_soon_q(now), due_soon=False, late=False).order_by("due_at", "pk")
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import PaperForm
 from motcua.desk import text
-from motcua.dossiers.lifecycle import ACTION_LABELS, Action
+from motcua.dossiers.lifecycle import ACTIONS
 from motcua.dossiers.models import Status
 
 register = template.Library()
@@ -35,11 +35,8 @@ def status_label(code) -> str:
 
 @register.filter
 def action_label(action) -> str:
-    try:
-        vi, en = ACTION_LABELS[Action(action)]
-    except ValueError:
-        return str(action)
-    return text.pick(vi, en)
+    record = ACTIONS.get(str(action))
+    return text.pick(*record.labels) if record else str(action)
 
 
 @register.filter

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from motcua.dossiers.watch import due_soon_hours, run_every, tick
+from motcua.dossiers.clock import due_soon_within
+from motcua.dossiers.watch import run_every, tick
 
 
 def parse_moment(text: str):
@@ -34,9 +35,9 @@ class Command(BaseCommand):
             self.stdout.write(tick(now=fixed).summary())
             return
         self.stdout.write(
-            f"Theo dõi hạn mỗi {options['every']:g} giây, cửa sổ sắp đến hạn {due_soon_hours():g} giờ làm việc "
+            f"Theo dõi hạn mỗi {options['every']:g} giây, cửa sổ sắp đến hạn {due_soon_within().total_seconds() / 3600:g} giờ làm việc "
             f"(Ctrl-C để dừng) / watching every {options['every']:g} s, due-soon window "
-            f"{due_soon_hours():g} working hours (Ctrl-C to stop)"
+            f"{due_soon_within().total_seconds() / 3600:g} working hours (Ctrl-C to stop)"
         )
         stop = threading.Event()
         try:

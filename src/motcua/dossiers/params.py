@@ -1,0 +1,103 @@
+"""The parameters of lifecycle actions, as the API and the desk's forms both validate them (each
+action's record in lifecycle.py names its schema). Strict: unknown fields are refused, strings are
+bounded by their columns and may not contain NUL."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from ninja import Schema
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field
+
+from motcua.inputs import text
+
+# Appointments must stay within a sane range: far-off years overflow time-zone arithmetic.
+Moment = Annotated[
+    AwareDatetime,
+    AfterValidator(lambda v: v if 2000 <= v.year <= 2100 else _raise("must lie within 2000-2100")),
+]
+
+
+def _raise(message: str):
+    raise ValueError(message)
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PaperIn(Strict):
+    component: text(40, 1)
+    form: text(20) = ""
+    quantity: int = Field(1, ge=1, le=999, strict=True)
+    reused: bool = False
+    digitized: bool = False
+
+
+def _distinct_components(papers: list[PaperIn]) -> list[PaperIn]:
+    codes = [p.component for p in papers]
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    if repeated:
+        raise ValueError(f"each component once: {', '.join(repeated)} appear(s) more than once")
+    return papers
+
+
+Papers = Annotated[list[PaperIn], Field(max_length=100), AfterValidator(_distinct_components)]
+
+
+class MissingIn(Strict):
+    code: text(40, 1)
+    name_vi: text(300) = ""
+    name_en: text(300) = ""
+    note: text(500) = ""
+
+
+class NoteParams(Strict):
+    note: text(2000) = ""
+
+
+class ReasonParams(Strict):
+    reason: text(2000, 1)
+    note: text(2000) = ""
+
+
+class SupplementParams(Strict):
+    missing: list[MissingIn] = Field(default_factory=list, max_length=100)
+    reason: text(2000) = ""
+    note: text(2000) = ""
+
+
+class SupplementReceivedParams(Strict):
+    papers: Papers = Field(default_factory=list)  # what the applicant brought (intake supplement)
+    note: text(2000) = ""
+
+
+class AssignParams(Strict):
+    assignee: text(150, 1) | Annotated[int, Field(ge=1, le=2**62)]
+    note: text(2000) = ""
+
+
+class ApologyParams(Strict):
+    reason: text(2000, 1)
+    new_due_at: Moment
+
+
+class PaymentRequestParams(Strict):
+    amount_vnd: int | None = Field(None, ge=0, le=10**15)
+    note: text(2000) = ""
+
+
+class PaymentParams(Strict):
+    online: bool = False
+    receipt: text(200) = ""
+    note: text(2000) = ""
+
+
+class FinishParams(Strict):
+    result_papers: list[text(200)] = Field(default_factory=list, max_length=50)
+    note: text(2000) = ""
+
+
+class ReturnResultParams(Strict):
+    receiver: text(200) = ""
+    note: text(2000) = ""
