@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from motcua.catalog.models import Procedure
 from motcua.catalog.search import words
 from motcua.errors import Forbidden, NotFound, Problem, ValidationFailed
+from motcua.i18n import both
 from motcua.network.clock import work_calendar
 from motcua.network.models import Unit
 from motcua.worktime.text import moment_en, moment_vi
@@ -340,7 +341,7 @@ def due_explanation(dossier: Dossier) -> DueExplanation:
     """Why the dossier is due when it is: the legal clock from reception, its days off, the supplement
     pauses, then any apology's new appointment. Uses the prefetched supplements and apologies."""
     if dossier.received_at is None:
-        label_vi, label_en = Status(dossier.status).label.split(" / ")
+        label_vi, label_en = both(Status(dossier.status).label)
         return DueExplanation(
             "not_started",
             None,
@@ -438,7 +439,7 @@ def _status_changes(dossier: Dossier) -> list[dict[str, Any]]:
 
 
 def status_out(status: int) -> dict[str, Any]:
-    label_vi, label_en = Status(status).label.split(" / ")
+    label_vi, label_en = both(Status(status).label)
     return {"code": int(status), "label_vi": label_vi, "label_en": label_en}
 
 
