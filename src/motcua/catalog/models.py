@@ -2,6 +2,8 @@
 dossier keeps the version it was received under, so a version in use is never edited."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.network.models import Role, Unit
 
@@ -23,21 +25,21 @@ class Sector(models.Model):
 
 
 class CompetentLevel(models.TextChoices):
-    PROVINCE = "province", "Cấp tỉnh / Provincial"
-    DISTRICT = "district", "Cấp huyện / District"
-    COMMUNE = "commune", "Cấp xã / Commune"
-    VERTICAL = "vertical", "Ngành dọc / Vertical agency"
+    PROVINCE = "province", _("Provincial")
+    DISTRICT = "district", pgettext_lazy("competent level", "District")
+    COMMUNE = "commune", pgettext_lazy("competent level", "Commune")
+    VERTICAL = "vertical", pgettext_lazy("competent level", "Vertical agency")
 
 
 class OnlineLevel(models.TextChoices):
-    NONE = "none", "Không / None"
-    PARTIAL = "partial", "Một phần / Partial"
-    FULL = "full", "Toàn trình / Full"
+    NONE = "none", pgettext_lazy("online level", "None")
+    PARTIAL = "partial", _("Partial")
+    FULL = "full", _("Full")
 
 
 class LimitUnit(models.TextChoices):
-    WORKING_DAYS = "working_days", "Ngày làm việc / Working days"
-    CALENDAR_DAYS = "calendar_days", "Ngày / Calendar days"
+    WORKING_DAYS = "working_days", _("Working days")
+    CALENDAR_DAYS = "calendar_days", _("Calendar days")
 
 
 class Procedure(models.Model):
@@ -95,8 +97,8 @@ class ProcedureVersion(models.Model):
 
 class Fee(models.Model):
     class Kind(models.TextChoices):
-        FEE = "fee", "Lệ phí / Fee"
-        CHARGE = "charge", "Phí / Charge"
+        FEE = "fee", _("Fee")
+        CHARGE = "charge", _("Charge")
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
     name_vi = models.CharField(max_length=300)
@@ -110,10 +112,10 @@ class Fee(models.Model):
 
 
 class PaperForm(models.TextChoices):
-    ORIGINAL = "original", "Bản chính / Original"
-    COPY = "copy", "Bản sao / Copy"
-    CERTIFIED_COPY = "certified_copy", "Bản sao chứng thực / Certified copy"
-    ORIGINAL_OR_COPY = "original_or_copy", "Bản chính hoặc bản sao / Original or copy"
+    ORIGINAL = "original", _("Original")
+    COPY = "copy", _("Copy")
+    CERTIFIED_COPY = "certified_copy", _("Certified copy")
+    ORIGINAL_OR_COPY = "original_or_copy", _("Original or copy")
 
 
 class Component(models.Model):
@@ -154,11 +156,11 @@ class ResultPaper(models.Model):
 class Performer(models.TextChoices):
     """Who performs a process step; an agency code may also be stored for inter-agency steps."""
 
-    RECEIVING = "receiving", "Đơn vị tiếp nhận / Receiving unit"
-    COMPETENT = "competent", "Cơ quan có thẩm quyền / Competent agency"
-    RETURN = "return", "Nơi trả kết quả / Return point"
-    DISTRICT_PC = "district_pc", "UBND cấp huyện / District people's committee"
-    COMMUNE_PC = "commune_pc", "UBND cấp xã / Commune people's committee"
+    RECEIVING = "receiving", _("Receiving unit")
+    COMPETENT = "competent", _("Competent agency")
+    RETURN = "return", _("Return point")
+    DISTRICT_PC = "district_pc", _("District people's committee")
+    COMMUNE_PC = "commune_pc", _("Commune people's committee")
 
 
 class ProcessStep(models.Model):

@@ -2,14 +2,16 @@
 meanwhile; pages show how far it got)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class HistoryLoad(models.Model):
     class State(models.TextChoices):
-        QUEUED = "queued", "Đang chờ / Queued"
-        RUNNING = "running", "Đang nạp / Loading"
-        DONE = "done", "Xong / Done"
-        FAILED = "failed", "Lỗi / Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Loading")
+        DONE = "done", pgettext_lazy("job state", "Done")
+        FAILED = "failed", _("Failed")
 
     count = models.PositiveIntegerField()
     seed = models.IntegerField()

@@ -10,6 +10,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from motcua.dossiers.models import Apology, Dossier, Handover, Timeliness
+from motcua.i18n import both
 
 from .receipts import _b, _moment, _p, _register_fonts, _styles, heading, pdf
 
@@ -94,8 +95,8 @@ def _handover_table(handovers: list[Handover], styles) -> Table:
             [
                 _p(f"Giao: {giver}\nNhận: {receiver}", small),
                 _p(timezone.localtime(handover.at).strftime("%H giờ %M phút, ngày %d/%m/%Y"), small),
-                _p(Timeliness(handover.timeliness).label.split(" / ")[0], small),
-                _p(Handover.Kind(handover.kind).label.split(" / ")[0], small),
+                _p(both(Timeliness(handover.timeliness).label)[0], small),
+                _p(both(Handover.Kind(handover.kind).label)[0], small),
             ]
         )
     table = Table(rows, colWidths=[62 * mm, 40 * mm, 40 * mm, 30 * mm], repeatRows=1)

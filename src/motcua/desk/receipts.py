@@ -28,6 +28,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 from motcua.catalog.models import LimitUnit, PaperForm
 from motcua.dossiers import context
 from motcua.dossiers.models import Dossier, Status
+from motcua.i18n import both
 from motcua.worktime.text import format_number
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
@@ -190,7 +191,7 @@ def _applicant(dossier: Dossier, unit, styles) -> list:
 
 def _form_label(form: str) -> str:
     try:
-        return PaperForm(form).label.split(" / ")[0]
+        return both(PaperForm(form).label)[0]
     except ValueError:
         return form
 

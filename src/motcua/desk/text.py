@@ -15,12 +15,6 @@ def pick(vi: str, en: str) -> str:
     return (en or vi) if english() else vi
 
 
-def split_label(label: str) -> str:
-    """A choice label written 'Vietnamese / English' (the models' convention)."""
-    vi, _, en = str(label).partition(" / ")
-    return pick(vi, en)
-
-
 def message(error: MotcuaError) -> str:
     return pick(error.message_vi, error.message_en)
 

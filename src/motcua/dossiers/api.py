@@ -12,11 +12,13 @@ from motcua import inputs
 from motcua.auth import staff_auth
 from motcua.error_schemas import errors
 from motcua.errors import NotFound, ValidationFailed
+from motcua.i18n import both
 from motcua.ratelimit import client_subject, failures_only, hit
 
 from . import clock, selectors, services
 from .engine import record_named
 from .models import Dossier, DossierEvent
+from .models import Status as DossierStatus
 from .permissions import Actor
 from .schemas import (
     ActionIn,
@@ -62,12 +64,13 @@ def _intake_request(body: IntakeIn | OnlineFilingIn, **overrides) -> services.In
 def receive(request: HttpRequest, body: IntakeIn):
     result = services.intake(actor=_actor(request), request=_intake_request(body))
     dossier = result.dossier
+    label_vi, label_en = both(DossierStatus(dossier.status).label)
     return Status(
         201,
         {
             "code": dossier.code,
             "status": dossier.status,
-            "status_label": dossier.get_status_display(),
+            "status_label": f"{label_vi} / {label_en}",  # this field's "vi / en" form, as before
             "received_at": dossier.received_at,
             "due_at": dossier.due_at,
             "pin": result.pin,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.catalog.models import Component, Procedure, ProcedureVersion
 from motcua.network.models import Jurisdiction, Unit
@@ -13,16 +15,16 @@ from motcua.network.models import Jurisdiction, Unit
 class Status(models.IntegerChoices):
     """Status codes of the National Public Service Portal."""
 
-    NEW = 1, "Mới đăng ký / Newly registered"
-    RECEIVED = 2, "Đã tiếp nhận / Received"
-    REFUSED = 3, "Từ chối tiếp nhận / Refused at intake"
-    PROCESSING = 4, "Đang xử lý / Processing"
-    SUPPLEMENT = 5, "Yêu cầu bổ sung / Supplement requested"
-    AWAITING_PAYMENT = 6, "Chờ thực hiện nghĩa vụ tài chính / Awaiting payment"
-    WITHDRAWN = 7, "Công dân xin rút hồ sơ / Withdrawn at the applicant's request"
-    STOPPED = 8, "Dừng xử lý / Processing stopped"
-    FINISHED = 9, "Đã có kết quả / Processing finished (result ready)"
-    RETURNED = 10, "Đã trả kết quả / Result returned"
+    NEW = 1, _("Newly registered")
+    RECEIVED = 2, pgettext_lazy("dossier status", "Received")
+    REFUSED = 3, _("Refused at intake")
+    PROCESSING = 4, _("Processing")
+    SUPPLEMENT = 5, pgettext_lazy("dossier status", "Supplement requested")
+    AWAITING_PAYMENT = 6, _("Awaiting payment")
+    WITHDRAWN = 7, _("Withdrawn at the applicant's request")
+    STOPPED = 8, _("Processing stopped")
+    FINISHED = 9, _("Processing finished (result ready)")
+    RETURNED = 10, pgettext_lazy("dossier status", "Result returned")
 
 
 CLOSED_STATUSES = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED)
@@ -30,9 +32,9 @@ OPEN_STATUSES = tuple(s for s in Status if s not in CLOSED_STATUSES)
 
 
 class Channel(models.IntegerChoices):
-    IN_PERSON = 1, "Trực tiếp / In person"
-    ONLINE = 2, "Trực tuyến / Online"
-    POST = 3, "Bưu chính công ích / Public postal service"
+    IN_PERSON = 1, _("In person")
+    ONLINE = 2, _("Online")
+    POST = 3, _("Public postal service")
 
 
 class Dossier(models.Model):
@@ -144,10 +146,10 @@ class DossierPaper(models.Model):
 
 
 class StepState(models.TextChoices):
-    PENDING = "pending", "Chưa đến / Pending"
-    ACTIVE = "active", "Đang xử lý / Active"
-    DONE = "done", "Hoàn thành / Done"
-    STOPPED = "stopped", "Đã dừng / Stopped"  # the dossier was stopped or withdrawn before it
+    PENDING = "pending", _("Pending")
+    ACTIVE = "active", _("Active")
+    DONE = "done", _("Done")
+    STOPPED = "stopped", _("Stopped")  # the dossier was stopped or withdrawn before it
 
 
 class DossierStep(models.Model):
@@ -183,19 +185,19 @@ class DossierStep(models.Model):
 
 
 class Timeliness(models.TextChoices):
-    EARLY = "early", "Trước hạn / Early"
-    ON_TIME = "on_time", "Đúng hạn / On time"
-    LATE = "late", "Quá hạn / Late"
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
 
 
 class Handover(models.Model):
     """A row of the control slip (Form 06): from whom to whom, when, against which deadline."""
 
     class Kind(models.TextChoices):
-        STEP = "step", "Chuyển bước / Step hand-over"
-        RETURN_STEP = "return_step", "Trả lại bước trước / Sent back"
-        RESULT = "result", "Chuyển kết quả / Result carried"
-        RETURNED = "returned", "Trả kết quả / Result returned"
+        STEP = "step", _("Step hand-over")
+        RETURN_STEP = "return_step", _("Sent back")
+        RESULT = "result", _("Result carried")
+        RETURNED = "returned", pgettext_lazy("hand-over kind", "Result returned")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handovers")
     kind = models.CharField(max_length=12, choices=Kind.choices)

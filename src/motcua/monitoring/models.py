@@ -2,32 +2,28 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanRun(models.Model):
     class Model(models.TextChoices):
-        EVALUATE = "evaluate", "Đánh giá mạng lưới hiện tại / Evaluate the current network"
-        LSCP = "lscp", "Ít điểm nhất phủ toàn bộ / Fewest sites covering everyone (LSCP)"
-        HIERARCHICAL = (
-            "hierarchical",
-            "Ít điểm nhất, rồi phủ 15 phút nhiều nhất / Fewest sites, then most within 15 min",
-        )
-        MCLP = "mclp", "p điểm phủ nhiều nhất / p sites covering the most (MCLP)"
-        PMEDIAN = "pmedian", "p điểm, tổng quãng đường ít nhất / p sites, least travel (p-median)"
-        REMOVE_OPEN = (
-            "remove_open",
-            "Bỏ k điểm tiếp nhận, mở m chi nhánh / Remove k reception points, open m branches",
-        )
+        EVALUATE = "evaluate", _("Evaluate the current network")
+        LSCP = "lscp", _("Fewest sites covering everyone (LSCP)")
+        HIERARCHICAL = "hierarchical", _("Fewest sites, then most within 15 min")
+        MCLP = "mclp", _("p sites covering the most (MCLP)")
+        PMEDIAN = "pmedian", _("p sites, least travel (p-median)")
+        REMOVE_OPEN = "remove_open", _("Remove k reception points, open m branches")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Đang chờ / Queued"
-        RUNNING = "running", "Đang chạy / Running"
-        DONE = "done", "Xong / Done"
-        FAILED = "failed", "Lỗi / Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", pgettext_lazy("job state", "Done")
+        FAILED = "failed", _("Failed")
 
     class Weight(models.TextChoices):
-        POPULATION = "population", "Dân số / Population"
-        DOSSIERS = "dossiers", "Số hồ sơ / Dossier volume"
+        POPULATION = "population", _("Population")
+        DOSSIERS = "dossiers", _("Dossier volume")
 
     name = models.CharField(max_length=200)
     model = models.CharField(max_length=16, choices=Model.choices)

@@ -6,6 +6,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 AGENCY_CODE_PATTERN = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 
@@ -19,9 +21,9 @@ def validate_agency_code(value: str) -> None:
 
 
 class JurisdictionLevel(models.TextChoices):
-    PROVINCE = "province", "Tỉnh / Province"
-    DISTRICT = "district", "Huyện / District"
-    COMMUNE = "commune", "Xã / Commune"
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", pgettext_lazy("jurisdiction level", "District")
+    COMMUNE = "commune", pgettext_lazy("jurisdiction level", "Commune")
 
 
 class Jurisdiction(models.Model):
@@ -57,13 +59,13 @@ class Jurisdiction(models.Model):
 
 
 class UnitKind(models.TextChoices):
-    CENTER = "center", "Trung tâm / Center"
-    BRANCH = "branch", "Chi nhánh / Branch"
-    RECEPTION_POINT = "reception_point", "Điểm tiếp nhận / Reception point"
-    DEPARTMENT = "department", "Sở, ngành / Provincial department"
-    DISTRICT_PC = "district_pc", "UBND cấp huyện / District people's committee"
-    COMMUNE_PC = "commune_pc", "UBND cấp xã / Commune people's committee"
-    VERTICAL = "vertical", "Cơ quan ngành dọc / Vertical agency"
+    CENTER = "center", _("Center")
+    BRANCH = "branch", _("Branch")
+    RECEPTION_POINT = "reception_point", _("Reception point")
+    DEPARTMENT = "department", _("Provincial department")
+    DISTRICT_PC = "district_pc", _("District people's committee")
+    COMMUNE_PC = "commune_pc", _("Commune people's committee")
+    VERTICAL = "vertical", pgettext_lazy("unit kind", "Vertical agency")
 
 
 SERVICE_UNIT_KINDS = (UnitKind.CENTER, UnitKind.BRANCH, UnitKind.RECEPTION_POINT)
@@ -102,12 +104,12 @@ class Unit(models.Model):
 
 
 class Role(models.TextChoices):
-    COUNTER = "counter", "Cán bộ một cửa / Counter officer"
-    POSTAL = "postal", "Nhân viên bưu chính / Postal staff"
-    SPECIALIST = "specialist", "Chuyên viên / Specialist officer"
-    LEADER = "leader", "Lãnh đạo / Leader"
-    MANAGER = "manager", "Quản lý trung tâm / Center manager"
-    ADMIN = "admin", "Quản trị / Administrator"
+    COUNTER = "counter", _("Counter officer")
+    POSTAL = "postal", _("Postal staff")
+    SPECIALIST = "specialist", _("Specialist officer")
+    LEADER = "leader", _("Leader")
+    MANAGER = "manager", _("Center manager")
+    ADMIN = "admin", _("Administrator")
 
 
 class RoleAssignment(models.Model):
@@ -141,8 +143,8 @@ class CalendarOverride(models.Model):
     """The administrator's corrections to the national holiday calendar (swapped days, extra days off)."""
 
     class Kind(models.TextChoices):
-        OFF = "off", "Ngày nghỉ thêm / Extra day off"
-        WORK = "work", "Ngày làm việc bù / Extra working day"
+        OFF = "off", _("Extra day off")
+        WORK = "work", _("Extra working day")
 
     day = models.DateField(unique=True)
     kind = models.CharField(max_length=4, choices=Kind.choices)

@@ -1,4 +1,5 @@
-"""Template filters of the staff and public pages: bilingual domain values in the page's language."""
+"""Template filters of the staff and public pages: bilingual domain values in the page's language (the
+model choices' labels are gettext_lazy: a template shows them as they are)."""
 
 from __future__ import annotations
 
@@ -18,17 +19,10 @@ register = template.Library()
 
 
 @register.filter
-def label(value) -> str:
-    """'Vietnamese / English' choice labels, or a (vi, en) pair."""
-    if isinstance(value, tuple | list):
-        return text.pick(value[0], value[1])
-    return text.split_label(value)
-
-
-@register.filter
 def status_label(code) -> str:
+    """A status code's label in the page's language."""
     try:
-        return text.split_label(Status(int(code)).label)
+        return str(Status(int(code)).label)
     except (TypeError, ValueError):
         return str(code or "—")
 
@@ -53,7 +47,7 @@ def uname(unit) -> str:
 def paper_form(value) -> str:
     """A paper's form (original, copy...) in the page's language."""
     try:
-        return text.split_label(PaperForm(value).label)
+        return str(PaperForm(value).label)
     except ValueError:
         return str(value or "—")
 
