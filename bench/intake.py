@@ -55,7 +55,11 @@ BENCH_OFFICER = "bench.counter"
 # their demand weights from the demo history: certified copies and civil status dominate.
 PROCEDURES = {"2.000815": 4, "1.001193": 2, "1.004222": 1, "2.000488": 1, "1.001612": 1, "2.000635": 1}
 SUBJECTS = ("25741", "25744", "25747", "25966", "25750")
-TARGET_RATIO = 0.4
+# Targets (issue 12): headroom over demand (a province's peak is a few intakes a second, the country's
+# about 30) with code people can maintain, measured beside pgbench on the same machine.
+TARGET_RATIO = 0.05  # intake_per_s / pgbench_tps
+TARGET_P99_MS = 250
+TARGET_WRITE_RATIO = 0.4  # intake_per_s / PostgreSQL replaying the same statements
 
 
 @dataclass
@@ -333,7 +337,10 @@ def run_pgbench(concurrency: int, seconds: int) -> float:
             str(seconds),
             name,
         ]
-        done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 120)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    if done.returncode != 0:
+        script = scripts[0].read_text()[:3000] if scripts else ""
+        raise RuntimeError(f"pgbench replay failed:\n{done.stderr[-2000:]}\nscript:\n{script}")
     return _tps(done.stdout)
 
 
@@ -343,36 +350,75 @@ def run_pgbench(concurrency: int, seconds: int) -> float:
 def intake_write_scripts(
     env: dict[str, str], bodies: list[str], token: str, units, folder: Path
 ) -> list[Path]:
-    """One pgbench script per receiving unit: the SQL text of that unit's intake write as the API makes
-    it on PostgreSQL (dossiers/numbered.py: one statement numbering and inserting every row), its values
-    as literals. Captured from one intake per unit made in this process through the API's own view;
-    each replay takes the day's next number, so the replays are valid dossiers with gap-free codes."""
+    """One pgbench script per receiving unit: the statements of that unit's intake write as the API makes
+    them (the day's number, the dossier, its papers, steps, follow-up rows and first event, through the
+    ORM), in one transaction, values as literals. Captured from one intake per unit made in this process
+    through the API's own view. Each replay takes the day's next number (pgbench's \\gset keeps it and the
+    new dossier's id for the statements after), so the replays are valid dossiers with gap-free codes."""
     setup_django(env)
     import psycopg
     from django.db import connection
     from django.test import Client
 
     warnings.filterwarnings("ignore", message="No directory at")  # static files: not collected here
-    captured: list[tuple[str, list]] = []
+    captured: list[tuple[str, list, object]] = []
 
     def capture(execute, sql, params, many, context):
-        if sql.startswith("WITH counter AS"):
-            captured.append((sql, params))
-        return execute(sql, params, many, context)
+        result = execute(sql, params, many, context)
+        if sql.startswith('INSERT INTO "dossiers_'):
+            returned = context["cursor"].fetchone() if " RETURNING " in sql else None
+            captured.append((sql, list(params or ()), returned))
+            if returned is not None:  # give the row back to the caller, as if unread
+                context["cursor"].scroll(-1)
+        return result
 
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
     scripts = []
     for index, _unit in enumerate(units):
+        captured.clear()
         with connection.execute_wrapper(capture):
             response = client.post("/api/dossiers", bodies[index], content_type="application/json")
-        if response.status_code != 201 or len(captured) != index + 1:
-            raise RuntimeError(f"no one-statement intake write to capture: {response.status_code}")
-        sql, params = captured[index]
+        if response.status_code != 201 or not captured:
+            raise RuntimeError(f"no intake write to capture: {response.status_code}")
+        mogrify = psycopg.ClientCursor(connection.connection).mogrify
         path = folder / f"intake-write-{index}.sql"
-        path.write_text(psycopg.ClientCursor(connection.connection).mogrify(sql, params) + ";\n")
+        path.write_text(replay_script(captured, mogrify))
         scripts.append(path)
     connection.close()
     return scripts
+
+
+NUMBER, DOSSIER_ID = "\x01number\x01", "\x01dossier\x01"  # stand-ins, replaced by pgbench variables
+
+
+def replay_script(captured: list[tuple[str, list, object]], mogrify) -> str:
+    """The captured INSERTs as a pgbench transaction: the counter's number and the dossier's id are
+    kept with \\gset and used where the captured ones stood (code, log-book number, dossier_id)."""
+    lines = ["BEGIN;"]
+    for sql, params, returned in captured:
+        table = sql.split(" (")[0].removeprefix("INSERT INTO ")
+        columns = re.findall(r'"(\w+)"', sql.split(" VALUES ")[0])[1:]
+        values = list(params)
+        for position, value in enumerate(values):
+            column = columns[position % len(columns)] if columns else ""
+            if column == "dossier_id":  # one value, or an array of them (bulk inserts as UNNEST)
+                values[position] = f"{DOSSIER_ID}{len(value)}" if isinstance(value, list) else DOSSIER_ID
+            elif column == "log_book_number":
+                values[position] = NUMBER
+            elif column == "code" and table == '"dossiers_dossier"':
+                values[position] = f"{value[:-4]}{NUMBER}"
+        text = mogrify(sql, values)
+        text = text.replace(f"'{DOSSIER_ID}'", ":dossier_id").replace(f"'{NUMBER}'", ":last")
+        text = re.sub(re.escape(f"'{DOSSIER_ID}") + r"(\d+)'", r"array_fill(:dossier_id::bigint, ARRAY[\1])", text)
+        text = re.sub(r"'([^']*)" + re.escape(NUMBER) + "'", r"'\1' || lpad(:last::text, 4, '0')", text)
+        if "dossiers_codecounter" in sql:
+            lines.append(text + r" \gset")
+        elif returned is not None and table == '"dossiers_dossier"':
+            lines.append(re.sub(r"RETURNING .*$", 'RETURNING "id" AS dossier_id', text) + r" \gset")
+        else:
+            lines.append(text + ";")
+    lines.append("COMMIT;")
+    return "\n".join(lines) + "\n"
 
 
 def run_intake_writes(database: str, scripts: list[Path], concurrency: int, seconds: int) -> float:
@@ -382,7 +428,10 @@ def run_intake_writes(database: str, scripts: list[Path], concurrency: int, seco
     (pgbench's prepared mode would read the JSON's ':false' and ':null' as its own variables)."""
     command = [pg_tool("pgbench"), *pg_args(), "-n", *[f"--file={s}@1" for s in scripts]]
     command += ["-c", str(concurrency), "-j", "2", "-T", str(seconds), database]
-    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 120)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
+    if done.returncode != 0:
+        script = scripts[0].read_text()[:3000] if scripts else ""
+        raise RuntimeError(f"pgbench replay failed:\n{done.stderr[-2000:]}\nscript:\n{script}")
     return _tps(done.stdout)
 
 
@@ -503,11 +552,13 @@ def report(
         ),
         f"floor: the same server answering {FLOOR_PATH} (404: middleware and URL resolver only, no "
         "authentication, no database); floor_ratio = floor_per_s / pgbench_tps bounds intake_ratio",
-        "intake_write_tps: pgbench replaying the API's own intake write (one statement per intake, "
+        "intake_write_tps: pgbench replaying the API's own intake write (its INSERTs in one transaction, "
         "captured per receiving unit, values as literals) on the load's database, same concurrency and "
         "duration: what PostgreSQL alone does for the identical write; write_ratio = intake_per_s / "
         "intake_write_tps",
-        f"target intake_ratio >= {TARGET_RATIO}: {'met' if ratio >= TARGET_RATIO else 'NOT met'}",
+        f"targets: intake_ratio >= {TARGET_RATIO}: {_met(ratio >= TARGET_RATIO)}; p99_ms < {TARGET_P99_MS}: "
+        f"{_met(best.p99_ms < TARGET_P99_MS)}; write_ratio >= {TARGET_WRITE_RATIO}: "
+        f"{_met(writes_tps > 0 and best.per_s / writes_tps >= TARGET_WRITE_RATIO)}",
         f"load average before / after: {args.load_before} / {load_average()}",
     ]
     for note in notes:
@@ -515,6 +566,10 @@ def report(
     if not args.quick and not args.no_record:
         record("intake (bench/intake.py)", figures, notes)
     print_figures(figures)
+
+
+def _met(condition: bool) -> str:
+    return "met" if condition else "NOT met"
 
 
 if __name__ == "__main__":
