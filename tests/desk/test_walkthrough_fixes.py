@@ -13,9 +13,7 @@ from django.test import Client
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.services import act, intake
 from motcua.errors import ValidationFailed
-from tests.dossiers.conftest import at, birth_request, judicial_request
-
-from .test_pages import INTAKE_FORM, _error_after, page_text, pdf_text
+from tests.factories import INTAKE_FORM, at, birth_request, error_after, judicial_request, page_text, pdf_text
 
 
 def name_the_specialist(world) -> None:
@@ -124,7 +122,7 @@ def test_closing_actions_ask_before_they_are_sent(login, world, clock):
 def test_a_guards_reason_shows_next_to_the_field_it_judged(login, world, clock):
     client = login("counter_dt")
     refusal = page_text(client.post("/desk/intake/", {**INTAKE_FORM, "decision": "refuse"}))
-    assert _error_after(refusal, "id_reason", "Cần ghi rõ lý do.")
+    assert error_after(refusal, "id_reason", "Cần ghi rõ lý do.")
     clock.set(at(2026, 3, 2, 9))
     code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
     with pytest.raises(ValidationFailed) as refused:  # what the API answers names the field too

@@ -15,8 +15,7 @@ from motcua.dossiers.lifecycle import Status
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import act, bulk_transaction, intake
 from motcua.errors import Forbidden, ValidationFailed
-
-from .conftest import at, judicial_request
+from tests.factories import at, judicial_request
 
 
 def received(world) -> Dossier:

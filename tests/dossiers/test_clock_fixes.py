@@ -16,9 +16,7 @@ from motcua.dossiers.services import act, intake, legal_due, supplement_pauses
 from motcua.dossiers.watch import late_candidates, tick
 from motcua.errors import Forbidden, ValidationFailed
 from motcua.network.clock import work_calendar
-from tests.catalog.test_import import CATALOG, write_catalog
-
-from .conftest import at, birth_request, judicial_request
+from tests.factories import CATALOG, at, birth_request, judicial_request, write_catalog
 
 MISSING = {"missing": [{"code": "TP9", "name_vi": "Bản sao hộ khẩu"}], "reason": "Thiếu giấy"}
 BIRTH_MISSING = {"missing": [{"code": "TP1", "note": "bản rõ hơn"}], "reason": "Tờ khai mờ"}

@@ -9,8 +9,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, Handover, Status, Step
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import act, intake, pin_matches
 from motcua.errors import Forbidden, ValidationFailed
-
-from .conftest import (
+from tests.factories import (
     BRANCH_TDM,
     COMMUNE_DAU_TIENG,
     JUSTICE,

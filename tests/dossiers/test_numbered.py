@@ -13,8 +13,7 @@ from motcua.dossiers.codes import format_code
 from motcua.dossiers.events import rebuilt_matches, verify_chain
 from motcua.dossiers.models import CodeCounter, Dossier
 from motcua.dossiers.services import _keyed_hash, intake, pin_matches
-
-from .conftest import POINT_DAU_TIENG, at, judicial_request
+from tests.factories import POINT_DAU_TIENG, at, judicial_request
 
 AWKWARD_REASON = 'Thiếu "bản gốc" \\ giấy khai sinh; 😀 <b>&</b> \u2028 tab\tend'
 

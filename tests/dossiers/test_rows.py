@@ -13,8 +13,7 @@ from motcua import db
 from motcua.dossiers import rows
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Handover
 from motcua.dossiers.services import intake
-
-from .conftest import at, judicial_request
+from tests.factories import at, judicial_request
 
 
 def received(world) -> Dossier:

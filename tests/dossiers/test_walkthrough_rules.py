@@ -7,8 +7,7 @@ import pytest
 from motcua.dossiers.models import Dossier, DossierEvent, Status, StepState
 from motcua.dossiers.services import Applicant, act, intake
 from motcua.errors import ValidationFailed
-
-from .conftest import at, birth_request, judicial_request
+from tests.factories import at, birth_request, judicial_request
 
 
 def last_event(dossier: Dossier) -> DossierEvent:

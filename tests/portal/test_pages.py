@@ -1,17 +1,7 @@
 import re
 from pathlib import Path
 
-import pytest
-
-from motcua.catalog.services import import_catalog
-from tests.catalog.test_import import CATALOG, write_catalog
-
 PO_FILE = Path(__file__).resolve().parents[2] / "src/motcua/locale/vi/LC_MESSAGES/django.po"
-
-
-@pytest.fixture
-def catalog(small_network, tmp_path):
-    import_catalog(path=write_catalog(tmp_path, CATALOG))
 
 
 def test_home_lists_units_and_procedures_in_vietnamese(client, catalog):
