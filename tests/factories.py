@@ -7,7 +7,8 @@ in the conftest files, built from these). Test modules import from here, never f
 - the staff of the test network, one member per role and unit (`make_world`);
 - HTTP helpers for the API (bearer clients, receive, post an action, reasons of a 422) and for the
   staff pages (the intake form, page text, PDF text);
-- running a task in concurrent threads, each with its own connection."""
+- running a task in concurrent threads, each with its own connection;
+- dossiers: a consistency check of the log, a dossier in processing at the Department of Justice."""
 
 from __future__ import annotations
 
@@ -26,8 +27,10 @@ from django.test import Client
 
 from motcua.auth import create_token
 from motcua.catalog.services import import_catalog
+from motcua.dossiers.events import rebuilt_matches, verify_chain
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import Actor
-from motcua.dossiers.services import Applicant, IntakeRequest, PaperIn
+from motcua.dossiers.services import Applicant, IntakeRequest, PaperIn, act, intake
 from motcua.network.models import Role, RoleAssignment, Unit
 
 # --- the network --------------------------------------------------------------------------------
@@ -471,3 +474,45 @@ def run_concurrently(threads: int, repeat: int, task) -> None:
     for worker in workers:
         worker.join(timeout=120)
     assert not errors, errors
+
+
+# --- dossiers -------------------------------------------------------------------------------------
+
+
+def assert_consistent(dossier: Dossier) -> None:
+    """The dossier's hash chain is intact and its stored state is the one its events rebuild."""
+    dossier.refresh_from_db()
+    assert verify_chain(dossier) == []
+    same, differences = rebuilt_matches(dossier)
+    assert same, differences
+
+
+def in_processing(world, **overrides) -> Dossier:
+    """A judicial dossier received on Monday 2 March 2026 at 09:00 and handed to the Department of
+    Justice at 10:00 (its reception step done)."""
+    dossier = intake(
+        actor=world["counter_dt"], request=judicial_request(**overrides), now=at(2026, 3, 2, 9, 0)
+    ).dossier
+    act(actor=world["counter_dt"], code=dossier.code, action="complete_step", now=at(2026, 3, 2, 10, 0))
+    dossier.refresh_from_db()
+    return dossier
+
+
+def name_the_specialist(world) -> None:
+    """The Department of Justice's specialist gets a full name (Lê Minh Tâm)."""
+    user = world["spec_justice"].user
+    user.first_name, user.last_name = "Lê Minh", "Tâm"  # as the network import splits "Lê Minh Tâm"
+    user.save()
+
+
+def at_justice_asking_for_tp9(world) -> str:
+    """A dossier handed to the Department of Justice, whose specialist asked for paper TP9."""
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    act(actor=world["counter_dt"], code=code, action="complete_step")
+    act(
+        actor=world["spec_justice"],
+        code=code,
+        action="request_supplement",
+        params={"missing": [{"code": "TP9"}]},
+    )
+    return code
