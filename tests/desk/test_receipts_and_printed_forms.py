@@ -44,9 +44,8 @@ def test_a_supplement_asked_during_processing_is_the_agencys_form_02(login, worl
     code = at_justice_asking_for_tp9(world)
     content = login("counter_dt").get(f"/desk/dossiers/{code}/receipt.pdf").content
     text = pdf_text(content)
-    if text is not None:
-        assert "PHIẾU YÊU CẦU BỔ SUNG" in text and "SỞ TƯ PHÁP" in text and "Lê Minh Tâm" in text
-        assert "Sở Tư pháp đang giải quyết hồ sơ của" in text
+    assert "PHIẾU YÊU CẦU BỔ SUNG" in text and "SỞ TƯ PHÁP" in text and "Lê Minh Tâm" in text
+    assert "Sở Tư pháp đang giải quyết hồ sơ của" in text
 
 
 def test_forms_04_and_06_print_from_the_dossier_page(login, world, clock):
@@ -68,12 +67,10 @@ def test_forms_04_and_06_print_from_the_dossier_page(login, world, clock):
     apology = specialist.get(f"/desk/dossiers/{code}/apology-1.pdf")
     assert apology["Content-Type"] == "application/pdf"
     text = pdf_text(apology.content)
-    if text is not None:
-        assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text and "Cần xác minh thêm" in text
-        assert "10 giờ 00 phút, ngày 20/03/2026" in text and "SỞ TƯ PHÁP" in text
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text and "Cần xác minh thêm" in text
+    assert "10 giờ 00 phút, ngày 20/03/2026" in text and "SỞ TƯ PHÁP" in text
     assert specialist.get(f"/desk/dossiers/{code}/apology-2.pdf").status_code == 404
     control = pdf_text(specialist.get(f"/desk/dossiers/{code}/control-slip.pdf").content)
-    if control is not None:
-        assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control and "Sở Tư pháp" in control
-        assert "Trước hạn" in control
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control and "Sở Tư pháp" in control
+    assert "Trước hạn" in control
     assert login("outsider").get(f"/desk/dossiers/{code}/control-slip.pdf").status_code == 403
