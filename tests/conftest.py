@@ -1,29 +1,14 @@
+"""Fixtures shared by every test folder, built from the plain functions of tests/factories.py."""
+
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from tests.factories import Clock, import_test_catalog, make_world, write_network_files
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-
-JURISDICTIONS_CSV = """code,parent_code,level,unit_type,name,population,population_year,area_km2,lat,lon,coord_approximate,coord_source
-74,,province,province,Bình Dương,2720000,2024,2694.64,11.05,106.66,true,test
-718,74,district,city,Thủ Dầu Một,331652,2024,119,10.98,106.65,true,test
-721,74,district,district,Dầu Tiếng,115985,2024,720,11.27,106.37,true,test
-25747,718,commune,ward,Phú Cường,25000,2019,3.1,10.98,106.65,true,test
-25966,721,commune,township,Dầu Tiếng,20000,2019,10.0,11.28,106.36,true,test
-"""
-
-UNITS_CSV = """code,kind,name_vi,name_en,jurisdiction_code,parent_code,address,lat,lon,coord_approximate,counters,opening_hours
-000.00.00.H57,center,Trung tâm Phục vụ hành chính công,Public Administration Service Center,74,,,11.05,106.66,true,20,
-000.00.30.H57,branch,Chi nhánh Thủ Dầu Một,Thu Dau Mot branch,718,000.00.00.H57,,10.98,106.65,true,6,
-000.00.31.H57,branch,Chi nhánh Dầu Tiếng,Dau Tieng branch,721,000.00.00.H57,,11.27,106.37,true,4,
-001.30.00.H57,reception_point,Điểm tiếp nhận phường Phú Cường,Phu Cuong reception point,25747,000.00.30.H57,,10.98,106.65,true,2,
-002.31.00.H57,reception_point,Điểm tiếp nhận thị trấn Dầu Tiếng,Dau Tieng reception point,25966,000.00.31.H57,,11.28,106.36,true,2,
-000.00.01.H57,department,Sở Tư pháp,Department of Justice,74,,,11.05,106.66,true,0,
-000.01.00.H57,district_pc,UBND thành phố Thủ Dầu Một,Thu Dau Mot People's Committee,718,,,10.98,106.65,true,0,
-000.02.00.H57,district_pc,UBND huyện Dầu Tiếng,Dau Tieng People's Committee,721,,,11.27,106.37,true,0,
-001.01.00.H57,commune_pc,UBND phường Phú Cường,Phu Cuong Ward People's Committee,25747,000.01.00.H57,,10.98,106.65,true,0,
-002.02.00.H57,commune_pc,UBND thị trấn Dầu Tiếng,Dau Tieng Township People's Committee,25966,000.02.00.H57,,11.28,106.36,true,0,
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -33,11 +18,7 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def network_files(tmp_path: Path) -> list[Path]:
-    jurisdictions = tmp_path / "jurisdictions.csv"
-    units = tmp_path / "units.csv"
-    jurisdictions.write_text(JURISDICTIONS_CSV, encoding="utf-8")
-    units.write_text(UNITS_CSV, encoding="utf-8")
-    return [jurisdictions, units]
+    return write_network_files(tmp_path)
 
 
 @pytest.fixture
@@ -48,41 +29,41 @@ def small_network(db, network_files):
 
 
 @pytest.fixture
+def catalog(small_network, tmp_path):
+    """The small network and the two-procedure catalog."""
+    import_test_catalog(tmp_path)
+
+
+@pytest.fixture
+def world(small_network, tmp_path):
+    """The small test network, the two-procedure catalog and one staff member per role and unit:
+    world["counter_dt"] is that member's Actor."""
+    return make_world(tmp_path)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """Freeze django.utils.timezone.now (what services and selectors read) at a chosen moment."""
+    clock = Clock()
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: clock.now or real_now())
+    return clock
+
+
+@pytest.fixture
+def local_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
 def shared_data(tmp_path: Path) -> Path:
     """The team's reference data, when this checkout sits beside it; tests using it skip otherwise."""
     if not SHARED_DATA.exists():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
-
-
-def run_concurrently(threads: int, repeat: int, task) -> None:
-    """Run task() `repeat` times in each of `threads` threads started together, each thread with its
-    own database connection; fail with the errors any thread raised."""
-    import threading
-
-    from django.db import connection, connections
-
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip("concurrent connections need a file database")
-    barrier = threading.Barrier(threads)
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            barrier.wait()
-            for _ in range(repeat):
-                task()
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=work) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=120)
-    assert not errors, errors
 
 
 @pytest.fixture

@@ -2,13 +2,12 @@ import pytest
 from django.contrib.auth.models import User
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.catalog.services import import_catalog
-from tests.catalog.test_import import CATALOG, write_catalog
+from tests.factories import import_test_catalog
 
 
 @pytest.fixture
 def admin_client(client, small_network, tmp_path):
-    import_catalog(path=write_catalog(tmp_path, CATALOG))
+    import_test_catalog(tmp_path)
     client.force_login(User.objects.create_superuser("root", password="x-test-password"))
     return client
 

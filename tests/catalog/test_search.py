@@ -5,7 +5,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from motcua.catalog.search import fold, words
-from tests.portal.test_pages import catalog  # noqa: F401 - fixture
 
 
 def test_fold_removes_capitals_and_vietnamese_marks():
@@ -34,7 +33,7 @@ def test_a_folded_part_is_found_in_the_folded_whole(before, part, after):
         assert word in fold(f"{before} {part} {after}")
 
 
-def test_home_and_api_find_procedures_whatever_the_capitals_and_marks(client, catalog):  # noqa: F811
+def test_home_and_api_find_procedures_whatever_the_capitals_and_marks(client, catalog):
     for query in ("lý lịch", "LÝ LỊCH", "ly lich", "phieu LY lich", "2.000488", "judicial record"):
         fragment = client.get("/", {"q": query}, HTTP_HX_REQUEST="true").content.decode()
         assert "Cấp Phiếu lý lịch tư pháp" in fragment and "khai sinh" not in fragment, query

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from motcua.dossiers.models import Dossier
-
-from .test_pages import INTAKE_FORM, page_text
+from tests.factories import INTAKE_FORM, page_text
 
 
 @pytest.mark.parametrize("value", ["²", "٣", "99999999999999999999", "-1"])

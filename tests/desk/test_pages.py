@@ -3,7 +3,6 @@ receipt and PDF slip, the dossier page's actions, and the public tracking page."
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
@@ -11,35 +10,16 @@ from django.test import Client
 
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.services import intake
-from tests.dossiers.conftest import (
+from tests.factories import (
     BRANCH_TDM,
+    INTAKE_FORM,
     JUSTICE,
-    POINT_DAU_TIENG,
     at,
+    error_after,
     judicial_request,
+    page_text,
+    pdf_text,
 )
-
-INTAKE_FORM = {
-    "unit": POINT_DAU_TIENG,
-    "channel": "1",
-    "procedure": "2.000488",
-    "subject_jurisdiction": "25747",
-    "applicant_name": "Nguyễn Thị Hoa",
-    "applicant_id_number": "074190001234",
-    "applicant_phone": "0912345678",
-    "applicant_address": "Phú Cường, Thủ Dầu Một",
-    "paper_TP1": "on",
-    "form_TP1": "original",
-    "qty_TP1": "1",
-    "return_mode": "unit",
-    "return_unit": BRANCH_TDM,
-    "decision": "receive",
-}
-
-
-def page_text(response) -> str:
-    return response.content.decode()
-
 
 # --- log-in and permissions -----------------------------------------------------------------------
 
@@ -145,9 +125,8 @@ def test_intake_round_trip_gives_receipt_pin_and_pdf(login, clock):
     pdf = client.get(f"/desk/dossiers/{dossier.code}/receipt.pdf")
     assert pdf["Content-Type"] == "application/pdf" and dossier.code in pdf_keywords(pdf.content)
     text = pdf_text(pdf.content)
-    if text is not None:
-        assert dossier.code in text and pin in text and "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
-        assert "09 giờ 00 phút, ngày 16/03/2026" in text and "Chi nhánh Thủ Dầu Một" in text
+    assert dossier.code in text and pin in text and "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    assert "09 giờ 00 phút, ngày 16/03/2026" in text and "Chi nhánh Thủ Dầu Một" in text
     # the next intake forgets the PIN: it was shown once
     client.get("/desk/intake/")
     assert 'class="pin"' not in page_text(client.get(response["Location"]))
@@ -163,8 +142,7 @@ def test_supplement_and_refusal_slips(login, clock):
     page = page_text(client.get(response["Location"]))
     assert "Yêu cầu bổ sung" in page and "Tờ khai" in page
     text = pdf_text(client.get(f"/desk/dossiers/{dossier.code}/receipt.pdf").content)
-    if text is not None:
-        assert "PHIẾU YÊU CẦU BỔ SUNG" in text and "Tờ khai (bản có chữ ký)" in text
+    assert "PHIẾU YÊU CẦU BỔ SUNG" in text and "Tờ khai (bản có chữ ký)" in text
     client.get("/desk/intake/")
     response = client.post(
         "/desk/intake/", {**INTAKE_FORM, "decision": "refuse", "reason": "Không thuộc thẩm quyền"}
@@ -172,8 +150,7 @@ def test_supplement_and_refusal_slips(login, clock):
     refused = Dossier.objects.get(status=Status.REFUSED)
     assert refused.reason == "Không thuộc thẩm quyền"
     text = pdf_text(client.get(f"/desk/dossiers/{refused.code}/receipt.pdf").content)
-    if text is not None:
-        assert "PHIẾU TỪ CHỐI" in text and "Không thuộc thẩm quyền" in text
+    assert "PHIẾU TỪ CHỐI" in text and "Không thuộc thẩm quyền" in text
 
 
 def test_intake_errors_are_shown_next_to_the_named_fields(login):
@@ -183,13 +160,13 @@ def test_intake_errors_are_shown_next_to_the_named_fields(login):
     page = page_text(response)
     assert response.status_code == 400 and Dossier.objects.count() == 0
     assert "Hồ sơ tiếp nhận chưa hợp lệ." in page
-    assert _error_after(page, "id_applicant_id_number", "số CCCD/CMND phải gồm 12 (hoặc 9) chữ số")
-    assert _error_after(page, "id_subject_jurisdiction", "phải là mã một xã, phường, thị trấn")
-    assert _error_after(page, "id_procedure", "không có thủ tục mã &#x27;9.9&#x27;")
+    assert error_after(page, "id_applicant_id_number", "số CCCD/CMND phải gồm 12 (hoặc 9) chữ số")
+    assert error_after(page, "id_subject_jurisdiction", "phải là mã một xã, phường, thị trấn")
+    assert error_after(page, "id_procedure", "không có thủ tục mã &#x27;9.9&#x27;")
     refusal = page_text(client.post("/desk/intake/", {**INTAKE_FORM, "decision": "refuse"}))
     assert "Cần ghi rõ lý do." in refusal
     by_post = page_text(client.post("/desk/intake/", {**INTAKE_FORM, "return_mode": "post"}))
-    assert _error_after(by_post, "id_return_address", "cần địa chỉ nhận kết quả qua bưu chính")
+    assert error_after(by_post, "id_return_address", "cần địa chỉ nhận kết quả qua bưu chính")
 
 
 def test_intake_errors_follow_the_page_language(login):
@@ -197,26 +174,6 @@ def test_intake_errors_follow_the_page_language(login):
     bad = {**INTAKE_FORM, "applicant_id_number": "12ab"}
     page = page_text(client.post("/desk/intake/", bad, HTTP_ACCEPT_LANGUAGE="en"))
     assert "the ID number must have 12 (or 9) digits" in page and "The intake is invalid." in page
-
-
-def _error_after(page: str, field_id: str, message: str) -> bool:
-    """The error message follows the field (before the next field's label)."""
-    start = page.index(f'id="{field_id}"')
-    following = page[start : start + 4000]
-    end = following.find("<label", 10)
-    return message in following[: end if end > 0 else None]
-
-
-def pdf_text(content: bytes) -> str | None:
-    """Check the PDF is real, embeds DejaVu Sans (Vietnamese glyphs) and names the dossier in its
-    metadata; return its text when pypdf is installed (None otherwise)."""
-    assert content.startswith(b"%PDF") and b"DejaVuSans" in content and b"/FontFile2" in content
-    try:
-        from pypdf import PdfReader
-    except ImportError:
-        return None
-    reader = PdfReader(io.BytesIO(content))
-    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def pdf_keywords(content: bytes) -> str:

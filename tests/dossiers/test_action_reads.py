@@ -11,8 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import act, intake
 from motcua.errors import Forbidden, ValidationFailed
-
-from .conftest import at, judicial_request
+from tests.factories import at, judicial_request
 
 
 def received(world) -> Dossier:

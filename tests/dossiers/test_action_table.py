@@ -25,9 +25,7 @@ from motcua.dossiers.lifecycle import (
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.params import ReasonParams
 from motcua.dossiers.services import act, intake
-
-from .api_helpers import api, clock, judicial_body, local_cache  # noqa: F401
-from .conftest import at, judicial_request
+from tests.factories import at, judicial_body, judicial_request
 
 
 def stamp(ctx: ActionContext) -> Outcome:
@@ -88,7 +86,7 @@ def test_the_new_action_checks_its_guard_and_places(world, stamp_action):
         act(actor=world["counter_tdm"], code=code, action="stamp", params={"reason": "x"})
 
 
-def test_the_api_offers_and_takes_the_new_action(api, clock, stamp_action):  # noqa: F811
+def test_the_api_offers_and_takes_the_new_action(api, clock, stamp_action):
     clock.set(at(2026, 3, 2, 9, 0))
     client = api["counter_dt"]
     code = client.post("/api/dossiers", judicial_body()).json()["code"]

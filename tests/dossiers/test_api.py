@@ -15,25 +15,18 @@ from hypothesis import strategies as st
 from motcua.dossiers.events import rebuilt_matches, verify_chain
 from motcua.dossiers.lifecycle import ACTIONS
 from motcua.dossiers.models import Dossier, Status
-
-from . import api_helpers
-from .api_helpers import birth_body, judicial_body
-from .conftest import BRANCH_TDM, COMMUNE_DAU_TIENG, JUSTICE, POINT_DAU_TIENG, at
-
-api, clock, local_cache = api_helpers.api, api_helpers.clock, api_helpers.local_cache  # fixtures
-DOSSIERS = "/api/dossiers"
-
-
-def act(client, code: str, action: str, body=None, expect: int = 200) -> dict:
-    response = client.post(f"{DOSSIERS}/{code}/actions/{action}", body)
-    assert response.status_code == expect, response.content
-    return response.json()
-
-
-def receive(client, body: dict, expect: int = 201) -> dict:
-    response = client.post(DOSSIERS, body)
-    assert response.status_code == expect, response.content
-    return response.json()
+from tests.factories import (
+    BRANCH_TDM,
+    COMMUNE_DAU_TIENG,
+    DOSSIERS,
+    JUSTICE,
+    POINT_DAU_TIENG,
+    at,
+    birth_body,
+    judicial_body,
+    post_action,
+    receive,
+)
 
 
 def assert_consistent(code: str) -> None:
@@ -58,20 +51,22 @@ def test_boundary_free_journey_across_three_units(api, clock):
     )
 
     clock.set(at(2026, 2, 23, 8, 0))
-    act(api["counter_dt"], code, "complete_step", {"note": "Chuyển Sở Tư pháp"})
+    post_action(api["counter_dt"], code, "complete_step", {"note": "Chuyển Sở Tư pháp"})
     clock.set(at(2026, 2, 23, 9, 0))
-    act(api["lead_justice"], code, "assign", {"assignee": "spec_justice"})
+    post_action(api["lead_justice"], code, "assign", {"assignee": "spec_justice"})
     clock.set(at(2026, 3, 5, 10, 0))
-    act(api["spec_justice"], code, "complete_step")
+    post_action(api["spec_justice"], code, "complete_step")
     clock.set(at(2026, 3, 5, 15, 0))
-    finished = act(api["lead_justice"], code, "finish")
+    finished = post_action(api["lead_justice"], code, "finish")
     assert finished["status"]["code"] == Status.FINISHED
     clock.set(at(2026, 3, 5, 16, 0))
-    refused = act(api["counter_tdm"], code, "return_result", expect=400)  # not at the return point yet
+    refused = post_action(
+        api["counter_tdm"], code, "return_result", expect=400
+    )  # not at the return point yet
     assert refused["code"] == "guard" and "return point" in refused["message_en"]
-    act(api["lead_justice"], code, "carry_result")
+    post_action(api["lead_justice"], code, "carry_result")
     clock.set(at(2026, 3, 6, 8, 0))
-    act(api["counter_tdm"], code, "return_result", {"receiver": "Nguyễn Thị Hoa"})
+    post_action(api["counter_tdm"], code, "return_result", {"receiver": "Nguyễn Thị Hoa"})
 
     detail = api["counter_tdm"].get(f"{DOSSIERS}/{code}").json()
     assert detail["status"]["code"] == Status.RETURNED and detail["current_unit"]["code"] == BRANCH_TDM
@@ -119,10 +114,10 @@ def test_missing_required_paper_gives_a_supplement_request(api, clock):
     assert receipt["status"] == Status.SUPPLEMENT and receipt["due_at"] is None
     assert [m["code"] for m in receipt["missing"]] == ["TP1"]
     clock.set(at(2026, 3, 3, 9, 0))
-    refused = act(api["counter_dt"], receipt["code"], "supplement_received", expect=400)
+    refused = post_action(api["counter_dt"], receipt["code"], "supplement_received", expect=400)
     assert "TP1" in str(refused)  # the papers brought must complete the checklist
     papers = {"papers": [{"component": "TP1", "form": "original", "quantity": 2}]}
-    act(api["counter_dt"], receipt["code"], "supplement_received", papers)
+    post_action(api["counter_dt"], receipt["code"], "supplement_received", papers)
     detail = api["counter_dt"].get(f"{DOSSIERS}/{receipt['code']}").json()
     assert detail["status"]["code"] == Status.RECEIVED
     assert detail["received_at"] == at(2026, 3, 3, 9, 0).isoformat()
@@ -143,27 +138,27 @@ def test_processing_supplement_pauses_the_clock_and_a_second_one_is_flagged(api,
     clock.set(at(2026, 3, 2, 9, 0))
     code = receive(api["counter_dt"], judicial_body())["code"]
     clock.set(at(2026, 3, 2, 10, 0))
-    act(api["counter_dt"], code, "complete_step")
+    post_action(api["counter_dt"], code, "complete_step")
     params = {"missing": [{"code": "TP9", "name_vi": "Bản sao hộ khẩu"}], "reason": "Thiếu giấy"}
     clock.set(at(2026, 3, 3, 9, 0))
-    act(api["spec_justice"], code, "request_supplement", params)
+    post_action(api["spec_justice"], code, "request_supplement", params)
     paused = api["spec_justice"].get(f"{DOSSIERS}/{code}").json()
     assert paused["due"]["state"] == "paused" and paused["due"]["legal_due_at"] is None
     assert "tạm dừng" in paused["due"]["explanation_vi"] and "Paused" in paused["due"]["explanation_en"]
     clock.set(at(2026, 3, 4, 9, 0))
-    resumed = act(api["counter_dt"], code, "supplement_received")
+    resumed = post_action(api["counter_dt"], code, "supplement_received")
     assert resumed["status"]["code"] == Status.PROCESSING
     assert resumed["due_at"] == at(2026, 3, 17, 9, 0).isoformat()  # moved by one working day (8 h)
     detail = api["spec_justice"].get(f"{DOSSIERS}/{code}").json()
     assert detail["due"]["legal_due_at"] == detail["due_at"]  # the explanation agrees with the services
     assert detail["due"]["paused_seconds"] == 8 * 3600
     clock.set(at(2026, 3, 5, 9, 0))
-    act(api["spec_justice"], code, "request_supplement", params)
+    post_action(api["spec_justice"], code, "request_supplement", params)
     clock.set(at(2026, 3, 5, 10, 0))
-    act(api["counter_dt"], code, "supplement_received")
+    post_action(api["counter_dt"], code, "supplement_received")
     clock.set(at(2026, 3, 5, 11, 0))
-    act(api["spec_justice"], code, "complete_step")
-    act(api["lead_justice"], code, "finish")
+    post_action(api["spec_justice"], code, "complete_step")
+    post_action(api["lead_justice"], code, "finish")
     detail = api["lead_justice"].get(f"{DOSSIERS}/{code}").json()
     assert [s["repeated"] for s in detail["supplements"]] == [False, True]
     assert detail["finished_on_time"] is False  # a second supplement request counts as late
@@ -175,13 +170,16 @@ def test_apology_only_before_the_due_time_and_only_later(api, clock):
     clock.set(at(2026, 3, 2, 9, 0))
     code = receive(api["counter_dt"], judicial_body())["code"]
     clock.set(at(2026, 3, 2, 10, 0))
-    act(api["counter_dt"], code, "complete_step")
+    post_action(api["counter_dt"], code, "complete_step")
     clock.set(at(2026, 3, 3, 9, 0))
     earlier = {"reason": "Chờ xác minh", "new_due_at": "2026-03-10T17:00:00+07:00"}
-    act(api["spec_justice"], code, "apologize", earlier, expect=400)
-    act(api["spec_justice"], code, "apologize", {"reason": "Chờ xác minh"}, expect=422)  # no new date
+    post_action(api["spec_justice"], code, "apologize", earlier, expect=400)
+    post_action(api["spec_justice"], code, "apologize", {"reason": "Chờ xác minh"}, expect=422)  # no new date
     later = {"reason": "Chờ xác minh", "new_due_at": "2026-03-20T17:00:00+07:00"}
-    assert act(api["spec_justice"], code, "apologize", later)["due_at"] == at(2026, 3, 20, 17, 0).isoformat()
+    assert (
+        post_action(api["spec_justice"], code, "apologize", later)["due_at"]
+        == at(2026, 3, 20, 17, 0).isoformat()
+    )
     detail = api["spec_justice"].get(f"{DOSSIERS}/{code}").json()
     assert detail["due"]["legal_due_at"] == at(2026, 3, 16, 9, 0).isoformat()
     assert (
@@ -191,7 +189,8 @@ def test_apology_only_before_the_due_time_and_only_later(api, clock):
     clock.set(at(2026, 3, 21, 9, 0))
     again = {"reason": "Lần nữa", "new_due_at": "2026-03-30T17:00:00+07:00"}
     assert (
-        "before the due time" in act(api["spec_justice"], code, "apologize", again, expect=400)["message_en"]
+        "before the due time"
+        in post_action(api["spec_justice"], code, "apologize", again, expect=400)["message_en"]
     )
     assert_consistent(code)
 
@@ -201,18 +200,21 @@ def test_payment_stop_and_withdrawal(api, clock):
     paying = receive(api["counter_dt"], judicial_body())["code"]
     leaving = receive(api["counter_dt"], judicial_body())["code"]
     clock.set(at(2026, 3, 2, 10, 0))
-    act(api["counter_dt"], paying, "complete_step")
+    post_action(api["counter_dt"], paying, "complete_step")
     clock.set(at(2026, 3, 2, 11, 0))
-    assert act(api["spec_justice"], paying, "request_payment")["status"]["code"] == Status.AWAITING_PAYMENT
+    assert (
+        post_action(api["spec_justice"], paying, "request_payment")["status"]["code"]
+        == Status.AWAITING_PAYMENT
+    )
     clock.set(at(2026, 3, 2, 14, 0))
-    paid = act(api["counter_dt"], paying, "payment_received", {"online": True, "receipt": "BL-01"})
+    paid = post_action(api["counter_dt"], paying, "payment_received", {"online": True, "receipt": "BL-01"})
     assert paid["status"]["code"] == Status.PROCESSING and Dossier.objects.get(code=paying).paid_online
     clock.set(at(2026, 3, 3, 9, 0))
-    act(api["spec_justice"], paying, "stop", {"reason": "x"}, expect=403)  # leaders only
-    act(api["lead_justice"], paying, "stop", {}, expect=422)  # reason required
-    stopped = act(api["lead_justice"], paying, "stop", {"reason": "Người yêu cầu không đủ điều kiện"})
+    post_action(api["spec_justice"], paying, "stop", {"reason": "x"}, expect=403)  # leaders only
+    post_action(api["lead_justice"], paying, "stop", {}, expect=422)  # reason required
+    stopped = post_action(api["lead_justice"], paying, "stop", {"reason": "Người yêu cầu không đủ điều kiện"})
     assert stopped["status"]["code"] == Status.STOPPED
-    withdrawn = act(api["counter_dt"], leaving, "withdraw", {"reason": "Không còn nhu cầu"})
+    withdrawn = post_action(api["counter_dt"], leaving, "withdraw", {"reason": "Không còn nhu cầu"})
     assert withdrawn["status"]["code"] == Status.WITHDRAWN
     assert_consistent(paying)
     assert_consistent(leaving)
@@ -222,11 +224,11 @@ def test_return_step_sends_back(api, clock):
     clock.set(at(2026, 3, 2, 9, 0))
     code = receive(api["counter_dt"], judicial_body())["code"]
     clock.set(at(2026, 3, 2, 10, 0))
-    act(api["counter_dt"], code, "complete_step")
+    post_action(api["counter_dt"], code, "complete_step")
     clock.set(at(2026, 3, 3, 10, 0))
-    act(api["spec_justice"], code, "complete_step")
+    post_action(api["spec_justice"], code, "complete_step")
     clock.set(at(2026, 3, 3, 11, 0))
-    act(api["lead_justice"], code, "return_step", {"reason": "Cần xác minh thêm"})
+    post_action(api["lead_justice"], code, "return_step", {"reason": "Cần xác minh thêm"})
     detail = api["lead_justice"].get(f"{DOSSIERS}/{code}").json()
     assert detail["current_step_order"] == 2
     assert [h["kind"] for h in detail["control_slip"]].count("return_step") == 1
@@ -244,7 +246,7 @@ def test_online_submission_then_reception(api, clock):
     assert detail["due"]["state"] == "not_started" and detail["channel"] == 2
     assert "receive" in [a["action"] for a in detail["allowed_actions"]]
     clock.set(at(2026, 3, 2, 8, 0))
-    received = act(api["counter_dt"], filed["code"], "receive")
+    received = post_action(api["counter_dt"], filed["code"], "receive")
     assert received["status"]["code"] == Status.RECEIVED
     assert received["due_at"] == at(2026, 3, 12, 8, 0).isoformat()  # the online limit: 8 working days
     assert_consistent(filed["code"])
@@ -253,7 +255,7 @@ def test_online_submission_then_reception(api, clock):
 def test_illegal_action_names_status_and_allowed_actions(api, clock):
     clock.set(at(2026, 3, 2, 9, 0))
     code = receive(api["counter_dt"], judicial_body())["code"]
-    error = act(api["counter_dt"], code, "return_result", expect=409)
+    error = post_action(api["counter_dt"], code, "return_result", expect=409)
     assert error["code"] == "illegal_action"
     assert "status 2" in error["message_en"] and "complete_step" in error["message_en"]
     assert "trạng thái 2" in error["message_vi"]
@@ -262,11 +264,11 @@ def test_illegal_action_names_status_and_allowed_actions(api, clock):
 def test_only_units_of_the_dossier_may_act(api, clock):
     clock.set(at(2026, 3, 2, 9, 0))
     code = receive(api["counter_dt"], judicial_body())["code"]
-    error = act(api["outsider"], code, "complete_step", expect=403)
+    error = post_action(api["outsider"], code, "complete_step", expect=403)
     assert error["code"] == "forbidden" and "status" not in error["message_en"]
     assert receive(api["counter_dt"], judicial_body(unit=BRANCH_TDM), expect=403)["code"] == "forbidden"
     # the system's own actions are not for staff
-    act(api["manager"], code, "mark_late", expect=403)
+    post_action(api["manager"], code, "mark_late", expect=403)
 
 
 # --- who sees what -------------------------------------------------------------------------------

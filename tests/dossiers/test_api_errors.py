@@ -10,12 +10,8 @@ from django.db import DataError
 from django.test import Client, RequestFactory
 
 from motcua.api import data_error
+from tests.factories import judicial_body, reasons
 
-from . import api_helpers
-from .api_helpers import judicial_body
-from .test_api_input_errors import reasons
-
-api, clock, local_cache = api_helpers.api, api_helpers.clock, api_helpers.local_cache  # fixtures
 DOSSIERS = "/api/dossiers"
 
 

@@ -3,7 +3,6 @@ and without pydantic's English, and plain field names (no union or validator seg
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import Enum
 from typing import Annotated, Literal
@@ -14,25 +13,7 @@ from pydantic import AnyUrl, Field, Json, StringConstraints, TypeAdapter
 from pydantic import ValidationError as PydanticError
 
 from motcua import inputs
-
-from . import api_helpers
-from .api_helpers import judicial_body
-from .conftest import at
-from .test_api import receive
-
-api, clock, local_cache = api_helpers.api, api_helpers.clock, api_helpers.local_cache  # fixtures
-DOSSIERS = "/api/dossiers"
-# Words of pydantic's English messages that must never reach reason_vi.
-ENGLISH = re.compile(r"\b(Input|should|String|Field|valid|Value error|characters?|required|permitted)\b")
-
-
-def reasons(response, status: int = 422) -> dict[str, str]:
-    assert response.status_code == status, response.content
-    problems = response.json()["problems"]
-    for problem in problems:
-        assert not ENGLISH.search(problem["reason_vi"]), problem
-        assert problem["reason_en"] not in problem["reason_vi"], problem
-    return {p["field"]: p["reason_vi"] for p in problems}
+from tests.factories import DOSSIERS, at, judicial_body, reasons, receive
 
 
 def test_intake_errors_are_in_vietnamese_with_their_limits(api):

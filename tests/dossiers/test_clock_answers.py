@@ -14,9 +14,7 @@ from motcua.dossiers.services import intake
 from motcua.dossiers.watch import tick
 from motcua.network import reference
 from motcua.network.clock import work_calendar
-
-from .api_helpers import api, clock, local_cache  # noqa: F401
-from .conftest import at, judicial_request
+from tests.factories import at, judicial_request
 
 
 def test_calendar_day_step_dues_are_working_moments(world):
@@ -42,7 +40,7 @@ MOMENTS = [  # (when, what every reader must say) for a dossier due 09:00 Monday
 
 
 @pytest.mark.parametrize("now, expected", MOMENTS)
-def test_api_desk_queue_and_watch_agree(world, api, clock, now, expected):  # noqa: F811
+def test_api_desk_queue_and_watch_agree(world, api, clock, now, expected):
     code = intake(
         actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0)
     ).dossier.code

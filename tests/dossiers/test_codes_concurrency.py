@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from motcua.dossiers.models import CodeCounter, Dossier
 from motcua.dossiers.services import intake
-from tests.conftest import run_concurrently
-
-from .conftest import POINT_DAU_TIENG, at, judicial_request
+from tests.factories import POINT_DAU_TIENG, at, judicial_request, run_concurrently
 
 THREADS = 8
 PER_THREAD = 10

@@ -7,13 +7,7 @@ import pytest
 
 from motcua.catalog.models import OnlineLevel, Procedure
 from motcua.dossiers.models import Dossier, SupplementRequest
-
-from . import api_helpers
-from .api_helpers import judicial_body
-from .conftest import at
-from .test_api import DOSSIERS, act, receive
-
-api, clock, local_cache = api_helpers.api, api_helpers.clock, api_helpers.local_cache  # fixtures
+from tests.factories import DOSSIERS, at, judicial_body, post_action, receive
 
 
 def problems(error: dict) -> dict[str, str]:
@@ -77,13 +71,13 @@ def test_a_supplement_request_names_papers_of_the_procedure_with_the_catalogs_na
     clock.set(at(2026, 3, 2, 9, 0))
     code = receive(api["counter_dt"], judicial_body())["code"]
     clock.set(at(2026, 3, 2, 10, 0))
-    act(api["counter_dt"], code, "complete_step")
+    post_action(api["counter_dt"], code, "complete_step")
     unknown = {"missing": [{"code": "BOGUS"}], "reason": "Thiếu"}
-    error = act(api["spec_justice"], code, "request_supplement", unknown, expect=400)
+    error = post_action(api["spec_justice"], code, "request_supplement", unknown, expect=400)
     assert "BOGUS" in error["message_vi"] and "BOGUS" in error["message_en"]
     assert not SupplementRequest.objects.exists()
     given = {"missing": [{"code": "TP9", "name_vi": "tên sai", "note": "bản có dấu"}, {"code": "TP9"}]}
-    act(api["spec_justice"], code, "request_supplement", {**given, "reason": "Thiếu"})
+    post_action(api["spec_justice"], code, "request_supplement", {**given, "reason": "Thiếu"})
     stored = SupplementRequest.objects.get()
     assert stored.missing == [  # named once, with the catalog's names, as first written
         {

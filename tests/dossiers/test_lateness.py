@@ -14,9 +14,16 @@ from motcua.dossiers.selectors import work_queue
 from motcua.dossiers.services import act, intake
 from motcua.dossiers.watch import tick
 from motcua.network.clock import work_calendar
-from tests.catalog.test_import import CATALOG, write_catalog
-
-from .conftest import JUSTICE, POINT_DAU_TIENG, POINT_PHU_CUONG, at, birth_request, judicial_request
+from tests.factories import (
+    CATALOG,
+    JUSTICE,
+    POINT_DAU_TIENG,
+    POINT_PHU_CUONG,
+    at,
+    birth_request,
+    judicial_request,
+    write_catalog,
+)
 
 MISSING = {"missing": [{"code": "TP9"}], "reason": "Thiếu giấy"}
 

@@ -3,29 +3,21 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from motcua.dossiers.events import rebuilt_matches, verify_chain
 from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import Dossier, DossierEvent, Handover, Status, StepState, Timeliness
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import act, intake, pin_matches
 from motcua.errors import Forbidden, ValidationFailed
-
-from .conftest import (
+from tests.factories import (
     BRANCH_TDM,
     COMMUNE_DAU_TIENG,
     JUSTICE,
     POINT_DAU_TIENG,
+    assert_consistent,
     at,
     birth_request,
     judicial_request,
 )
-
-
-def assert_consistent(dossier: Dossier) -> None:
-    dossier.refresh_from_db()
-    assert verify_chain(dossier) == []
-    same, differences = rebuilt_matches(dossier)
-    assert same, differences
 
 
 def test_boundary_free_journey_across_three_units(world):

@@ -15,8 +15,7 @@ from motcua.dossiers.models import Dossier, Status, StepState
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import PaperIn, act, intake
 from motcua.errors import MotcuaError
-
-from .conftest import at, birth_request, judicial_request
+from tests.factories import at, birth_request, judicial_request
 
 START = at(2026, 3, 2, 8, 0)  # a Monday
 CLOSED = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED)

@@ -9,8 +9,7 @@ from motcua.dossiers.permissions import Actor, ensure_visible, visible_dossiers
 from motcua.dossiers.services import intake
 from motcua.errors import Forbidden
 from motcua.network.models import Role, RoleAssignment, Unit
-
-from .conftest import BRANCH_DT, at, judicial_request
+from tests.factories import BRANCH_DT, at, judicial_request
 
 
 def test_a_manager_at_a_branch_sees_only_what_concerns_its_branch(world):

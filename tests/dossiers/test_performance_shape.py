@@ -13,12 +13,7 @@ from motcua.dossiers.services import act, intake
 from motcua.errors import ValidationFailed
 from motcua.network import reference
 from motcua.network.models import CalendarOverride, Unit
-
-from . import api_helpers
-from .api_helpers import judicial_body
-from .conftest import POINT_DAU_TIENG, at, judicial_request
-
-api, clock, local_cache = api_helpers.api, api_helpers.clock, api_helpers.local_cache  # fixtures
+from tests.factories import POINT_DAU_TIENG, at, judicial_body, judicial_request
 
 CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
 

@@ -9,11 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from motcua.dossiers import selectors
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import act, intake
-
-from . import api_helpers
-from .conftest import POINT_DAU_TIENG, at, judicial_request
-
-api, local_cache = api_helpers.api, api_helpers.local_cache  # fixtures
+from tests.factories import POINT_DAU_TIENG, at, judicial_request
 
 
 def count_queries(function) -> int:

@@ -9,11 +9,7 @@ from django.test import Client
 
 from motcua import ratelimit
 from motcua.dossiers.services import intake
-
-from . import api_helpers
-from .conftest import at, judicial_request
-
-local_cache = api_helpers.local_cache  # fixture
+from tests.factories import at, judicial_request
 
 TRACK = "/api/track"
 NOW = 1_800_000_000.0  # the start of a minute window: every request below falls in the same windows

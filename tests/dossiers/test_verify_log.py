@@ -10,8 +10,7 @@ from motcua.dossiers.events import drop_append_only_triggers, install_append_onl
 from motcua.dossiers.management.commands.verify_log import verify_all
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import act, intake
-
-from .conftest import at, judicial_request
+from tests.factories import at, judicial_request
 
 
 @pytest.fixture

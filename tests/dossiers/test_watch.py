@@ -11,8 +11,7 @@ from motcua.dossiers.lifecycle import Action, sources_of
 from motcua.dossiers.models import DossierStep, StepState
 from motcua.dossiers.services import act, intake
 from motcua.dossiers.watch import run_every, tick
-
-from .conftest import JUSTICE, at, judicial_request
+from tests.factories import JUSTICE, at, judicial_request
 
 
 def received(world):

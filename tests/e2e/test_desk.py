@@ -7,16 +7,13 @@ import re
 import pytest
 
 from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
-from tests.dossiers.api_helpers import local_cache  # noqa: F401 - fixture
-from tests.dossiers.conftest import BRANCH_TDM, POINT_DAU_TIENG, world  # noqa: F401 - fixture
+from tests.factories import BRANCH_TDM, PASSWORD, POINT_DAU_TIENG
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("flushable_events", "world", "local_cache"),
 ]
-
-PASSWORD = "x-test-password"
 
 
 @pytest.fixture(scope="module")

@@ -1,14 +1,6 @@
 import pytest
 
-from motcua.catalog.services import import_catalog
-from tests.catalog.test_import import CATALOG, write_catalog
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def catalog(small_network, tmp_path):
-    import_catalog(path=write_catalog(tmp_path, CATALOG))
 
 
 def test_person_finds_a_procedure_and_reads_its_checklist(page, catalog):

@@ -101,7 +101,6 @@ def test_bad_request_names_the_field(demo_manager):
 
 def test_staffing_counts_the_busiest_hour(demo_manager):
     from motcua.dossiers.services import Applicant, IntakeRequest, PaperIn, intake
-    from tests.dossiers.conftest import at  # noqa: F401 (time zone helper)
 
     unit = Unit.objects.filter(kind="reception_point").order_by("code").first()
     officer = User.objects.create_user("officer", password="x-test-password")

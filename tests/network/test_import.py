@@ -7,7 +7,7 @@ from motcua.errors import ImportRejected
 from motcua.network.models import Jurisdiction, RoleAssignment, Unit
 from motcua.network.selectors import export_network
 from motcua.network.services import import_network
-from tests.conftest import UNITS_CSV
+from tests.factories import UNITS_CSV
 
 
 def test_import_builds_the_tree_and_units(small_network):

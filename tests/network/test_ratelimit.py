@@ -13,7 +13,7 @@ from motcua import ratelimit
 from motcua.errors import NotFound
 from motcua.network.models import RateCounter
 from motcua.ratelimit import RateLimited, client_ip, client_subject, failures_only, hit
-from tests.conftest import run_concurrently
+from tests.factories import run_concurrently
 
 NOW = 1_800_000_000.0  # a fixed moment, at the start of a minute window (divisible by 60)
 

@@ -500,11 +500,11 @@ def test_lateness_cause_is_the_late_step_with_the_largest_overrun(
     late = [s for s in steps if s.late and s.due_at is not None]
     if not late:
         assert cause is None
-        return
-    largest = max(overrun(CAL, s, now) for s in late)
-    blamed = [s for s in late if s.order == cause]
-    assert any(overrun(CAL, s, now) == largest for s in blamed)
-    assert all(s.order >= cause for s in late if overrun(CAL, s, now) == largest)
+    else:
+        largest = max(overrun(CAL, s, now) for s in late)
+        blamed = [s for s in late if s.order == cause]
+        assert any(overrun(CAL, s, now) == largest for s in blamed)
+        assert all(s.order >= cause for s in late if overrun(CAL, s, now) == largest)
 
 
 @given(due_at=st.one_of(st.none(), moments), now=moments, running=st.booleans(), within=spans)
@@ -515,11 +515,11 @@ def test_clock_status_is_the_database_filters(
     assert not (status.late and status.due_soon)
     if not running or due_at is None:
         assert status == ClockStatus(late=False, due_soon=False)
-        return
-    horizon = due_soon_horizon(CAL, now, within)
-    assert horizon >= now
-    assert status.late == (due_at < now)
-    assert status.due_soon == (now <= due_at < horizon)
+    else:
+        horizon = due_soon_horizon(CAL, now, within)
+        assert horizon >= now
+        assert status.late == (due_at < now)
+        assert status.due_soon == (now <= due_at < horizon)
 
 
 def test_calendar_day_dues_use_the_calendars_days_off() -> None:

@@ -12,7 +12,7 @@ from reportlab.platypus import Spacer, Table, TableStyle
 from motcua.dossiers.models import Apology, Dossier, Handover, Timeliness
 from motcua.i18n import both
 
-from .receipts import _b, _moment, _p, _register_fonts, _styles, heading, pdf
+from .receipts import heading, labelled, moment_text, para, pdf, register_fonts, styles_for_forms
 
 APOLOGY_TITLE = "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
 CONTROL_TITLE = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"
@@ -20,26 +20,26 @@ CONTROL_TITLE = "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"
 
 def apology_pdf(dossier: Dossier, apology: Apology, *, signer: str) -> bytes:
     """Form 04 for one apology of the dossier (from selectors.dossier_detail)."""
-    _register_fonts()
-    styles, unit = _styles(), apology.unit
+    register_fonts()
+    styles, unit = styles_for_forms(), apology.unit
     body = styles["body"]
     story = heading("04", APOLOGY_TITLE, _unit_head(unit.name_vi, styles), apology.at, dossier.code, styles)
     story += [
-        _b("Kính gửi: Ông/Bà", dossier.applicant_name, body),
-        _p(
+        labelled("Kính gửi: Ông/Bà", dossier.applicant_name, body),
+        para(
             f"{unit.name_vi} đang giải quyết hồ sơ của Ông/Bà (mã hồ sơ {dossier.code}), nội dung yêu cầu "
             f"giải quyết: {dossier.procedure.name_vi}.",
             body,
         ),
-        _b("Thời gian hẹn trả kết quả giải quyết hồ sơ:", _moment(apology.previous_due_at), body),
-        _p("Tuy nhiên đến nay, hồ sơ của Ông/Bà chưa được giải quyết xong.", body),
-        _b("Lý do:", apology.reason, body),
-        _p(
+        labelled("Thời gian hẹn trả kết quả giải quyết hồ sơ:", moment_text(apology.previous_due_at), body),
+        para("Tuy nhiên đến nay, hồ sơ của Ông/Bà chưa được giải quyết xong.", body),
+        labelled("Lý do:", apology.reason, body),
+        para(
             f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {unit.name_vi} xin lỗi Ông/Bà và sẽ trả kết quả "
-            f"giải quyết hồ sơ cho Ông/Bà vào lúc {_moment(apology.new_due_at)}.",
+            f"giải quyết hồ sơ cho Ông/Bà vào lúc {moment_text(apology.new_due_at)}.",
             body,
         ),
-        _p("Rất mong nhận được sự thông cảm của Ông/Bà.", body),
+        para("Rất mong nhận được sự thông cảm của Ông/Bà.", body),
         Spacer(1, 6 * mm),
         _signature("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ", signer, styles),
     ]
@@ -54,19 +54,19 @@ def apology_pdf(dossier: Dossier, apology: Apology, *, signer: str) -> bytes:
 
 def control_slip_pdf(dossier: Dossier) -> bytes:
     """Form 06: one row per hand-over of the dossier, with its timeliness against the step's deadline."""
-    _register_fonts()
-    styles = _styles()
+    register_fonts()
+    styles = styles_for_forms()
     body, small = styles["body"], styles["small"]
     unit = _unit_head(dossier.receiving_unit.name_vi, styles)
     story = heading("06", CONTROL_TITLE, unit, dossier.received_at, dossier.code, styles)
     story += [
-        _b("Kèm theo hồ sơ của Ông/Bà:", dossier.applicant_name, body),
-        _b("Ngày hẹn trả kết quả:", _moment(dossier.due_at), body),
+        labelled("Kèm theo hồ sơ của Ông/Bà:", dossier.applicant_name, body),
+        labelled("Ngày hẹn trả kết quả:", moment_text(dossier.due_at), body),
         Spacer(1, 3 * mm),
         _handover_table(list(dossier.handovers.all()), styles),
     ]
     if not dossier.handovers.all():
-        story.append(_p("Hồ sơ chưa được chuyển giao lần nào.", small))
+        story.append(para("Hồ sơ chưa được chuyển giao lần nào.", small))
     return pdf(
         story,
         title=f"Mẫu số 06 - {dossier.code}",
@@ -80,10 +80,10 @@ def _handover_table(handovers: list[Handover], styles) -> Table:
     small, head = styles["small"], styles["head"]
     rows = [
         [
-            _p("TÊN CƠ QUAN", head),
-            _p("THỜI GIAN GIAO, NHẬN HỒ SƠ", head),
-            _p("KẾT QUẢ GIẢI QUYẾT HỒ SƠ (trước hạn / đúng hạn / quá hạn)", head),
-            _p("GHI CHÚ", head),
+            para("TÊN CƠ QUAN", head),
+            para("THỜI GIAN GIAO, NHẬN HỒ SƠ", head),
+            para("KẾT QUẢ GIẢI QUYẾT HỒ SƠ (trước hạn / đúng hạn / quá hạn)", head),
+            para("GHI CHÚ", head),
         ]
     ]
     for handover in handovers:
@@ -93,10 +93,10 @@ def _handover_table(handovers: list[Handover], styles) -> Table:
             giver += f" ({handover.from_user.get_full_name() or handover.from_user.get_username()})"
         rows.append(
             [
-                _p(f"Giao: {giver}\nNhận: {receiver}", small),
-                _p(timezone.localtime(handover.at).strftime("%H giờ %M phút, ngày %d/%m/%Y"), small),
-                _p(both(Timeliness(handover.timeliness).label)[0], small),
-                _p(both(Handover.Kind(handover.kind).label)[0], small),
+                para(f"Giao: {giver}\nNhận: {receiver}", small),
+                para(timezone.localtime(handover.at).strftime("%H giờ %M phút, ngày %d/%m/%Y"), small),
+                para(both(Timeliness(handover.timeliness).label)[0], small),
+                para(both(Handover.Kind(handover.kind).label)[0], small),
             ]
         )
     table = Table(rows, colWidths=[62 * mm, 40 * mm, 40 * mm, 30 * mm], repeatRows=1)
@@ -113,15 +113,15 @@ def _handover_table(handovers: list[Handover], styles) -> Table:
 
 
 def _unit_head(name: str, styles) -> list:
-    return [_p(name.upper(), styles["head"])]
+    return [para(name.upper(), styles["head"])]
 
 
 def _signature(title: str, signer: str, styles) -> Table:
     right = [
-        _p(title, styles["head"]),
-        _p("(Ký và ghi rõ họ tên)", styles["center"]),
+        para(title, styles["head"]),
+        para("(Ký và ghi rõ họ tên)", styles["center"]),
         Spacer(1, 14 * mm),
-        _p(signer, styles["center"]),
+        para(signer, styles["center"]),
     ]
     table = Table([["", right]], colWidths=[86 * mm, 86 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))

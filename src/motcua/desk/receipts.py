@@ -58,7 +58,7 @@ def slip_for(dossier: Dossier) -> Slip:
 
 
 @cache
-def _register_fonts() -> None:
+def register_fonts() -> None:
     for folder in FONT_DIRS:
         regular, bold = folder / f"{FONT}.ttf", folder / f"{BOLD}.ttf"
         if regular.exists() and bold.exists():
@@ -69,7 +69,7 @@ def _register_fonts() -> None:
     raise RuntimeError("DejaVu Sans is missing: install Debian's fonts-dejavu-core package")
 
 
-def _styles() -> dict[str, ParagraphStyle]:
+def styles_for_forms() -> dict[str, ParagraphStyle]:
     body = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14, spaceAfter=3)
     return {
         "body": body,
@@ -82,27 +82,27 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _moment(value: datetime | None) -> str:
+def moment_text(value: datetime | None) -> str:
     if value is None:
         return "—"
     local = timezone.localtime(value)
     return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
+def para(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _b(label: str, value: str, style: ParagraphStyle) -> Paragraph:
+def labelled(label: str, value: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(f"{escape(label)} <b>{escape(value)}</b>", style)
 
 
 def render(dossier: Dossier, *, tracking_url: str, pin: str | None, officer: str) -> bytes:
     """The slip of the dossier's intake outcome as a PDF (A4). `dossier` comes from
     selectors.dossier_detail (papers and supplements prefetched)."""
-    _register_fonts()
+    register_fonts()
     slip = slip_for(dossier)
-    styles = _styles()
+    styles = styles_for_forms()
     story = _header(dossier, slip, styles)
     story += _applicant(dossier, issuing_unit(dossier, slip), styles)
     story += BODIES[slip.number](dossier, styles)
@@ -147,8 +147,8 @@ def issuing_unit(dossier: Dossier, slip: Slip):
 def _header(dossier: Dossier, slip: Slip, styles) -> list:
     unit = issuing_unit(dossier, slip)
     left = [
-        _p(unit.name_vi.upper(), styles["head"]),
-        _p(f"Số: {dossier.log_book_number or '—'}", styles["center"]),
+        para(unit.name_vi.upper(), styles["head"]),
+        para(f"Số: {dossier.log_book_number or '—'}", styles["center"]),
     ]
     return heading(slip.number, slip.title, left, dossier.submitted_at, dossier.code, styles)
 
@@ -157,17 +157,17 @@ def heading(number: str, title: str, left: list, on: datetime | None, code: str,
     """A form's head: the issuing unit (left) beside the national motto and the date, then the title
     and the dossier code."""
     right = [
-        _p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["head"]),
-        _p("Độc lập - Tự do - Hạnh phúc", styles["head"]),
-        _p(f"Ngày {timezone.localtime(on or timezone.now()):%d/%m/%Y}", styles["center"]),
+        para("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", styles["head"]),
+        para("Độc lập - Tự do - Hạnh phúc", styles["head"]),
+        para(f"Ngày {timezone.localtime(on or timezone.now()):%d/%m/%Y}", styles["center"]),
     ]
     table = Table([[left, right]], colWidths=[72 * mm, 100 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [
-        _p(f"Mẫu số {number} (Thông tư 01/2018/TT-VPCP)", styles["small"]),
+        para(f"Mẫu số {number} (Thông tư 01/2018/TT-VPCP)", styles["small"]),
         table,
-        _p(title, styles["title"]),
-        _b("Mã hồ sơ:", code, styles["center"]),
+        para(title, styles["title"]),
+        labelled("Mã hồ sơ:", code, styles["center"]),
         Spacer(1, 4 * mm),
     ]
 
@@ -180,13 +180,13 @@ def _applicant(dossier: Dossier, unit, styles) -> list:
         else f"{unit.name_vi} đang giải quyết hồ sơ của:"
     )
     return [
-        _p(opening, body),
-        _b("Ông/Bà:", dossier.applicant_name, body),
-        _b("Số CCCD/CMND:", dossier.applicant_id_number, body),
-        _b("Số điện thoại:", dossier.applicant_phone or "—", body),
-        _b("Địa chỉ:", dossier.applicant_address or "—", body),
-        _b("Nội dung yêu cầu giải quyết:", dossier.procedure.name_vi, body),
-    ] + ([_p(dossier.request_text, body)] if dossier.request_text else [])
+        para(opening, body),
+        labelled("Ông/Bà:", dossier.applicant_name, body),
+        labelled("Số CCCD/CMND:", dossier.applicant_id_number, body),
+        labelled("Số điện thoại:", dossier.applicant_phone or "—", body),
+        labelled("Địa chỉ:", dossier.applicant_address or "—", body),
+        labelled("Nội dung yêu cầu giải quyết:", dossier.procedure.name_vi, body),
+    ] + ([para(dossier.request_text, body)] if dossier.request_text else [])
 
 
 def _form_label(form: str) -> str:
@@ -198,19 +198,19 @@ def _form_label(form: str) -> str:
 
 def _papers_table(dossier: Dossier, styles) -> Table:
     small = styles["small"]
-    rows = [[_p(t, small) for t in ("STT", "Tên giấy tờ", "Hình thức", "Số lượng")]]
+    rows = [[para(t, small) for t in ("STT", "Tên giấy tờ", "Hình thức", "Số lượng")]]
     for index, paper in enumerate(dossier.papers.all(), start=1):
         name = paper.component.name_vi + (" (tái sử dụng dữ liệu số)" if paper.reused else "")
         rows.append(
             [
-                _p(str(index), small),
-                _p(name, small),
-                _p(_form_label(paper.form), small),
-                _p(str(paper.quantity), small),
+                para(str(index), small),
+                para(name, small),
+                para(_form_label(paper.form), small),
+                para(str(paper.quantity), small),
             ]
         )
     if len(rows) == 1:
-        rows.append(["", _p("(không có)", small), "", ""])
+        rows.append(["", para("(không có)", small), "", ""])
     table = Table(rows, colWidths=[12 * mm, 100 * mm, 40 * mm, 20 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -241,15 +241,15 @@ def _receipt_body(dossier: Dossier, styles) -> list:
     body = styles["body"]
     return [
         Spacer(1, 2 * mm),
-        _p("1. Thành phần hồ sơ nộp gồm:", body),
+        para("1. Thành phần hồ sơ nộp gồm:", body),
         _papers_table(dossier, styles),
         Spacer(1, 2 * mm),
-        _p("2. Số lượng hồ sơ: 01 (bộ)", body),
-        _b("3. Thời gian giải quyết hồ sơ theo quy định:", _limit_text(dossier), body),
-        _b("4. Thời gian nhận hồ sơ:", _moment(dossier.received_at), body),
-        _b("5. Thời gian trả kết quả giải quyết hồ sơ:", _moment(dossier.due_at), body),
-        _b("6. Đăng ký nhận kết quả tại:", _return_point(dossier), body),
-        _p(f"Vào Sổ theo dõi hồ sơ, số thứ tự: {dossier.log_book_number or '—'}", body),
+        para("2. Số lượng hồ sơ: 01 (bộ)", body),
+        labelled("3. Thời gian giải quyết hồ sơ theo quy định:", _limit_text(dossier), body),
+        labelled("4. Thời gian nhận hồ sơ:", moment_text(dossier.received_at), body),
+        labelled("5. Thời gian trả kết quả giải quyết hồ sơ:", moment_text(dossier.due_at), body),
+        labelled("6. Đăng ký nhận kết quả tại:", _return_point(dossier), body),
+        para(f"Vào Sổ theo dõi hồ sơ, số thứ tự: {dossier.log_book_number or '—'}", body),
     ]
 
 
@@ -263,19 +263,19 @@ def _supplement_body(dossier: Dossier, styles) -> list:
     request = open_supplement(dossier)
     missing = request.missing if request else []
     lines = [
-        _p(
-            f"Lúc {_moment(request.requested_at if request else dossier.submitted_at)}, sau khi xem xét "
+        para(
+            f"Lúc {moment_text(request.requested_at if request else dossier.submitted_at)}, sau khi xem xét "
             "thành phần hồ sơ, đề nghị Ông/Bà bổ sung, hoàn thiện các giấy tờ sau:",
             body,
         )
     ]
     for index, item in enumerate(missing, start=1):
         note = f" ({item['note']})" if item.get("note") else ""
-        lines.append(_b(f"{index}.", f"{item.get('name_vi') or item.get('code')}{note}", body))
+        lines.append(labelled(f"{index}.", f"{item.get('name_vi') or item.get('code')}{note}", body))
     if request and request.reason:
-        lines.append(_b("Lý do:", request.reason, body))
+        lines.append(labelled("Lý do:", request.reason, body))
     lines.append(
-        _p(
+        para(
             "Thời hạn giải quyết được tính từ khi nhận đủ hồ sơ. Trong quá trình hoàn thiện hồ sơ, nếu có "
             "vướng mắc, Ông/Bà liên hệ nơi tiếp nhận hồ sơ để được hướng dẫn.",
             body,
@@ -287,13 +287,13 @@ def _supplement_body(dossier: Dossier, styles) -> list:
 def _refusal_body(dossier: Dossier, styles) -> list:
     body = styles["body"]
     return [
-        _p(
+        para(
             "Sau khi nghiên cứu, đối chiếu với các quy định hiện hành, đơn vị tiếp nhận từ chối tiếp nhận, "
             "giải quyết hồ sơ này với lý do cụ thể như sau:",
             body,
         ),
-        _b("Lý do:", dossier.reason or "—", body),
-        _p("Xin thông báo để Ông/Bà được biết và thực hiện.", body),
+        labelled("Lý do:", dossier.reason or "—", body),
+        para("Xin thông báo để Ông/Bà được biết và thực hiện.", body),
     ]
 
 
@@ -311,10 +311,10 @@ def _tracking(dossier: Dossier, url: str, pin: str | None, styles) -> list:
     small = styles["small"]
     pin_text = pin or "(đã cấp khi tiếp nhận)"
     words = [
-        _p("Tra cứu tình trạng hồ sơ:", small),
-        _p(url, small),
-        _b("Mã hồ sơ:", dossier.code, small),
-        _b("Mã tra cứu (PIN):", pin_text, small),
+        para("Tra cứu tình trạng hồ sơ:", small),
+        para(url, small),
+        labelled("Mã hồ sơ:", dossier.code, small),
+        labelled("Mã tra cứu (PIN):", pin_text, small),
     ]
     table = Table([[_qr(url), words]], colWidths=[32 * mm, 140 * mm])
     table.setStyle(
@@ -326,12 +326,12 @@ def _tracking(dossier: Dossier, url: str, pin: str | None, styles) -> list:
 def _signatures(slip: Slip, officer: str, styles) -> list:
     head, center = styles["head"], styles["center"]
     officer_title = "NGƯỜI TIẾP NHẬN HỒ SƠ" if slip.number == "01" else "NGƯỜI HƯỚNG DẪN, TIẾP NHẬN"
-    left = [_p("NGƯỜI NỘP HỒ SƠ", head), _p("(Ký và ghi rõ họ tên)", center)]
+    left = [para("NGƯỜI NỘP HỒ SƠ", head), para("(Ký và ghi rõ họ tên)", center)]
     right = [
-        _p(officer_title, head),
-        _p("(Ký và ghi rõ họ tên)", center),
+        para(officer_title, head),
+        para("(Ký và ghi rõ họ tên)", center),
         Spacer(1, 14 * mm),
-        _p(officer, center),
+        para(officer, center),
     ]
     table = Table([[left, right]], colWidths=[86 * mm, 86 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))

@@ -62,8 +62,8 @@ def answer(
 
 def evaluated_result(problem: PlanningProblem, is_open: np.ndarray) -> PlanResult:
     from .models import CoreSolution
-    from .planner import _result
+    from .planner import plan_result
     from .solver import MipOutcome
 
     outcome = MipOutcome("evaluated", None, None, None, None, 0.0, "not solved")
-    return _result(problem, "evaluate", CoreSolution(is_open, outcome, None, None), time.perf_counter())
+    return plan_result(problem, "evaluate", CoreSolution(is_open, outcome, None, None), time.perf_counter())

@@ -104,11 +104,11 @@ def swap_max_cover(
 
 
 def pmedian_cost(demand_index, site_index, pair_cost, weight, fallback, is_open) -> float:
-    best = _best_open_cost(demand_index, site_index, pair_cost, fallback, is_open)
+    best = best_open_cost(demand_index, site_index, pair_cost, fallback, is_open)
     return float(weight @ best)
 
 
-def _best_open_cost(demand_index, site_index, pair_cost, fallback, is_open) -> np.ndarray:
+def best_open_cost(demand_index, site_index, pair_cost, fallback, is_open) -> np.ndarray:
     best = fallback.copy()
     usable = is_open[site_index]
     np.minimum.at(best, demand_index[usable], pair_cost[usable])
@@ -119,7 +119,7 @@ def greedy_pmedian(demand_index, site_index, pair_cost, weight, fallback, p, pre
     """Open p sites greedily by total weighted saving, then try drop/add swaps."""
     is_open = pre_open.copy()
     n_sites = allowed.size
-    current = _best_open_cost(demand_index, site_index, pair_cost, fallback, is_open)
+    current = best_open_cost(demand_index, site_index, pair_cost, fallback, is_open)
     while is_open.sum() < p:
         saving = weight[demand_index] * np.maximum(current[demand_index] - pair_cost, 0.0)
         gains = np.bincount(site_index, weights=saving, minlength=n_sites)

@@ -725,7 +725,7 @@ def _pmedian_start(
     is_open = heur.swap_pmedian(
         demand_index, site_index, pair_cost, weight, big, is_open, pre, allowed, options.local_search_seconds
     )
-    best = heur._best_open_cost(demand_index, site_index, pair_cost, big, is_open)
+    best = heur.best_open_cost(demand_index, site_index, pair_cost, big, is_open)
     order = np.lexsort((pair_cost, demand_index))
     chosen = np.zeros(demand_index.size)
     taken = np.zeros(weight.size, bool)

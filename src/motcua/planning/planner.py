@@ -74,7 +74,7 @@ def solve_lscp(problem: PlanningProblem, *, minimize: str = "count", options: So
         fixed_closed=problem.sites.fixed_closed,
         options=options,
     )
-    return _result(problem, "lscp", core, started, minimize=minimize)
+    return plan_result(problem, "lscp", core, started, minimize=minimize)
 
 
 def solve_mclp(
@@ -99,7 +99,7 @@ def solve_mclp(
         load=problem.weight(load_weight) if capacitated else None,
         options=options,
     )
-    return _result(problem, "mclp_capacitated" if capacitated else "mclp", core, started, p=p)
+    return plan_result(problem, "mclp_capacitated" if capacitated else "mclp", core, started, p=p)
 
 
 def solve_pmedian(
@@ -145,7 +145,7 @@ def solve_pmedian(
         options=options,
     )
     model = "pmedian_capacitated" if capacitated else "pmedian"
-    result = _result(problem, model, core, started, p=p, metric=metric, k_nearest=k_nearest)
+    result = plan_result(problem, model, core, started, p=p, metric=metric, k_nearest=k_nearest)
     if subset_k is not None and core.is_open is not None:
         _settle_fallback(problem, result, core, metric)
     return result
@@ -172,7 +172,7 @@ def solve_hierarchical(
         options=options,
     )
     second.extra.setdefault("uncoverable_rows", first.extra["uncoverable_rows"])
-    result = _result(problem, "hierarchical", second, started, tight_rule=tight_rule.describe())
+    result = plan_result(problem, "hierarchical", second, started, tight_rule=tight_rule.describe())
     result.details["stage1"] = {
         "status": first.status,
         "objective": first.objective,
@@ -233,7 +233,7 @@ def _settle_fallback(problem, result: PlanResult, core: CoreSolution, metric: st
     result.details["k_nearest_exact"] = False
 
 
-def _result(
+def plan_result(
     problem: PlanningProblem, model: str, core: CoreSolution, started: float, **details
 ) -> PlanResult:
     timings = {"travel_s": problem.travel_seconds, **core.timings}

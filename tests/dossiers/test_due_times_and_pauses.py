@@ -1,5 +1,6 @@
-"""Review findings on the legal clock, the overdue watch, paper originals, intake supplements and the
-assisted flag, each with a simulated clock."""
+"""Due times and clock pauses, with a simulated clock: step deadlines within a shorter online limit, one
+source of truth for the legal due time after a supplement pause (working days, calendar days, after
+the due time, with an apology), and a paused dossier being nobody's delay."""
 
 import copy
 from datetime import timedelta
@@ -9,27 +10,25 @@ import pytest
 from motcua.catalog.services import import_catalog
 from motcua.desk.selectors import due_badge
 from motcua.dossiers.clock import legal_due, supplement_pauses
-from motcua.dossiers.events import rebuilt_matches, verify_chain
-from motcua.dossiers.models import Dossier, DossierPaper, Status
+from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.selectors import due_explanation
 from motcua.dossiers.services import act, intake
 from motcua.dossiers.watch import late_candidates, tick
-from motcua.errors import Forbidden, ValidationFailed
+from motcua.errors import ValidationFailed
 from motcua.network.clock import work_calendar
-from tests.catalog.test_import import CATALOG, write_catalog
-
-from .conftest import at, birth_request, judicial_request
+from tests.factories import (
+    CATALOG,
+    assert_consistent,
+    at,
+    birth_request,
+    in_processing,
+    judicial_request,
+    write_catalog,
+)
 
 MISSING = {"missing": [{"code": "TP9", "name_vi": "Bản sao hộ khẩu"}], "reason": "Thiếu giấy"}
 BIRTH_MISSING = {"missing": [{"code": "TP1", "note": "bản rõ hơn"}], "reason": "Tờ khai mờ"}
-
-
-def assert_consistent(dossier: Dossier) -> None:
-    dossier.refresh_from_db()
-    assert verify_chain(dossier) == []
-    same, differences = rebuilt_matches(dossier)
-    assert same, differences
 
 
 def assert_explained(dossier: Dossier) -> None:
@@ -54,15 +53,6 @@ def new_version(tmp_path, procedure: int, **changes) -> None:
             step["days"] = days
     versions.append(version)
     import_catalog(path=write_catalog(tmp_path, catalog, "version2.json"))
-
-
-def in_processing(world, **overrides) -> Dossier:
-    dossier = intake(
-        actor=world["counter_dt"], request=judicial_request(**overrides), now=at(2026, 3, 2, 9, 0)
-    ).dossier
-    act(actor=world["counter_dt"], code=dossier.code, action="complete_step", now=at(2026, 3, 2, 10, 0))
-    dossier.refresh_from_db()
-    return dossier
 
 
 # --- A: step deadlines within a shorter online limit ------------------------------------------------
@@ -220,72 +210,3 @@ def test_paused_dossier_is_neither_due_soon_nor_late_and_resumes_clean(world):
     assert tick(now=at(2026, 3, 30, 10, 0)).late == 0
     assert_explained(dossier)
     assert_consistent(dossier)
-
-
-# --- D: paper originals: the sender sends, the addressee receives -----------------------------------
-
-
-def test_only_the_addressee_confirms_the_originals(world):
-    dossier = in_processing(world)
-    with pytest.raises(Forbidden):  # the competent agency cannot send what the counter holds
-        act(
-            actor=world["lead_justice"], code=dossier.code, action="send_originals", now=at(2026, 3, 2, 11, 0)
-        )
-    act(actor=world["counter_dt"], code=dossier.code, action="send_originals", now=at(2026, 3, 2, 11, 0))
-    with pytest.raises(Forbidden):  # the sender cannot confirm its own delivery
-        act(
-            actor=world["counter_dt"],
-            code=dossier.code,
-            action="receive_originals",
-            now=at(2026, 3, 2, 14, 0),
-        )
-    act(actor=world["spec_justice"], code=dossier.code, action="receive_originals", now=at(2026, 3, 2, 14, 0))
-    movement = dossier.paper_movements.get()
-    assert movement.received_at == at(2026, 3, 2, 14, 0) and movement.to_unit_id == dossier.competent_unit_id
-    assert_consistent(dossier)
-
-
-# --- E: the papers of an intake supplement --------------------------------------------------------
-
-
-def test_intake_supplement_records_the_papers_and_completes_the_checklist(world):
-    dossier = intake(
-        actor=world["counter_dt"], request=judicial_request(papers=[]), now=at(2026, 3, 2, 9, 0)
-    ).dossier
-    with pytest.raises(ValidationFailed) as caught:
-        act(
-            actor=world["counter_dt"],
-            code=dossier.code,
-            action="supplement_received",
-            now=at(2026, 3, 3, 9, 0),
-        )
-    assert "TP1" in caught.value.message_en
-    with pytest.raises(ValidationFailed):  # not a component of the procedure
-        act(actor=world["counter_dt"], code=dossier.code, action="supplement_received",
-            now=at(2026, 3, 3, 9, 0), params={"papers": [{"component": "TP1"}, {"component": "XX"}]})  # fmt: skip
-    act(
-        actor=world["counter_dt"],
-        code=dossier.code,
-        action="supplement_received",
-        now=at(2026, 3, 3, 9, 0),
-        params={"papers": [{"component": "TP1", "form": "original", "quantity": 2}]},
-    )
-    dossier.refresh_from_db()
-    assert dossier.status == Status.RECEIVED and dossier.received_at == at(2026, 3, 3, 9, 0)
-    paper = DossierPaper.objects.get(dossier=dossier)
-    assert (paper.component.code, paper.form, paper.quantity) == ("TP1", "original", 2)
-    assert dossier.paper_movements.count() == 1  # the original travels to the competent agency
-    assert dossier.events.order_by("-seq").first().payload["papers"] == ["TP1"]
-    assert_consistent(dossier)
-
-
-# --- F: assisted means filed online by an officer -------------------------------------------------
-
-
-def test_assisted_is_an_online_filing_by_staff(world):
-    now = at(2026, 3, 2, 9, 0)
-    by_applicant = intake(actor=Actor.of_applicant(), request=judicial_request(channel=2), now=now).dossier
-    by_officer = intake(actor=world["counter_dt"], request=judicial_request(channel=2), now=now).dossier
-    in_person = intake(actor=world["counter_dt"], request=judicial_request(), now=now).dossier
-    assert (by_applicant.assisted, by_officer.assisted, in_person.assisted) == (False, True, False)
-    assert by_officer.status == Status.NEW
