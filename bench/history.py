@@ -1,5 +1,6 @@
-"""Benchmark: the demo history (issue 3: 20,000 dossiers over 12 months, through the real services,
-"loads in under a minute"), on the embedded default database (SQLite) as `make run` loads it.
+"""Benchmark: the demo history (20,000 dossiers over 12 months, through the real services; issue 12:
+"in the background with its progress banner, in under 3 minutes on 2 cores"; its speed alone no
+longer justifies special code in production modules), on SQLite as `make run` loads it.
 
 Each configuration runs `motcua load-history` on a fresh temporary home (schema, network, catalog and
 accounts loaded first, not timed) and reads the command's own timing, then checks the log with
@@ -31,7 +32,7 @@ from _common import (  # noqa: E402
     throwaway_database,
 )
 
-TARGET_SECONDS = 60
+TARGET_SECONDS = 180
 FULL_COUNT, QUICK_COUNT = 20_000, 2_000
 SUMMARY = re.compile(r"(\d+) hồ sơ / dossiers, (\d+) thao tác / actions trong / in ([\d.]+) s")
 
