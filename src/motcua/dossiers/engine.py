@@ -96,10 +96,10 @@ def append_event(ctx: ActionContext, record: ActionRecord, done: Performed) -> D
 
 def locked(code: str) -> Dossier:
     """The dossier, its row locked until the end of the transaction."""
-    dossier = Dossier.objects.select_for_update().filter(code=code).first()
-    if dossier is None:
-        raise NotFound(f"hồ sơ {code}", f"dossier {code}")
-    return dossier
+    try:
+        return Dossier.objects.select_for_update().get(code=code)
+    except Dossier.DoesNotExist:
+        raise NotFound(f"hồ sơ {code}", f"dossier {code}") from None
 
 
 def field_values(dossier: Dossier) -> list[Any]:

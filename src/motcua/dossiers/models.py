@@ -179,7 +179,7 @@ class DossierStep(models.Model):
     late = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["dossier", "order"]
+        ordering = ["dossier_id", "order"]
         constraints = [models.UniqueConstraint(fields=["dossier", "order"], name="unique_dossier_step")]
         indexes = [models.Index(fields=["unit", "state", "due_at"], name="step_queue")]
 
@@ -212,7 +212,7 @@ class Handover(models.Model):
     timeliness = models.CharField(max_length=8, choices=Timeliness.choices)
 
     class Meta:
-        ordering = ["dossier", "at", "id"]
+        ordering = ["dossier_id", "at", "id"]
 
 
 class PaperMovement(models.Model):
@@ -227,7 +227,7 @@ class PaperMovement(models.Model):
     received_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["dossier", "created_at"]
+        ordering = ["dossier_id", "created_at"]
 
     @property
     def waiting_to_be_sent(self) -> bool:
@@ -251,7 +251,7 @@ class SupplementRequest(models.Model):
     due_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["dossier", "requested_at"]
+        ordering = ["dossier_id", "requested_at"]
 
 
 class Apology(models.Model):
@@ -265,7 +265,7 @@ class Apology(models.Model):
     new_due_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["dossier", "at"]
+        ordering = ["dossier_id", "at"]
 
 
 class CodeCounter(models.Model):
@@ -307,7 +307,7 @@ class DossierEvent(models.Model):
     hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["dossier", "seq"]
+        ordering = ["dossier_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="unique_event_seq")]
 
     def save(self, *args, **kwargs) -> None:
