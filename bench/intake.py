@@ -495,7 +495,7 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def main() -> None:
+def main() -> int:
     args = parse_args()
     args.load_before = load_average()
     wrk = None if args.python_load else ensure_wrk()
@@ -517,12 +517,23 @@ def main() -> None:
     print(
         f"pgbench -c {args.concurrency} -j 2 -T {args.duration} (scale 10): {pgbench_tps:.1f} tps", flush=True
     )
-    report(args, generator, results, pgbench_tps, codes_ok, units, writes_tps)
+    figures = report(args, generator, results, pgbench_tps, codes_ok, units, writes_tps)
+    return exit_status(figures)
+
+
+def exit_status(figures: list[tuple[str, object]]) -> int:
+    """Non-zero when the run broke a rule the figures must not hide: codes that are not gap-free (or
+    not checked) fail the run, whatever the speed."""
+    gap_free = dict(figures).get("codes_gap_free")
+    if gap_free != "yes":
+        print(f"intake benchmark: codes_gap_free is {gap_free!r}, not 'yes'", file=sys.stderr, flush=True)
+        return 1
+    return 0
 
 
 def report(
     args, generator: str, results: list[LoadResult], pgbench_tps: float, codes_ok: bool, units, writes_tps
-) -> None:
+) -> list[tuple[str, object]]:
     best = max(results, key=lambda r: (r.errors == 0, r.per_s))
     ratio = best.per_s / pgbench_tps if pgbench_tps else 0.0
     errors = sum(r.errors for r in results)
@@ -565,6 +576,7 @@ def report(
     if not args.quick and not args.no_record:
         record("intake (bench/intake.py)", figures, notes)
     print_figures(figures)
+    return figures
 
 
 def _met(condition: bool) -> str:
@@ -572,4 +584,4 @@ def _met(condition: bool) -> str:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -7,6 +7,8 @@ min(minutes / 30, km / 5) with service radius 1, which is covered exactly when
 minutes <= 30 or km <= 5. End-to-end time = travel/coverage + model build + solve.
 spopt runs in a child process with a wall-clock cap (model building in PuLP is not
 covered by CBC's timeLimit); when the cap is hit its figures are reported as such.
+A yardstick that cannot run (spopt or PuLP missing, the child crashed or gave no answer)
+is an error: the run stops with a non-zero exit status and records nothing.
 
 Usage: python bench/planning.py [--quick] [--no-record]
 Dev-only dependencies: spopt, pulp (CBC bundled with PuLP).
@@ -16,12 +18,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import multiprocessing as mp
 import os
 import platform
+import queue as queues
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -84,7 +89,27 @@ def run_motcua(n_demand, n_sites, model, p, time_limit):
     }
 
 
+class YardstickFailed(RuntimeError):
+    """spopt could not be run: there is nothing to compare with, which is not a win."""
+
+
+def require_spopt() -> None:
+    """Stop before any work when the yardstick is not installed."""
+    missing = [name for name in ("spopt", "pulp") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise YardstickFailed(
+            f"{' and '.join(missing)} not installed: `pip install spopt pulp` (the bench extra)"
+        )
+
+
 def spopt_child(n_demand, n_sites, model, p, time_limit, queue):
+    try:
+        queue.put(solve_with_spopt(n_demand, n_sites, model, p, time_limit))
+    except BaseException:  # noqa: BLE001 - the parent reports it and fails the run
+        queue.put({"error": traceback.format_exc()})
+
+
+def solve_with_spopt(n_demand, n_sites, model, p, time_limit) -> dict:
     import pulp
     from spopt.locate import LSCP, MCLP
 
@@ -99,14 +124,12 @@ def spopt_child(n_demand, n_sites, model, p, time_limit, queue):
         located = MCLP.from_cost_matrix(cost, demand.weight(), 1.0 + 1e-9, p_facilities=p).solve(solver)
     seconds = time.perf_counter() - started
     chosen = np.array([v.value() is not None and v.value() > 0.5 for v in located.fac_vars])
-    queue.put(
-        {
-            "seconds": seconds,
-            "open": chosen,
-            "sol_status": int(located.problem.sol_status),
-            "status": pulp.LpStatus[located.problem.status],
-        }
-    )
+    return {
+        "seconds": seconds,
+        "open": chosen,
+        "sol_status": int(located.problem.sol_status),
+        "status": pulp.LpStatus[located.problem.status],
+    }
 
 
 def run_spopt(n_demand, n_sites, model, p, time_limit, wall_cap):
@@ -120,15 +143,34 @@ def run_spopt(n_demand, n_sites, model, p, time_limit, wall_cap):
     if child.is_alive():
         child.kill()
         child.join()
-        return {"seconds": time.perf_counter() - started, "finished": False}
-    result = queue.get() if not queue.empty() else {"seconds": time.perf_counter() - started, "open": None}
-    result["finished"] = result.get("open") is not None
-    return result
+        return spopt_outcome(
+            timed_out=True, exitcode=None, answer=None, seconds=time.perf_counter() - started
+        )
+    try:  # a child that exited normally has put its answer; one that crashed may have put nothing
+        answer = queue.get(timeout=10 if child.exitcode == 0 else 1)
+    except queues.Empty:
+        answer = None
+    return spopt_outcome(
+        timed_out=False, exitcode=child.exitcode, answer=answer, seconds=time.perf_counter() - started
+    )
+
+
+def spopt_outcome(*, timed_out: bool, exitcode: int | None, answer: dict | None, seconds: float) -> dict:
+    """What the child's end means. Hitting the wall-clock cap is spopt's own result ("no answer
+    within the cap": the speedup is a lower bound); a child that crashed, failed or said nothing is
+    a yardstick that could not run, an error."""
+    if timed_out:
+        return {"seconds": seconds, "finished": False}
+    if answer is not None and "error" in answer:
+        raise YardstickFailed(f"spopt failed:\n{answer['error']}")
+    if exitcode != 0 or answer is None or answer.get("open") is None:
+        raise YardstickFailed(f"spopt gave no answer (child exit status {exitcode})")
+    return {**answer, "finished": True}
 
 
 def compare(model, ours, theirs) -> str:
     if not theirs["finished"]:
-        return "better"  # spopt produced no solution within its cap
+        return "better"  # spopt ran but produced no solution within its wall-clock cap
     if model == "lscp":
         mine, other = ours["objective"], float(theirs["open"].sum())
         return "better" if mine < other else "equal" if mine == other else "worse"
@@ -217,8 +259,13 @@ def main(argv=None) -> int:
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
     time_limit, wall_cap = (20.0, 40.0) if args.quick else (120.0, 240.0)
     figures: dict[str, str] = {}
-    for n_demand, n_sites in sizes:
-        figures.update(bench_size(n_demand, n_sites, time_limit, wall_cap))
+    try:
+        require_spopt()
+        for n_demand, n_sites in sizes:
+            figures.update(bench_size(n_demand, n_sites, time_limit, wall_cap))
+    except YardstickFailed as failure:
+        print(f"planning benchmark: {failure}", file=sys.stderr, flush=True)
+        return 1
     for name, value in figures.items():
         print(f"{name}: {value}")
     if not args.quick and not args.no_record:

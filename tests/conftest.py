@@ -8,6 +8,10 @@ from django.utils import timezone
 
 from tests.factories import Clock, import_test_catalog, make_world, write_network_files
 
+# Hypothesis profiles ("ci" when the CI environment variable is set) and, in CI, one printed seed per
+# run; how to replay a CI failure is written at the top of that module.
+pytest_plugins = ["tests.hypothesis_profiles"]
+
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 

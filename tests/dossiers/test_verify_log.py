@@ -1,5 +1,10 @@
-"""`motcua verify-log`: a clean log passes; a tampered event or dossier is found."""
+"""`motcua verify-log`: a clean log passes; a tampered event or dossier is found, each kind of tampering
+by the check made for it (sequence, previous-hash link, content hash, the dossier's last hash, the
+state rebuilt from the events)."""
 
+import hashlib
+import json
+from datetime import UTC
 from io import StringIO
 
 import pytest
@@ -75,3 +80,93 @@ def test_state_that_differs_from_its_events_is_found(two_dossiers):
     report = verify_all(code=two_dossiers[0])
     assert report.dossiers == 1 and not report.ok
     assert "state differs from its events: status (stored 10, rebuilt 4)" in report.problems[0]
+
+
+# --- each check of the chain, alone --------------------------------------------------------------
+#
+# Each tampering below is made so that exactly one check can see it: where a field inside the hashed
+# content changes, the event's hash is recomputed (a forger who knows the format), and the dossier's
+# last hash follows, so that the content and last-hash checks have nothing to say.
+
+
+def forged_hash(dossier_code: str, event: DossierEvent) -> str:
+    """The hash of an event as the log defines it: SHA-256 of the canonical JSON (sorted keys, no
+    spaces, UTF-8) of its content, the dossier's code and the previous event's hash included."""
+    content = {
+        "dossier": dossier_code,
+        "seq": event.seq,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "actor": event.actor_id,
+        "actor_name": event.actor_name,
+        "role": event.role,
+        "unit": event.unit_id,
+        "action": event.action,
+        "from": event.from_status,
+        "to": event.to_status,
+        "changes": event.changes,
+        "payload": event.payload,
+        "prev": event.prev_hash,
+    }
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def rewrite_event(event: DossierEvent, **fields) -> str:
+    """Change the stored event (past the append-only triggers) and give it the hash its new content
+    has; the dossier's last hash follows when it is the last event. Returns the new hash."""
+    was_last = event.seq == event.dossier.last_event_seq
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.hash = forged_hash(event.dossier.code, event)
+    drop_append_only_triggers()
+    try:
+        DossierEvent.objects.filter(pk=event.pk).update(**fields, hash=event.hash)
+    finally:
+        install_append_only_triggers()
+    if was_last:
+        Dossier.objects.filter(pk=event.dossier_id).update(
+            last_event_hash=event.hash, last_event_seq=event.seq
+        )
+    return event.hash
+
+
+def chain_of(code: str) -> list[DossierEvent]:
+    return list(DossierEvent.objects.filter(dossier__code=code).select_related("dossier").order_by("seq"))
+
+
+def test_the_forged_hash_is_the_logs_own(two_dossiers):
+    """The tests below forge hashes: the forging must be exactly the log's hashing."""
+    for code in two_dossiers:
+        assert [forged_hash(code, event) for event in chain_of(code)] == [e.hash for e in chain_of(code)]
+
+
+def test_a_renumbered_event_is_found_by_the_sequence_check_alone(two_dossiers):
+    code = two_dossiers[1]
+    rewrite_event(chain_of(code)[1], seq=3)  # seq 2 becomes 3: a gap where an event was removed
+    assert verify_all(code=code).problems == [f"{code} #3: sequence gap: expected 2"]
+    assert verify_all(code=two_dossiers[0]).ok
+
+
+def test_a_relinked_event_is_found_by_the_previous_hash_check_alone(two_dossiers):
+    code = two_dossiers[1]
+    rewrite_event(chain_of(code)[1], prev_hash="0" * 64)  # hashed again, so its content matches
+    assert verify_all(code=code).problems == [f"{code} #2: previous-hash link broken"]
+    assert verify_all(code=two_dossiers[0]).ok
+
+
+def test_a_changed_event_is_found_by_the_content_check_alone(two_dossiers):
+    code = two_dossiers[1]
+    tamper(
+        f"UPDATE {DossierEvent._meta.db_table} SET actor_name = %s WHERE id = %s",
+        ["someone_else", chain_of(code)[1].pk],
+    )  # its stored hash kept: links and the dossier's last hash still agree
+    assert verify_all(code=code).problems == [f"{code} #2: content does not match its hash"]
+    assert verify_all(code=two_dossiers[0]).ok
+
+
+def test_a_dossier_pointing_before_its_last_event_is_found_by_the_last_hash_check_alone(two_dossiers):
+    code = two_dossiers[1]
+    first, _ = chain_of(code)
+    Dossier.objects.filter(code=code).update(last_event_hash=first.hash)  # as if the chain ended there
+    assert verify_all(code=code).problems == [f"{code} #2: dossier's last hash differs from its chain"]
+    assert verify_all(code=two_dossiers[0]).ok
