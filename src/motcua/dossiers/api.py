@@ -5,7 +5,7 @@ schemas (schemas.py) read its attributes."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
@@ -37,7 +37,6 @@ from .schemas import (
     QueuePage,
     TrackIn,
     TrackOut,
-    text,
 )
 
 router = Router(tags=["dossiers"], auth=staff_auth)
@@ -47,7 +46,8 @@ ERRORS = errors(400, 401, 403, 404, 409, 413, 422)
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return Actor.staff(request.auth)
+    # Ninja sets request.auth to what staff_auth gave (the staff user); HttpRequest does not declare it.
+    return Actor.staff(request.auth)  # type: ignore[attr-defined]
 
 
 # --- intake ---------------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ def _action_params(record: ActionRecord, body: ActionIn | None) -> dict[str, Any
     summary="Thực hiện một thao tác / take a lifecycle action",
 )
 def take_action(
-    request: HttpRequest, code: Code, action: text(40, 1), body: ActionIn | None = None
+    request: HttpRequest, code: Code, action: Annotated[str, inputs.Text(40, 1)], body: ActionIn | None = None
 ) -> ActionTaken:
     record = record_named(action)
     params = _action_params(record, body)

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from django.utils import timezone
 from ninja import Schema
 from pydantic import AfterValidator, Field, PlainSerializer, StringConstraints
 
 from motcua.i18n import both
-from motcua.inputs import no_nul, text
+from motcua.inputs import Text, no_nul
 
 from . import selectors
+from .intake import IntakeResult
 from .models import Dossier, DossierEvent, DossierStep, Handover, Status
 from .params import MissingIn, Moment, Papers, Strict
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+
+    from .api import ActionTaken
 
 CODE_PATTERN = r"^[0-9A-Za-z.\-]{1,40}$"
 Code = Annotated[str, StringConstraints(pattern=CODE_PATTERN)]
@@ -38,41 +44,41 @@ Local = Annotated[datetime, PlainSerializer(lambda v: timezone.localtime(v).isof
 
 
 class ApplicantIn(Strict):
-    name: text(200, 1)
-    id_number: text(20, 1)
-    phone: text(20) = ""
-    email: text(254) = ""
-    address: text(300) = ""
+    name: Annotated[str, Text(200, 1)]
+    id_number: Annotated[str, Text(20, 1)]
+    phone: Annotated[str, Text(20)] = ""
+    email: Annotated[str, Text(254)] = ""
+    address: Annotated[str, Text(300)] = ""
 
 
 class IntakeIn(Strict):
     unit: AgencyCode = Field(description="mã đơn vị tiếp nhận / agency code of the receiving unit")
-    procedure: text(40, 1)
-    subject_jurisdiction: text(16, 1)
+    procedure: Annotated[str, Text(40, 1)]
+    subject_jurisdiction: Annotated[str, Text(16, 1)]
     applicant: ApplicantIn
     papers: Papers = Field(default_factory=list)
     channel: Literal[1, 2, 3] = 1
     return_unit: AgencyCode = ""
     return_by_post: bool = False
-    return_address: text(300) = ""
-    request_text: text(5000) = ""
+    return_address: Annotated[str, Text(300)] = ""
+    request_text: Annotated[str, Text(5000)] = ""
     decision: Literal["receive", "refuse", "supplement"] = "receive"
-    reason: text(2000) = ""
-    missing_note: text(500) = ""
+    reason: Annotated[str, Text(2000)] = ""
+    missing_note: Annotated[str, Text(500)] = ""
 
 
 class OnlineFilingIn(Strict):
     """Online filing by the applicant: always channel 2, always 'submit'."""
 
     unit: AgencyCode
-    procedure: text(40, 1)
-    subject_jurisdiction: text(16, 1)
+    procedure: Annotated[str, Text(40, 1)]
+    subject_jurisdiction: Annotated[str, Text(16, 1)]
     applicant: ApplicantIn
     papers: Papers = Field(default_factory=list)
     return_unit: AgencyCode = ""
     return_by_post: bool = False
-    return_address: text(300) = ""
-    request_text: text(5000) = ""
+    return_address: Annotated[str, Text(300)] = ""
+    request_text: Annotated[str, Text(5000)] = ""
 
 
 class MissingPaper(Schema):
@@ -96,7 +102,7 @@ class IntakeOut(Schema):
     missing: list[MissingPaper]
 
     @staticmethod
-    def resolve_status_label(result) -> str:
+    def resolve_status_label(result: IntakeResult) -> str:
         label_vi, label_en = status_labels(int(result.dossier.status))
         return f"{label_vi} / {label_en}"  # this field's "vi / en" form, as before
 
@@ -107,28 +113,32 @@ class IntakeOut(Schema):
 class ActionIn(Strict):
     """Every parameter any action takes; which are required depends on the action (see ACTION_PARAMS)."""
 
-    reason: text(2000) | None = None
-    note: text(2000) | None = None
+    reason: Annotated[str, Text(2000)] | None = None
+    note: Annotated[str, Text(2000)] | None = None
     missing: list[MissingIn] | None = Field(None, max_length=100)
-    assignee: text(150, 1) | Annotated[int, Field(ge=1, le=2**62)] | None = None
+    assignee: Annotated[str, Text(150, 1)] | Annotated[int, Field(ge=1, le=2**62)] | None = None
     new_due_at: Moment | None = None
     online: bool | None = None
-    receipt: text(200) | None = None
+    receipt: Annotated[str, Text(200)] | None = None
     amount_vnd: int | None = Field(None, ge=0, le=10**15)
-    receiver: text(200) | None = None
-    result_papers: list[text(200)] | None = Field(None, max_length=50)
+    receiver: Annotated[str, Text(200)] | None = None
+    result_papers: list[Annotated[str, Text(200)]] | None = Field(None, max_length=50)
     papers: Papers | None = None
 
 
 class QueueFilters(Strict):
-    unit: text(16) | None = Field(None, description="mã đơn vị / agency code (default: your units)")
+    unit: Annotated[str, Text(16)] | None = Field(
+        None, description="mã đơn vị / agency code (default: your units)"
+    )
     status: int | None = Field(None, ge=1, le=10, description="default: the open statuses")
     due: Literal["soon", "late"] | None = None
-    procedure: text(40) | None = None
+    procedure: Annotated[str, Text(40)] | None = None
     channel: int | None = Field(None, ge=1, le=3)
-    q: text(200) | None = Field(None, description="đầu mã hồ sơ hoặc tên người nộp / code or name prefix")
+    q: Annotated[str, Text(200)] | None = Field(
+        None, description="đầu mã hồ sơ hoặc tên người nộp / code or name prefix"
+    )
     scope: Literal["current", "involved"] = "current"
-    cursor: text(200) | None = None
+    cursor: Annotated[str, Text(200)] | None = None
     limit: int = Field(50, ge=1, le=200)
 
 
@@ -173,7 +183,7 @@ def _active_step(dossier: Dossier) -> DossierStep | None:
     return dossier.active_steps[0] if dossier.active_steps else None
 
 
-def _username(user) -> str | None:
+def _username(user: AbstractBaseUser | None) -> str | None:
     return user.get_username() if user is not None else None
 
 
@@ -314,7 +324,7 @@ class ActionOut(Schema):
     pin: str | None = None  # the new PIN of reissue_pin, shown this once
 
     @staticmethod
-    def resolve_pin(taken) -> str | None:
+    def resolve_pin(taken: ActionTaken) -> str | None:
         return getattr(taken.dossier, "new_pin", None)  # set by reissue_pin only
 
 
