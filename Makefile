@@ -54,6 +54,7 @@ lint: setup
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy --strict src/motcua/worktime
 	$(BIN)/mypy src/motcua/planning
+	$(BIN)/mypy src/motcua/dossiers
 
 format: setup
 	$(BIN)/ruff format src tests bench

@@ -407,11 +407,11 @@ def mixes(actor, unit_code: str, procedure_code: str) -> dict[str, dict]:
 
 def time_mix(actor, unit_code: str, filters: dict, calls: int, warmup: int) -> list[float]:
     from motcua.dossiers import selectors
-    from motcua.dossiers.api import _queue_item
+    from motcua.dossiers.schemas import QueuePage
 
-    def one() -> int:
-        page = selectors.work_queue(actor, unit=unit_code, **filters)
-        return len([_queue_item(d) for d in page.items])
+    def one() -> int:  # as GET /api/dossiers answers: the page, its clocks, the response schema
+        page = selectors.clocked_page(selectors.work_queue(actor, unit=unit_code, **filters))
+        return len(QueuePage.model_validate(page).model_dump()["items"])
 
     for _ in range(warmup):
         one()

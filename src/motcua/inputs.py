@@ -1,12 +1,15 @@
-"""Input checking shared by the API routers: a text type that refuses NUL characters, and pydantic's
-error items read as bilingual Problems (a Vietnamese phrase per error type, the field named plainly)."""
+"""Input checking shared by the API routers: the rules of a text field (bounded, no NUL characters),
+and pydantic's error items read as bilingual Problems (a Vietnamese phrase per error type, the field
+named plainly)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Annotated, Any
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
+from annotated_types import GroupedMetadata
 from pydantic import AfterValidator, StringConstraints
 
 from motcua.errors import Problem
@@ -20,10 +23,18 @@ def no_nul(value: str) -> str:
     return value
 
 
-def text(max_length: int, min_length: int = 0) -> Any:
-    return Annotated[
-        str, StringConstraints(max_length=max_length, min_length=min_length), AfterValidator(no_nul)
-    ]
+@dataclass(frozen=True)
+class Text(GroupedMetadata):
+    """A text field's rules, written as a type: `Annotated[str, Text(200, 1)]` is at most 200 characters,
+    at least 1, without NUL. Pydantic applies the constraints it groups (the same schema as writing
+    them out); type checkers read a plain str."""
+
+    max_length: int
+    min_length: int = 0
+
+    def __iter__(self) -> Iterator[object]:
+        yield StringConstraints(max_length=self.max_length, min_length=self.min_length)
+        yield AfterValidator(no_nul)
 
 
 DATETIME = "phải là ngày giờ hợp lệ theo ISO 8601 (ví dụ 2026-03-06T17:00:00+07:00)"
@@ -97,7 +108,7 @@ VALUE_ERRORS_VI = [
 ]
 
 
-def reason_vi(item: dict) -> str:
+def reason_vi(item: Mapping[str, Any]) -> str:
     ctx = item.get("ctx") or {}
     if item.get("type") == "value_error":
         return _value_error_vi(str(ctx.get("error", "")))
@@ -128,7 +139,7 @@ def _is_schema_tag(part: str) -> bool:
     return part in SCHEMA_TAGS or "[" in part or "-" in part or part[:1].isupper()
 
 
-def field_name(item: dict) -> str:
+def field_name(item: Mapping[str, Any]) -> str:
     """The dotted path of the field at fault, without pydantic's union and validator segments; list
     indexes stay (papers.0.component). An extra field is named as sent."""
     loc = list(item.get("loc", ()))
@@ -141,7 +152,7 @@ def field_name(item: dict) -> str:
     return ".".join(parts + [str(p) for p in last])
 
 
-def problems(items: Iterable[dict], where: str = "", skip: int = 0) -> list[Problem]:
+def problems(items: Iterable[Mapping[str, Any]], where: str = "", skip: int = 0) -> list[Problem]:
     """One Problem per field at fault; the errors of a union's members about the same field are joined
     ("phải là chuỗi ký tự; hoặc phải lớn hơn hoặc bằng 1"). `skip` drops leading loc parts (Ninja's
     parameter source) and `where` overrides what is said about the place."""

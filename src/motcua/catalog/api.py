@@ -1,10 +1,10 @@
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Router, Schema
 
 from motcua.error_schemas import errors
 from motcua.errors import NotFound
-from motcua.inputs import text
+from motcua.inputs import Text
 
 from . import selectors
 
@@ -26,7 +26,12 @@ class ProcedureSummary(Schema):
     response={200: list[ProcedureSummary], **errors(400, 413, 422)},
     summary="Procedure catalog (public)",
 )
-def list_procedures(request, q: text(200) = "", sector: text(20) = "", boundary_free: bool | None = None):
+def list_procedures(
+    request,
+    q: Annotated[str, Text(200)] = "",
+    sector: Annotated[str, Text(20)] = "",
+    boundary_free: bool | None = None,
+):
     queryset = selectors.procedures()
     if q:
         queryset = selectors.matching(queryset, q)
@@ -53,7 +58,7 @@ def list_procedures(request, q: text(200) = "", sector: text(20) = "", boundary_
     response={200: dict[str, Any], **errors(400, 404, 422)},
     summary="One procedure with all its versions (public)",
 )
-def procedure_detail(request, code: text(20, 1)) -> dict:
+def procedure_detail(request, code: Annotated[str, Text(20, 1)]) -> dict:
     procedure = selectors.procedures().filter(code=code).first()
     if procedure is None:
         raise NotFound(f"thủ tục {code}", f"procedure {code}")

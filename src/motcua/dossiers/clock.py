@@ -5,13 +5,15 @@ in motcua.worktime.deadlines, which takes dates, limits and shares, never a doss
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Q
 
 from motcua.catalog.models import LimitUnit, ProcedureVersion
 from motcua.worktime import Pause, TimeLimit, WorkCalendar, deadlines
+from motcua.worktime import models as worktime
 
 from . import memo
 from .context import ActionContext
@@ -70,8 +72,13 @@ def due_soon_q(now: datetime) -> Q:
 def limit_of(dossier: Dossier, version: ProcedureVersion) -> TimeLimit:
     """The time limit that applies: the online one for an online dossier, where the version has one."""
     if dossier.channel == Channel.ONLINE and version.online_limit_amount is not None:
-        return TimeLimit(version.online_limit_amount, version.online_limit_unit or LimitUnit.WORKING_DAYS)
-    return TimeLimit(version.limit_amount, version.limit_unit)
+        return _time_limit(version.online_limit_amount, version.online_limit_unit or LimitUnit.WORKING_DAYS)
+    return _time_limit(version.limit_amount, version.limit_unit)
+
+
+def _time_limit(amount: Decimal, unit: str) -> TimeLimit:
+    # The catalog's units (LimitUnit) are worktime's two names; TimeLimit refuses any other.
+    return TimeLimit(amount, cast(worktime.LimitUnit, unit))
 
 
 def start_clock(ctx: ActionContext) -> dict[str, Any]:
@@ -141,6 +148,7 @@ def resume_clock(ctx: ActionContext) -> dict[str, Any]:
                 movement.due_at = shift(movement.due_at)
                 ctx.save(movement, ["due_at"])
     elif _paused_within_extension(dossier, old):
+        assert dossier.paused_since is not None  # a pause within the extension has begun
         changes["due_at"] = deadlines.shift_for(calendar, limit, dossier.paused_since, now)(dossier.due_at)
     due = changes.get("due_at", dossier.due_at)
     if dossier.due_soon:

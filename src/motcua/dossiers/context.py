@@ -16,7 +16,7 @@ from motcua.catalog.models import Component, ProcedureVersion
 from motcua.catalog.selectors import published_version
 
 from . import memo
-from .models import Dossier, DossierPaper, DossierStep, PaperMovement, SupplementRequest
+from .models import Apology, Dossier, DossierPaper, DossierStep, Handover, PaperMovement, SupplementRequest
 
 if TYPE_CHECKING:
     from .permissions import Actor
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 NOT_CREATED = 0  # the "status" of a dossier that does not exist yet (intake, online submission)
 
 Reason = tuple[str, str] | None  # why an action may not go ahead (vi, en), or None
+AddedRow = Handover | PaperMovement | SupplementRequest | Apology  # a row an action adds to the dossier
 
 
 @dataclass
@@ -41,7 +42,7 @@ class NewRows:
 
     papers: list[DossierPaper]
     steps: list[DossierStep]
-    others: list[Model] = field(default_factory=list)  # supplement request, paper movement
+    others: list[AddedRow] = field(default_factory=list)  # supplement request, paper movement
 
 
 @dataclass
@@ -113,7 +114,7 @@ class ActionContext:
         if row.pk is not None:
             row.save(update_fields=fields)
 
-    def add(self, row: Model) -> None:
+    def add(self, row: AddedRow) -> None:
         """A new row of the dossier."""
         if self.new_rows is not None:
             self.new_rows.others.append(row)

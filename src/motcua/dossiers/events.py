@@ -144,7 +144,8 @@ def verify_chain(dossier: Dossier, events=None) -> list[ChainProblem]:
 
 
 def initial_state() -> dict[str, Any]:
-    return {name: encode(Dossier._meta.get_field(name).get_default()) for name in TRACKED_FIELDS}
+    fields = {f.attname: f for f in Dossier._meta.concrete_fields}  # TRACKED_FIELDS are attribute names
+    return {name: encode(fields[name].get_default()) for name in TRACKED_FIELDS}
 
 
 def replay(events) -> dict[str, Any]:

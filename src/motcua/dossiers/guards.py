@@ -162,12 +162,12 @@ def _find_assignee(value: Any) -> int:
 @guard(field="assignee")
 def assignee_works_there(ctx: ActionContext) -> Reason:
     value = ctx.params.get("assignee")
-    given_id = type(value) is int
-    user_id = value if given_id else assignee_id(ctx)
+    given_id = value if type(value) is int else None
+    user_id = given_id if given_id is not None else assignee_id(ctx)
     if RoleAssignment.objects.filter(user_id=user_id, unit_id=ctx.dossier.current_unit_id).exists():
         ctx.found["assignee_id"] = user_id  # roles are of existing users (a key): no look-up of the user
         return None
-    if given_id:
+    if given_id is not None:
         assignee_id(ctx)  # an id of nobody is its own error (unknown_assignee)
     return (
         "Người được phân công không thuộc đơn vị đang xử lý hồ sơ.",

@@ -48,7 +48,8 @@ def assign(ctx: ActionContext) -> Outcome:
 
 def complete_step(ctx: ActionContext) -> Outcome:
     steps = {s.order: s for s in ctx.steps}
-    current = steps[ctx.dossier.current_step_order]
+    current = ctx.current_step
+    assert current is not None  # the table allows it from statuses with a current step
     following = min(o for o in steps if o > current.order)
     changes = moves.move_to(ctx, current, steps[following], Handover.Kind.STEP)
     return Outcome(changes, {"note": ctx.params.get("note", ""), "to_step": following})
@@ -56,7 +57,8 @@ def complete_step(ctx: ActionContext) -> Outcome:
 
 def return_step(ctx: ActionContext) -> Outcome:
     steps = {s.order: s for s in ctx.steps}
-    current = steps[ctx.dossier.current_step_order]
+    current = ctx.current_step
+    assert current is not None  # the table allows it from statuses with a current step
     previous = max(o for o in steps if o < current.order)
     changes = moves.move_to(ctx, current, steps[previous], Handover.Kind.RETURN_STEP)
     clock.plan_again_from(ctx, previous)
@@ -76,6 +78,7 @@ def payment_received(ctx: ActionContext) -> Outcome:
 
 def apologize(ctx: ActionContext) -> Outcome:
     dossier, new_due = ctx.dossier, guards.new_due(ctx)
+    assert dossier.due_at is not None  # before_due_and_later_date held: there is an appointment
     ctx.add(
         Apology(
             dossier=dossier,

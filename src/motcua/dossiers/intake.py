@@ -101,11 +101,14 @@ def insert_new(dossier: Dossier, rows: NewRows | None, event) -> None:
     """Every row of the new dossier, one INSERT per table."""
     assert rows is not None
     dossier.save(force_insert=True)
-    for group in (rows.papers, rows.steps):
-        for row in group:
-            row.dossier = dossier
-        if group:
-            type(group[0]).objects.bulk_create(group)
+    for paper in rows.papers:
+        paper.dossier = dossier
+    if rows.papers:
+        DossierPaper.objects.bulk_create(rows.papers)
+    for step in rows.steps:
+        step.dossier = dossier
+    if rows.steps:
+        DossierStep.objects.bulk_create(rows.steps)
     for row in rows.others:
         row.dossier = dossier
         row.save(force_insert=True)

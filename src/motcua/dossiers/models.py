@@ -104,6 +104,10 @@ class Dossier(models.Model):
     last_event_seq = models.PositiveIntegerField(default=0)
     last_event_hash = models.CharField(max_length=64, blank=True)
 
+    # Not columns: set on the instances some reads and actions give.
+    active_steps: list[DossierStep]  # a queue page's dossier: its active steps (selectors.work_queue)
+    new_pin: str  # the PIN reissue_pin issued, shown this once (only its HMAC is kept)
+
     class Meta:
         ordering = ["-id"]
         indexes = [

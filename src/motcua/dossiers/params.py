@@ -9,7 +9,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field
 
-from motcua.inputs import text
+from motcua.inputs import Text
 
 # Appointments must stay within a sane range: far-off years overflow time-zone arithmetic.
 Moment = Annotated[
@@ -27,8 +27,8 @@ class Strict(Schema):
 
 
 class PaperIn(Strict):
-    component: text(40, 1)
-    form: text(20) = ""
+    component: Annotated[str, Text(40, 1)]
+    form: Annotated[str, Text(20)] = ""
     quantity: int = Field(1, ge=1, le=999, strict=True)
     reused: bool = False
     digitized: bool = False
@@ -46,58 +46,58 @@ Papers = Annotated[list[PaperIn], Field(max_length=100), AfterValidator(_distinc
 
 
 class MissingIn(Strict):
-    code: text(40, 1)
-    name_vi: text(300) = ""
-    name_en: text(300) = ""
-    note: text(500) = ""
+    code: Annotated[str, Text(40, 1)]
+    name_vi: Annotated[str, Text(300)] = ""
+    name_en: Annotated[str, Text(300)] = ""
+    note: Annotated[str, Text(500)] = ""
 
 
 class NoteParams(Strict):
-    note: text(2000) = ""
+    note: Annotated[str, Text(2000)] = ""
 
 
 class ReasonParams(Strict):
-    reason: text(2000, 1)
-    note: text(2000) = ""
+    reason: Annotated[str, Text(2000, 1)]
+    note: Annotated[str, Text(2000)] = ""
 
 
 class SupplementParams(Strict):
     missing: list[MissingIn] = Field(default_factory=list, max_length=100)
-    reason: text(2000) = ""
-    note: text(2000) = ""
+    reason: Annotated[str, Text(2000)] = ""
+    note: Annotated[str, Text(2000)] = ""
 
 
 class SupplementReceivedParams(Strict):
     papers: Papers = Field(default_factory=list)  # what the applicant brought (intake supplement)
-    note: text(2000) = ""
+    note: Annotated[str, Text(2000)] = ""
 
 
 class AssignParams(Strict):
-    assignee: text(150, 1) | Annotated[int, Field(ge=1, le=2**62)]
-    note: text(2000) = ""
+    assignee: Annotated[str, Text(150, 1)] | Annotated[int, Field(ge=1, le=2**62)]
+    note: Annotated[str, Text(2000)] = ""
 
 
 class ApologyParams(Strict):
-    reason: text(2000, 1)
+    reason: Annotated[str, Text(2000, 1)]
     new_due_at: Moment
 
 
 class PaymentRequestParams(Strict):
     amount_vnd: int | None = Field(None, ge=0, le=10**15)
-    note: text(2000) = ""
+    note: Annotated[str, Text(2000)] = ""
 
 
 class PaymentParams(Strict):
     online: bool = False
-    receipt: text(200) = ""
-    note: text(2000) = ""
+    receipt: Annotated[str, Text(200)] = ""
+    note: Annotated[str, Text(2000)] = ""
 
 
 class FinishParams(Strict):
-    result_papers: list[text(200)] = Field(default_factory=list, max_length=50)
-    note: text(2000) = ""
+    result_papers: list[Annotated[str, Text(200)]] = Field(default_factory=list, max_length=50)
+    note: Annotated[str, Text(2000)] = ""
 
 
 class ReturnResultParams(Strict):
-    receiver: text(200) = ""
-    note: text(2000) = ""
+    receiver: Annotated[str, Text(200)] = ""
+    note: Annotated[str, Text(2000)] = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -14,19 +15,22 @@ from .context import ActionContext
 from .lifecycle import STEP_ROLE, Place, Transition
 from .models import Dossier, DossierStep
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @dataclass
 class Actor:
     """Who acts: a staff user (with their roles per unit), the applicant, or the system clock."""
 
-    user: object | None = None
+    user: User | None = None
     applicant: bool = False
     system: bool = False
     roles: set[tuple[int, str]] = field(default_factory=set)  # (unit id, role)
     manager: bool = False
 
     @classmethod
-    def staff(cls, user) -> Actor:
+    def staff(cls, user: User) -> Actor:
         """The user's roles as read with the user by the bearer-token check of this request (HELD_ROLES),
         else from the database."""
         held = getattr(user, HELD_ROLES, None)

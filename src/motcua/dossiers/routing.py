@@ -9,7 +9,7 @@ from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, Jurisdiction
 
 from . import memo
 
-LEVEL_AGENCY_KIND = {
+LEVEL_AGENCY_KIND: dict[str, tuple[JurisdictionLevel, UnitKind]] = {
     CompetentLevel.DISTRICT: (JurisdictionLevel.DISTRICT, UnitKind.DISTRICT_PC),
     CompetentLevel.COMMUNE: (JurisdictionLevel.COMMUNE, UnitKind.COMMUNE_PC),
 }
@@ -45,7 +45,9 @@ def people_committee(jurisdiction: Jurisdiction, level: str) -> Unit:
 def competent_unit(procedure: Procedure, subject: Jurisdiction) -> Unit:
     if procedure.competent_level in LEVEL_AGENCY_KIND:
         return people_committee(subject, procedure.competent_level)
-    return procedure.competent_agency
+    agency = procedure.competent_agency
+    assert agency is not None  # the catalog requires the agency of a provincial or vertical procedure
+    return agency
 
 
 def step_unit(

@@ -1,15 +1,19 @@
 """Reads of dossiers: work queues (keyset pages), the dossier with its whole history, the due-time
 explanation, the actions a user may take, and the applicant's public status. No side effects; every
-read checks what the actor may see; query counts do not grow with page size or history length."""
+read checks what the actor may see; query counts do not grow with page size or history length.
+
+Reads return model instances, or small dataclasses holding them with what is computed for one reader
+at one moment (the clock, the allowed actions, the applicant's view); the API's schemas read their
+attributes."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Generic, TypeVar
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -21,6 +25,7 @@ from motcua.errors import Forbidden, NotFound, Problem, ValidationFailed
 from motcua.i18n import both
 from motcua.network.clock import work_calendar
 from motcua.network.models import Unit
+from motcua.worktime.deadlines import ClockStatus
 from motcua.worktime.text import moment_en, moment_vi
 
 from . import clock
@@ -77,10 +82,28 @@ class Cursor:
             ) from None
 
 
+Row = TypeVar("Row")
+
+
 @dataclass
-class QueuePage:
-    items: list[Dossier]
+class QueuePage(Generic[Row]):
+    items: list[Row]
     next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Clocked:
+    """A dossier with its clock read at one moment (clock.clock_status): late and due soon as the
+    queues, the desk and the watch answer them, never the flags the watch stored."""
+
+    dossier: Dossier
+    clock: ClockStatus
+
+
+def clocked_page(page: QueuePage[Dossier], now: datetime | None = None) -> QueuePage[Clocked]:
+    """The page's dossiers with their clocks, all read at one moment with the calendar read once."""
+    now, calendar = now or timezone.now(), clock.calendar()
+    return QueuePage([Clocked(d, clock.clock_status(d, now, calendar)) for d in page.items], page.next_cursor)
 
 
 def work_queue(
@@ -96,7 +119,7 @@ def work_queue(
     cursor: str | None = None,
     limit: int = 50,
     now: datetime | None = None,
-) -> QueuePage:
+) -> QueuePage[Dossier]:
     """Dossiers of a unit's queue, soonest due first (undated, i.e. paused, last), `limit` at a time.
 
     scope "current": dossiers the unit (or the actor's units) holds now: the work queue, served by
@@ -258,6 +281,7 @@ class AllowedAction:
     target: int
     unit_id: int | None
     role: str
+    unit: Unit | None = None  # the unit acted for, as offered_actions names it
 
     @property
     def action(self) -> str:
@@ -283,6 +307,42 @@ def allowed_actions(actor: Actor, dossier: Dossier, now: datetime | None = None)
         target = resolve_target(transition, dossier.status, dossier.resume_status)
         allowed.append(AllowedAction(record, transition, target, unit_id, role))
     return allowed
+
+
+def offered_actions(actor: Actor, dossier: Dossier, now: datetime | None = None) -> list[AllowedAction]:
+    """allowed_actions, each with the unit it would be taken for when that unit is one the dossier
+    names (dossier_units): a unit only the paper originals pass through is not named."""
+    units = dossier_units(dossier)
+    return [
+        replace(a, unit=units.get(a.unit_id) if a.unit_id is not None else None)
+        for a in allowed_actions(actor, dossier, now)
+    ]
+
+
+def dossier_units(dossier: Dossier) -> dict[int, Unit]:
+    """The units the dossier names, by id: receiving, current, competent, each step's, the return point
+    (loaded with it by dossier_detail)."""
+    units = {u.id: u for u in (dossier.receiving_unit, dossier.current_unit, dossier.competent_unit)}
+    units.update({s.unit_id: s.unit for s in dossier.steps.all()})
+    if dossier.return_unit:
+        units[dossier.return_unit.id] = dossier.return_unit
+    return units
+
+
+@dataclass(frozen=True)
+class DossierRead:
+    """A dossier as one staff member reads it at one moment (the API's dossier page): the dossier with
+    its history (dossier_detail), its clock then, and the actions the reader may take then."""
+
+    dossier: Dossier
+    clock: ClockStatus
+    allowed_actions: list[AllowedAction]
+
+
+def read_dossier(actor: Actor, code: str, now: datetime | None = None) -> DossierRead:
+    dossier = dossier_detail(actor, code)
+    now = now or timezone.now()
+    return DossierRead(dossier, clock.clock_status(dossier, now), offered_actions(actor, dossier, now))
 
 
 # --- the due time, explained ----------------------------------------------------------------------
@@ -353,9 +413,43 @@ def _explain_outcome(dossier: Dossier, vi: list[str], en: list[str]) -> None:
 # --- the applicant's view -------------------------------------------------------------------------
 
 
-def public_status(code: str, pin: str) -> dict[str, Any]:
-    """What the applicant may read with the code and PIN of the receipt: never the ID number, the
-    officers or the internal steps. A wrong PIN and an unknown code give the same answer."""
+@dataclass(frozen=True)
+class StatusChange:
+    at: datetime
+    status: int
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the applicant may read with the code and PIN of the receipt, as the API's TrackOut and the
+    portal's tracking page show it: of the dossier, its code, procedure, status, times, current unit
+    and return point (never the ID number, the officers or the internal steps); and the following."""
+
+    dossier: Dossier
+    missing: list[dict[str, str]]  # the papers the open supplement request asks for
+    history: list[StatusChange]  # each change of status, oldest first
+
+    @property
+    def result_ready(self) -> bool:
+        return self.dossier.status in (Status.FINISHED, Status.RETURNED)
+
+    @property
+    def result_at_return_point(self) -> bool:
+        return self.dossier.status == Status.FINISHED and self.dossier.result_at_return_point
+
+    @property
+    def closed(self) -> bool:
+        """Refused, withdrawn, stopped or returned: nothing more will happen."""
+        return self.dossier.closed_at is not None
+
+    @property
+    def reason(self) -> str:
+        """Why it was refused, withdrawn or stopped; empty otherwise."""
+        return self.dossier.reason if self.dossier.status in ENDED_WITH_REASON else ""
+
+
+def public_status(code: str, pin: str) -> PublicStatus:
+    """The applicant's view of a dossier. A wrong PIN and an unknown code give the same answer."""
     dossier = (
         Dossier.objects.select_related("procedure", "return_unit", "current_unit").filter(code=code).first()
     )
@@ -363,52 +457,23 @@ def public_status(code: str, pin: str) -> dict[str, Any]:
         raise NotFound(
             "hồ sơ với mã và mã tra cứu (PIN) này", "A dossier with this code and PIN (tracking secret)"
         )
-    missing: list[dict] = []
+    missing: list[dict[str, str]] = []
     if dossier.status == Status.SUPPLEMENT:
         open_request = open_supplement(list(dossier.supplements.order_by("requested_at", "id")))
         missing = list(open_request.missing) if open_request else []
-    return {
-        "code": dossier.code,
-        "procedure_code": dossier.procedure.code,
-        "procedure_name_vi": dossier.procedure.name_vi,
-        "procedure_name_en": dossier.procedure.name_en,
-        "status": status_out(dossier.status),
-        "received_at": dossier.received_at,
-        "due_at": dossier.due_at,
-        "return_point": unit_ref(dossier.return_unit),
-        "return_by_post": dossier.return_by_post,
-        "result_ready": dossier.status in (Status.FINISHED, Status.RETURNED),
-        "result_at_return_point": dossier.status == Status.FINISHED and dossier.result_at_return_point,
-        "missing": missing,
-        "current_unit": unit_ref(dossier.current_unit),
-        "history": _status_changes(dossier),
-        "closed": dossier.closed_at is not None,
-        "reason": dossier.reason if dossier.status in ENDED_WITH_REASON else "",
-        "returned_at": dossier.returned_at,
-    }
+    return PublicStatus(dossier, missing, _status_changes(dossier))
 
 
 ENDED_WITH_REASON = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED)
 
 
-def _status_changes(dossier: Dossier) -> list[dict[str, Any]]:
+def _status_changes(dossier: Dossier) -> list[StatusChange]:
     """When the dossier's status changed: what the applicant may follow (no officers, no steps)."""
     events = dossier.events.order_by("seq").values_list("at", "from_status", "to_status")
-    return [{"at": at, "status": status_out(to)} for at, before, to in events if before != to]
+    return [StatusChange(at, to) for at, before, to in events if before != to]
 
 
-# --- small shapes shared with the API -------------------------------------------------------------
-
-
-def status_out(status: int) -> dict[str, Any]:
-    label_vi, label_en = both(Status(status).label)
-    return {"code": int(status), "label_vi": label_vi, "label_en": label_en}
-
-
-def unit_ref(unit: Unit | None) -> dict[str, str] | None:
-    if unit is None:
-        return None
-    return {"code": unit.code, "name_vi": unit.name_vi, "name_en": unit.name_en}
+# --- shared with the API --------------------------------------------------------------------------
 
 
 def action_label(action: str) -> tuple[str, str]:

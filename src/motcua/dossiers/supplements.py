@@ -110,7 +110,8 @@ def record_papers(ctx: ActionContext, given: list) -> list[str]:
             problems=problems,
         )
     on_file = {p.component_id: p for p in ctx.papers}
-    new, replaced = [], []
+    new: list[DossierPaper] = []
+    replaced: list[DossierPaper] = []
     for paper in {p.component: p for p in papers}.values():
         component = ctx.components[paper.component]
         row = on_file.get(component.pk) or DossierPaper(dossier=ctx.dossier, component=component)
