@@ -362,7 +362,7 @@ def intake_write_scripts(
 
     def capture(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if sql.startswith('INSERT INTO "dossiers_'):
+        if sql.startswith(('INSERT INTO "dossiers_', 'UPDATE "dossiers_dossier" SET "code"')):
             returned = context["cursor"].fetchone() if " RETURNING " in sql else None
             captured.append((sql, list(params or ()), returned))
             if returned is not None:  # give the row back to the caller, as if unread
@@ -386,30 +386,20 @@ def intake_write_scripts(
 
 
 NUMBER, DOSSIER_ID = "\x01number\x01", "\x01dossier\x01"  # stand-ins, replaced by pgbench variables
+PROVISIONAL = "\x01provisional\x01"
 
 
 def replay_script(captured: list[tuple[str, list, object]], mogrify) -> str:
-    """The captured INSERTs as a pgbench transaction: the counter's number and the dossier's id are
-    kept with \\gset and used where the captured ones stood (code, log-book number, dossier_id)."""
+    """The captured statements as a pgbench transaction: the new dossier's id and the day's number are
+    kept with \\gset and used where the captured ones stood (dossier_id, code, log-book number); the
+    dossier's provisional code is drawn anew at each replay."""
     lines = ["BEGIN;"]
     for sql, params, returned in captured:
-        table = sql.split(" (")[0].removeprefix("INSERT INTO ")
-        columns = re.findall(r'"(\w+)"', sql.split(" VALUES ")[0])[1:]
-        values = list(params)
-        for position, value in enumerate(values):
-            column = columns[position % len(columns)] if columns else ""
-            if column == "dossier_id":  # one value, or an array of them (bulk inserts as UNNEST)
-                values[position] = f"{DOSSIER_ID}{len(value)}" if isinstance(value, list) else DOSSIER_ID
-            elif column == "log_book_number":
-                values[position] = NUMBER
-            elif column == "code" and table == '"dossiers_dossier"':
-                values[position] = f"{value[:-4]}{NUMBER}"
-        text = mogrify(sql, values)
-        text = text.replace(f"'{DOSSIER_ID}'", ":dossier_id").replace(f"'{NUMBER}'", ":last")
-        text = re.sub(
-            re.escape(f"'{DOSSIER_ID}") + r"(\d+)'", r"array_fill(:dossier_id::bigint, ARRAY[\1])", text
-        )
-        text = re.sub(r"'([^']*)" + re.escape(NUMBER) + "'", r"'\1' || lpad(:last::text, 4, '0')", text)
+        table = re.split(r"[ (]", sql.removeprefix("INSERT INTO ").removeprefix("UPDATE "), maxsplit=1)[0]
+        values = [
+            _stand_in(column, value) for column, value in zip(_columns(sql, len(params)), params, strict=True)
+        ]
+        text = _with_variables(mogrify(sql, values))
         if "dossiers_codecounter" in sql:
             lines.append(text + r" \gset")
         elif returned is not None and table == '"dossiers_dossier"':
@@ -418,6 +408,34 @@ def replay_script(captured: list[tuple[str, list, object]], mogrify) -> str:
             lines.append(text + ";")
     lines.append("COMMIT;")
     return "\n".join(lines) + "\n"
+
+
+def _columns(sql: str, count: int) -> list[str]:
+    """The column each parameter is for: an INSERT's column list (repeated per row), or an UPDATE's
+    `"column" = %s` pairs and its WHERE."""
+    if sql.startswith("UPDATE "):
+        return re.findall(r'"(\w+)" = %s', sql)
+    columns = re.findall(r'"(\w+)"', sql.split(" VALUES ")[0].split(" SELECT ")[0])[1:]
+    return [columns[i % len(columns)] for i in range(count)] if columns else [""] * count
+
+
+def _stand_in(column: str, value):
+    if column in ("dossier_id", "id"):  # one value, or an array of them (bulk inserts as UNNEST)
+        return f"{DOSSIER_ID}{len(value)}" if isinstance(value, list) else DOSSIER_ID
+    if column == "log_book_number" and value is not None:
+        return NUMBER
+    if column == "code" and isinstance(value, str):
+        return PROVISIONAL if value.startswith("~") else f"{value[:-4]}{NUMBER}"
+    return value
+
+
+def _with_variables(text: str) -> str:
+    text = text.replace(f"'{DOSSIER_ID}'", ":dossier_id").replace(f"'{NUMBER}'", ":last")
+    text = re.sub(
+        re.escape(f"'{DOSSIER_ID}") + r"(\d+)'", r"array_fill(:dossier_id::bigint, ARRAY[\1])", text
+    )
+    text = text.replace(f"'{PROVISIONAL}'", "'~' || md5(random()::text)")
+    return re.sub(r"'([^']*)" + re.escape(NUMBER) + "'", r"'\1' || lpad(:last::text, 4, '0')", text)
 
 
 def run_intake_writes(database: str, scripts: list[Path], concurrency: int, seconds: int) -> float:

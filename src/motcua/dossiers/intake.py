@@ -1,11 +1,12 @@
 """Intake: a dossier received at a counter or by post, filed online, or refused or asked for a
 supplement at intake. The request is checked and the dossier with its papers and steps is made in
 memory; the action engine then runs the table's record for the decision (receive, submit online, refuse,
-request a supplement) on it, exactly as on a saved dossier; the day's number is taken last (the counter
-row's lock then covers only the inserts), and each row is inserted once with its final values."""
+request a supplement) on it, exactly as on a saved dossier; its rows are inserted, then the day's number
+is taken last, with the first event (its hash covers the code)."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, Jurisdiction
 from . import engine, memo, pins, routing
 from .codes import next_code
 from .context import NOT_CREATED, ActionContext, NewRows
+from .events import EVENT_BOOKKEEPING
 from .lifecycle import Action, record_of
 from .models import Channel, Dossier, DossierPaper, DossierStep
 from .permissions import Actor
@@ -91,15 +93,20 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
         }
         pin = pins.new_pin()
         dossier.tracking_secret = pins.tracking_secret(pin)
+        insert_new(dossier, ctx.new_rows)
+        # The day's number last: the counter row, which one unit's intakes pass one at a time, is then
+        # locked for two statements and the commit, not for every insert.
         dossier.code, dossier.log_book_number = next_code(plan.unit.code, timezone.localtime(now).date())
-        event = engine.append_event(ctx, record, done)
-        insert_new(dossier, ctx.new_rows, event)
+        engine.append_event(ctx, record, done).save(force_insert=True)
+        dossier.save(update_fields=["code", "log_book_number", *EVENT_BOOKKEEPING])
     return IntakeResult(dossier=dossier, pin=pin, missing=missing)
 
 
-def insert_new(dossier: Dossier, rows: NewRows | None, event) -> None:
-    """Every row of the new dossier, one INSERT per table."""
+def insert_new(dossier: Dossier, rows: NewRows | None) -> None:
+    """The new dossier's rows, one INSERT per table; the dossier's code is a provisional one until
+    the day's number is taken."""
     assert rows is not None
+    dossier.code = f"~{secrets.token_hex(16)}"
     dossier.save(force_insert=True)
     for paper in rows.papers:
         paper.dossier = dossier
@@ -112,8 +119,6 @@ def insert_new(dossier: Dossier, rows: NewRows | None, event) -> None:
     for row in rows.others:
         row.dossier = dossier
         row.save(force_insert=True)
-    event.dossier = dossier
-    event.save(force_insert=True)
 
 
 def decided_action(request: IntakeRequest, missing: list[dict[str, Any]]) -> str:
