@@ -25,11 +25,6 @@ def statements(function) -> list[str]:
     return [q["sql"] for q in context.captured_queries if not q["sql"].upper().startswith(CONTROL)]
 
 
-def one_statement() -> bool:
-    """Whether a new dossier is numbered and written by one statement (PostgreSQL: numbered.py)."""
-    return connection.vendor == "postgresql"
-
-
 INTAKE_TABLES = (
     "dossiers_dossierpaper",
     "dossiers_dossierstep",
@@ -39,17 +34,9 @@ INTAKE_TABLES = (
 
 
 def assert_intake_shape(sql: list[str]) -> None:
-    """The generation check, then on PostgreSQL one statement numbering and inserting every row;
-    elsewhere the day's number, the dossier (its id back), then one INSERT per table of its rows."""
+    """The generation check, the day's number, the dossier (its id back), then one INSERT per table
+    of its rows."""
     assert "network_referencegeneration" in sql[0]
-    if one_statement():
-        assert len(sql) == 2, "\n".join(sql)
-        written = sql[1]
-        assert written.startswith('WITH counter AS (INSERT INTO "dossiers_codecounter"')
-        inserts = written.split(" AS (INSERT INTO ")[1:]
-        tables = ("dossiers_codecounter", "dossiers_dossier", *INTAKE_TABLES)
-        assert [insert.split()[0].strip('"') for insert in inserts] == list(tables)
-        return
     assert len(sql) == 7, "\n".join(sql)
     assert sql[1].startswith('INSERT INTO "dossiers_codecounter"') and "ON CONFLICT" in sql[1]
     assert sql[2].startswith('INSERT INTO "dossiers_dossier" ') and "RETURNING" in sql[2]
@@ -89,7 +76,7 @@ def test_the_first_intake_of_a_day_creates_its_counter(world):
     )
     # the same statements as any intake: one upsert creates or increments the counter (the
     # procedure's versions in force are remembered, not read per day)
-    assert len(sql) == (2 if one_statement() else 7), "\n".join(sql)
+    assert len(sql) == 7, "\n".join(sql)
     assert CodeCounter.objects.get(agency_code=POINT_DAU_TIENG, day=at(2026, 3, 3).date()).last == 1
 
 
