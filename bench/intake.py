@@ -440,9 +440,9 @@ def _with_variables(text: str) -> str:
 
 def run_intake_writes(database: str, scripts: list[Path], concurrency: int, seconds: int) -> float:
     """Transactions per second of pgbench replaying the captured writes, the units in equal shares.
-    Simple protocol: each replay is parsed and planned (about 0.6 ms of the server's time) where the
-    API runs its prepared form, so this is a lower bound of the database's rate for the write
-    (pgbench's prepared mode would read the JSON's ':false' and ':null' as its own variables)."""
+    Simple protocol: each replay is parsed and planned, as the API's own statements are (Django binds
+    values on the client; pgbench's prepared mode would read the JSON's ':false' and ':null' as its
+    own variables)."""
     command = [pg_tool("pgbench"), *pg_args(), "-n", *[f"--file={s}@1" for s in scripts]]
     command += ["-c", str(concurrency), "-j", "2", "-T", str(seconds), database]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)

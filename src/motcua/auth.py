@@ -4,15 +4,13 @@ Tokens are stored as their SHA-256 only; the token itself is shown once, at crea
 
 A token is checked on every request, in the database (a revoked token is refused at once). The check
 is one statement: the token's user (active; the token unrevoked and unexpired) with every role the user
-holds, so that the request's actor needs no second query."""
+holds, so that the request's actor needs no second query. The ORM compiles it once (compiled.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
-from motcua.db import converted, first_read
+from motcua.compiled import CompiledQuery
 from motcua.network.models import ApiToken
 
 TOKEN_BYTES = 32
@@ -51,18 +49,12 @@ def user_of_token(token: str, now: datetime | None = None):
     if not token or len(token) > 200 or "\x00" in token:
         return None
     now = now or timezone.now()
-    compiled = _compiled()
-    values = {
-        "digest": token_digest(token),
-        "now": connection.ops.adapt_datetimefield_value(now),
-        "used_before": connection.ops.adapt_datetimefield_value(now - LAST_USED_RESOLUTION),
-    }
-    cursor = first_read(compiled.sql, [values[name] for name in compiled.names])
-    rows = [converted(row, compiled.converters) for row in cursor.fetchall()]
+    rows = _TOKEN_CHECK.rows(digest=token_digest(token), now=now, used_before=now - LAST_USED_RESOLUTION)
     if not rows:
         return None
-    user_count = len(compiled.user_fields)
-    user = get_user_model().from_db(connection.alias, compiled.user_fields, rows[0][:user_count])
+    user_fields = _user_fields()
+    user_count = len(user_fields)
+    user = get_user_model().from_db(connection.alias, user_fields, rows[0][:user_count])
     token_id, token_stale = rows[0][user_count : user_count + 2]
     if token_stale:
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
@@ -71,33 +63,14 @@ def user_of_token(token: str, now: datetime | None = None):
     return user
 
 
-# The SQL of the token's check, compiled by the ORM once per database (compiling it cost more than
-# running it) and run on a plain cursor, values converted as the ORM converts them. One row per role
-# held (one row with null roles for a user without any).
-_SENTINELS = {
-    "digest": "\x00digest",
-    "now": datetime(2001, 1, 1, tzinfo=UTC),
-    "used_before": datetime(2002, 2, 2, tzinfo=UTC),
-}
-_EXTRA = ("token_id", "token_stale", "held_unit_id", "held_role", "held_unit_kind")
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    sql: str
-    names: tuple[str, ...]  # the parameters, in order
-    user_fields: tuple[str, ...]  # the user's concrete fields, the first columns of a row
-    converters: list[tuple[int, tuple[list[Any], Any]]]  # the compiler's, for db.converted
-
-
-_COMPILED: dict[str, _Compiled] = {}
-
-
 def _user_fields() -> tuple[str, ...]:
     return tuple(f.attname for f in get_user_model()._meta.concrete_fields)
 
 
 def _token_query(digest: str, now: datetime, used_before: datetime) -> QuerySet:
+    """The user of the token (active; the token unrevoked and unexpired), the token's id and whether
+    its last use is to be recorded, and one row per role held (one row with null roles for a user
+    without any)."""
     return (
         get_user_model()
         .objects.filter(  # one filter() call: one join of the tokens
@@ -114,29 +87,23 @@ def _token_query(digest: str, now: datetime, used_before: datetime) -> QuerySet:
             held_role=F("roles__role"),
             held_unit_kind=F("roles__unit__kind"),
         )
-        .values_list(*_user_fields(), *_EXTRA)
+        .values_list(
+            *_user_fields(), "token_id", "token_stale", "held_unit_id", "held_role", "held_unit_kind"
+        )
         .order_by()
     )
 
 
-def _compiled() -> _Compiled:
-    """The SQL, its parameters' names and the columns' converters, for the current database."""
-    if connection.vendor not in _COMPILED:
-        queryset = _token_query(**_SENTINELS)
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        adapted = {
-            name: connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime) else value
-            for name, value in _SENTINELS.items()
-        }
-        names = tuple(next(n for n, v in adapted.items() if v == param) for param in params)
-        assert sorted(names) == sorted(adapted), sql
-        selected = [column for column, _, _ in compiler.select]
-        user_fields = _user_fields()
-        assert len(selected) == len(user_fields) + len(_EXTRA), sql
-        converters = sorted(compiler.get_converters(selected).items())
-        _COMPILED[connection.vendor] = _Compiled(sql, names, user_fields, converters)
-    return _COMPILED[connection.vendor]
+# Compiled once per database (see compiled.py for the A/B that keeps it): building and compiling the
+# query cost more than running it.
+_TOKEN_CHECK = CompiledQuery(
+    _token_query,
+    {
+        "digest": "\x00digest",
+        "now": datetime(2001, 1, 1, tzinfo=UTC),
+        "used_before": datetime(2002, 2, 2, tzinfo=UTC),
+    },
+)
 
 
 class BearerToken(HttpBearer):

@@ -45,13 +45,16 @@ def test_a_number_seen_in_a_rolled_back_transaction_never_names_another_state(sm
     assert after.split("-")[0] == inside.split("-")[0] and after != inside
 
 
-def test_a_failed_bump_fails_the_write(small_network, monkeypatch):
-    monkeypatch.setattr(reference, "_table", lambda: connection.ops.quote_name("no_such_table"))
+def test_a_failed_bump_fails_the_write(small_network):
+    def failing_bump(execute, sql, params, many, context):
+        if sql.startswith("UPDATE") and "network_referencegeneration" in sql:
+            raise DatabaseError("the bump failed")
+        return execute(sql, params, many, context)
+
     unit = Unit.objects.get(code=POINT)
     unit.name_vi = "Đổi tên"
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with connection.execute_wrapper(failing_bump), pytest.raises(DatabaseError), transaction.atomic():
         unit.save()
-    monkeypatch.undo()
     assert Unit.objects.get(code=POINT).name_vi != "Đổi tên"
 
 

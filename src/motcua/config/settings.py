@@ -176,6 +176,4 @@ MOTCUA = {
     "DUE_SOON_WORKING_HOURS": float(os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "8")),
     # reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default
     "TRUSTED_PROXIES": os.environ.get("MOTCUA_TRUSTED_PROXIES", ""),
-    # PostgreSQL: prepare the hot statements once per connection (off behind a transaction pooler)
-    "DB_PREPARE": _env_flag("MOTCUA_DB_PREPARE", default=True),
 }

@@ -21,10 +21,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
-
-from motcua.db import run
 
 GENERATION_PK = 1
 MAX_AGE_S = 600.0
@@ -35,18 +34,15 @@ _state: tuple[str | None, float, dict] = (None, 0.0, {})
 _scope: ContextVar[dict | None] = ContextVar("motcua_reference_scope", default=None)
 
 
-def _table() -> str:
-    from .models import ReferenceGeneration
-
-    return connection.ops.quote_name(ReferenceGeneration._meta.db_table)
-
-
 def generation() -> str:
     """The current token: one primary-key SELECT; the row is made again if it went missing (a flush)."""
-    row = run(f"SELECT n, token FROM {_table()} WHERE id = %s", [GENERATION_PK]).fetchone()
-    if row is None:
-        row = _create_row()
-    return f"{row[0]}-{row[1]}"
+    from .models import ReferenceGeneration
+
+    try:
+        n, token = ReferenceGeneration.objects.values_list("n", "token").get(pk=GENERATION_PK)
+    except ReferenceGeneration.DoesNotExist:
+        n, token = _create_row()
+    return f"{n}-{token}"
 
 
 def _create_row() -> tuple[int, str]:
@@ -101,14 +97,13 @@ def scope() -> Iterator[None]:
 
 def changed(**_: Any) -> None:
     """Reference data changed: a new token for every process, in the caller's transaction."""
+    from .models import ReferenceGeneration
+
     global _state
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {_table()} SET n = n + 1, token = %s WHERE id = %s",
-            [secrets.token_hex(8), GENERATION_PK],
-        )
-        missing = cursor.rowcount == 0
-    if missing:
+    bumped = ReferenceGeneration.objects.filter(pk=GENERATION_PK).update(
+        n=F("n") + 1, token=secrets.token_hex(8)
+    )
+    if not bumped:
         _create_row()
     _state = (None, 0.0, {})
     scoped = _scope.get()
