@@ -435,7 +435,11 @@ def _with_variables(text: str) -> str:
         re.escape(f"'{DOSSIER_ID}") + r"(\d+)'", r"array_fill(:dossier_id::bigint, ARRAY[\1])", text
     )
     text = text.replace(f"'{PROVISIONAL}'", "'~' || md5(random()::text)")
-    return re.sub(r"'([^']*)" + re.escape(NUMBER) + "'", r"'\1' || lpad(:last::text, 4, '0')", text)
+    return re.sub(
+        r"'([^']*)" + re.escape(NUMBER) + "'",
+        r"'\1' || lpad(:last::text, greatest(4, length(:last::text)), '0')",
+        text,
+    )
 
 
 def run_intake_writes(database: str, scripts: list[Path], concurrency: int, seconds: int) -> float:
@@ -509,7 +513,7 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     args.duration = args.duration or (8 if args.quick else 20)
     args.warmup = args.warmup or (3 if args.quick else 4)
-    args.configs = args.configs or ("4x4" if args.quick else "2x4,4x4,4x8")
+    args.configs = args.configs or ("4x2" if args.quick else "4x2,4x4,8x2")
     return args
 
 
