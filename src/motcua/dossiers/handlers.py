@@ -30,12 +30,10 @@ def refuse(ctx: ActionContext) -> Outcome:
 
 
 def close(ctx: ActionContext) -> Outcome:
-    """Processing stopped or the dossier withdrawn: the steps not done are nobody's work any more."""
-    ctx.dossier.reason = ctx.params.get("reason", "")
-    stopped = moves.stop_unfinished(ctx)
-    return Outcome(
-        {"closed_at": ctx.now, "paused_since": None}, {"reason": ctx.dossier.reason, "stopped_steps": stopped}
-    )
+    """Processing stopped or the dossier withdrawn: as a refusal, and a pause for a supplement ends."""
+    outcome = refuse(ctx)
+    outcome.changes["paused_since"] = None
+    return outcome
 
 
 def assign(ctx: ActionContext) -> Outcome:
