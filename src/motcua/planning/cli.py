@@ -12,17 +12,51 @@ import numpy as np
 from .data import CoverageRule, load_demand_csv, load_sites_csv
 from .demo import DEMO_DIR, existing_network, load_demo
 from .dispatch import Question, answer
+from .errors import PlanningInputError
 from .planner import PlanningProblem, solve_lscp
 from .report import write_all
 from .result import PlanResult
-from .scenario import ScenarioReport, evaluate_scenario, format_comparison
+from .scenario import ScenarioReport, evaluate_scenario, format_comparison, format_value
 from .solver import SolveOptions
 
 MODELS = ("lscp", "mclp", "pmedian", "hierarchical", "evaluate", "remove-open")
+# Models whose promise is "everyone within the standard": short of 100 % is said on screen, exit 3.
+PROMISE_EVERYONE = ("lscp", "hierarchical")
+EXIT_BAD_INPUT = 2
+EXIT_NOT_EVERYONE = 3
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """Bad options: one line on stderr and exit 2 (no usage block)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"Tham số không hợp lệ / invalid option: {message}\n")
+
+
+def positive_number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} không phải số / is not a number") from None
+    if not np.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: phải là số dương hữu hạn / must be a finite positive number"
+        )
+    return value
+
+
+def count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} không phải số nguyên / is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: phải ≥ 0 / must be ≥ 0")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="motcua plan", description="Quy hoạch mạng lưới điểm phục vụ / Service network planning"
     )
     source = parser.add_mutually_exclusive_group(required=True)
@@ -30,18 +64,20 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--demand", type=Path, help="CSV: id,lat,lon,population[,dossiers,area_type]")
     parser.add_argument("--sites", type=Path, help="CSV: id,name,lat,lon,kind[,capacity,fixed_open,...]")
     parser.add_argument("--model", choices=MODELS, default=None)
-    parser.add_argument("-p", type=int, default=None, help="number of sites (mclp, pmedian)")
-    parser.add_argument("--max-minutes", type=float, default=30.0)
-    parser.add_argument("--max-km", type=float, default=5.0)
+    parser.add_argument("-p", type=count, default=None, help="number of sites (mclp, pmedian)")
+    parser.add_argument("--max-minutes", type=positive_number, default=30.0)
+    parser.add_argument("--max-km", type=positive_number, default=5.0)
     parser.add_argument("--combine", choices=("or", "and"), default="or")
-    parser.add_argument("--tight-minutes", type=float, default=15.0, help="hierarchical second standard")
-    parser.add_argument("--remove", type=int, default=0, help="remove-open: reception points to close")
     parser.add_argument(
-        "--open", dest="open_new", type=int, default=0, help="remove-open: candidates to open"
+        "--tight-minutes", type=positive_number, default=15.0, help="hierarchical second standard"
     )
-    parser.add_argument("--k-nearest", type=int, default=None, help="pmedian: restrict to k nearest sites")
-    parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--mip-gap", type=float, default=None)
+    parser.add_argument("--remove", type=count, default=0, help="remove-open: reception points to close")
+    parser.add_argument(
+        "--open", dest="open_new", type=count, default=0, help="remove-open: candidates to open"
+    )
+    parser.add_argument("--k-nearest", type=count, default=None, help="pmedian: restrict to k nearest sites")
+    parser.add_argument("--time-limit", type=positive_number, default=60.0)
+    parser.add_argument("--mip-gap", type=positive_number, default=None)
     parser.add_argument("--no-spread", action="store_true", help="demo: one point per commune")
     parser.add_argument(
         "--out", type=Path, default=None, help="write result.json, sites.csv, demand.csv, map.*"
@@ -51,18 +87,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Exit 0: solved; 1: no solution; 2: bad input (one line on stderr); 3: solved, but a model that
+    promises everyone within the standard leaves people out (they are listed)."""
     try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # --help, or a bad option already said in one line
+        return int(stop.code or 0)
+    try:
+        _check_out(args.out)
         problem = _load_problem(args)
-    except (OSError, ValueError, KeyError) as error:
+        options = SolveOptions(
+            time_limit=args.time_limit, mip_gap=args.mip_gap, progress=None if args.quiet else _stderr
+        )
+        if args.demo and args.model is None:
+            return _run_demo(problem, args, options)
+        return _run_model(problem, args.model or "lscp", args, options)
+    except PlanningInputError as error:
         print(f"Lỗi dữ liệu / Data error: {error}", file=sys.stderr)
-        return 2
-    options = SolveOptions(
-        time_limit=args.time_limit, mip_gap=args.mip_gap, progress=None if args.quiet else _stderr
-    )
-    if args.demo and args.model is None:
-        return _run_demo(problem, args, options)
-    return _run_model(problem, args.model or "lscp", args, options)
+    except OSError as error:
+        print(f"Lỗi tệp / File error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
+    except MemoryError:
+        print("Hết bộ nhớ / Out of memory: bài toán quá lớn / the instance is too large", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _check_out(out: Path | None) -> None:
+    """Refuse an unwritable --out before any solving (not after minutes of work)."""
+    if out is None:
+        return
+    if out.exists() and not out.is_dir():
+        raise PlanningInputError(f"--out {out}", "không phải thư mục", "is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    probe = out / ".motcua-write-test"
+    probe.write_text("")
+    probe.unlink()
 
 
 def _stderr(message: str) -> None:
@@ -77,37 +135,56 @@ def _load_problem(args) -> PlanningProblem:
         demand, sites = load_demo(DEMO_DIR, spread=not args.no_spread)
     else:
         if args.sites is None:
-            raise ValueError("--sites is required with --demand")
+            raise PlanningInputError("--sites", "bắt buộc khi có --demand", "is required with --demand")
         demand, sites = load_demand_csv(args.demand), load_sites_csv(args.sites)
     return PlanningProblem(demand, sites, rule)
 
 
 def _run_model(problem: PlanningProblem, model: str, args, options: SolveOptions) -> int:
     started = time.perf_counter()
-    try:
-        question = Question(
-            model.replace("-", "_"),
-            p=args.p,
-            remove=args.remove,
-            open_new=args.open_new,
-            tight_minutes=args.tight_minutes,
-            k_nearest=args.k_nearest,
-        )
-    except ValueError as error:
-        print(f"Tham số không hợp lệ / invalid options: {error}", file=sys.stderr)
-        return 2
+    question = Question(
+        model.replace("-", "_"),
+        p=args.p,
+        remove=args.remove,
+        open_new=args.open_new,
+        tight_minutes=args.tight_minutes,
+        k_nearest=args.k_nearest,
+    )
     result, scenario = answer(problem, question, options)
     print(_result_summary(result))
     print(format_comparison([scenario]))
+    short = _not_everyone(problem, result) if model in PROMISE_EVERYONE else None
+    if short:
+        print(short)
     _write_outputs(args, problem, result, {"result": result.to_dict(), "scenario": scenario.to_dict()})
-    _stderr(f"done in {time.perf_counter() - started:.1f} s")
-    return 0 if result.status in ("optimal", "feasible", "time_limit", "evaluated") else 1
+    if not args.quiet:
+        _stderr(f"done in {time.perf_counter() - started:.1f} s")
+    if result.status not in ("optimal", "feasible", "time_limit", "evaluated"):
+        return 1
+    return EXIT_NOT_EVERYONE if short else 0
+
+
+def _not_everyone(problem: PlanningProblem, result: PlanResult, shown: int = 10) -> str | None:
+    """The people and places the plan leaves outside the standard, said on screen."""
+    if not result.uncovered:
+        return None
+    people = sum(u.weight for u in result.uncovered)
+    places = [u.demand_id for u in result.uncovered]
+    listed = ", ".join(places[:shown]) + (f" (+{len(places) - shown})" if len(places) > shown else "")
+    lines = [
+        f"CHƯA ĐẠT CHUẨN CHO MỌI NGƯỜI: {people:,.0f} người tại {len(places)} điểm ngoài chuẩn "
+        f"{problem.rule.describe()}: {listed}.",
+        f"NOT EVERYONE IS WITHIN THE STANDARD: {people:,.0f} people at {len(places)} places outside "
+        f"{problem.rule.describe()}: {listed}.",
+    ]
+    lines += [f"  {u.demand_id}: {u.reason_vi} / {u.reason_en}" for u in result.uncovered[:shown]]
+    return "\n".join(lines)
 
 
 def _result_summary(result: PlanResult) -> str:
     share = result.details.get("covered_weight_share")
-    share_text = "n/a" if share is None else f"{share:.1%}"
-    objective = "n/a" if result.objective is None else f"{result.objective:g}"
+    share_text = "n/a" if share is None else format_value(share, "share")
+    objective = "n/a" if result.objective is None else f"{result.objective + 0.0:,.6g}"
     return "\n".join(
         [
             f"Mô hình {result.model}: trạng thái {result.status}, mục tiêu {objective}, "
@@ -130,9 +207,14 @@ def _run_demo(problem: PlanningProblem, args, options: SolveOptions) -> int:
     print(_demo_summary(problem, now, best, best_report, rule, int(current.sum())))
     print()
     print(format_comparison([now, best_report]))
+    short = _not_everyone(problem, best)
+    if short:
+        print(short)
     payload = {"lscp": best.to_dict(), "current": now.to_dict(), "lscp_scenario": best_report.to_dict()}
     _write_outputs(args, problem, best, payload)
-    return 0 if best.status in ("optimal", "feasible", "time_limit") else 1
+    if best.status not in ("optimal", "feasible", "time_limit"):
+        return 1
+    return EXIT_NOT_EVERYONE if short else 0
 
 
 def _demo_summary(
@@ -167,7 +249,8 @@ def _write_outputs(args, problem, result: PlanResult, payload: dict) -> None:
         return
     title = f"motcua plan: {result.model} ({problem.rule.describe()})"
     for path in write_all(args.out, problem, result, payload, title):
-        _stderr(f"wrote {path}")
+        if not args.quiet:
+            _stderr(f"wrote {path}")
 
 
 if __name__ == "__main__":

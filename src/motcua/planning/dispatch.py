@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from .data import CoverageRule
+from .errors import PlanningInputError
 from .planner import PlanningProblem, solve_hierarchical, solve_lscp, solve_mclp, solve_pmedian
 from .result import PlanResult
 from .scenario import ScenarioReport, evaluate_scenario, remove_and_open
@@ -28,9 +30,19 @@ class Question:
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
-            raise ValueError(f"unknown model {self.model!r}; use one of {', '.join(MODELS)}")
+            raise PlanningInputError(
+                "model",
+                f"không có mô hình {self.model!r}; dùng {', '.join(MODELS)}",
+                f"unknown model {self.model!r}; use one of {', '.join(MODELS)}",
+            )
         if self.model in NEEDS_P and (self.p is None or self.p < 1):
-            raise ValueError(f"model {self.model} needs p >= 1")
+            raise PlanningInputError(
+                "p", f"mô hình {self.model} cần p ≥ 1", f"model {self.model} needs p ≥ 1"
+            )
+        if not (math.isfinite(self.tight_minutes) and self.tight_minutes > 0):
+            raise PlanningInputError(
+                "tight_minutes", "phải là số dương hữu hạn", "must be a finite positive number"
+            )
 
 
 def current_network(problem: PlanningProblem) -> np.ndarray:

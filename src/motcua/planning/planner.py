@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .data import CandidateSites, CoverageRule, DemandPoints
+from .errors import PlanningInputError
 from .models import (
     CoreSolution,
     SiteGroup,
@@ -16,7 +17,7 @@ from .models import (
     mclp_core,
     pmedian_core,
 )
-from .result import PlanResult, UncoveredDemand
+from .result import PlanResult, UncoveredDemand, clean_number, weighted_share
 from .solver import SolveOptions
 from .travel import HaversineTravel, RoadGraphTravel, TravelPairs, coverage_matrix
 
@@ -29,6 +30,32 @@ class PlanningProblem:
     travel: HaversineTravel | RoadGraphTravel = field(default_factory=HaversineTravel)
     weight_name: str | None = None
     _cache: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if len(self.demand) == 0:
+            raise PlanningInputError("demand", "không có điểm dân cư nào", "no demand points")
+        if len(self.sites) == 0:
+            raise PlanningInputError("sites", "không có điểm phục vụ nào", "no sites")
+
+    def check_p(self, p: int) -> None:
+        """p between the fixed-open sites and the sites that may open, with the reason otherwise
+        (for MCLP's "at most p" too: a p above what exists is a mistake worth saying)."""
+        may_open = int((~self.sites.fixed_closed).sum())
+        fixed = int(self.sites.fixed_open.sum())
+        if p < 1:
+            raise PlanningInputError("p", f"phải ≥ 1 (nhận {p})", f"must be ≥ 1 (got {p})")
+        if p > may_open:
+            raise PlanningInputError(
+                "p",
+                f"là {p} nhưng chỉ có {may_open} điểm có thể mở",
+                f"is {p} but only {may_open} sites may open",
+            )
+        if p < fixed:
+            raise PlanningInputError(
+                "p",
+                f"là {p} nhưng {fixed} điểm bắt buộc phải mở",
+                f"is {p} but {fixed} sites must stay open",
+            )
 
     def weight(self, name: str | None = None) -> np.ndarray:
         return self.demand.weight(name or self.weight_name)
@@ -87,6 +114,7 @@ def solve_mclp(
     options: SolveOptions | None = None,
 ):
     """At most p open sites (fixed-open included) covering the most weight."""
+    problem.check_p(p)
     started = time.perf_counter()
     core = mclp_core(
         problem.coverage(),
@@ -119,6 +147,11 @@ def solve_pmedian(
     relaxation, so the answer is proven optimal when no demand point needs the
     fallback (status "optimal"); otherwise it is reported as "feasible" with the bound.
     """
+    problem.check_p(p)
+    if k_nearest is not None and k_nearest < 1:
+        raise PlanningInputError(
+            "k_nearest", f"phải ≥ 1 (nhận {k_nearest})", f"must be ≥ 1 (got {k_nearest})"
+        )
     started = time.perf_counter()
     n_sites = len(problem.sites)
     subset_k = k_nearest if k_nearest is not None and k_nearest < n_sites else None
@@ -189,7 +222,7 @@ def solve_hierarchical(
 
 def _site_cost(sites: CandidateSites, minimize: str) -> np.ndarray:
     if minimize not in ("count", "cost"):
-        raise ValueError("minimize must be 'count' or 'cost'")
+        raise PlanningInputError("minimize", "chọn 'count' hoặc 'cost'", "must be 'count' or 'cost'")
     return np.ones(len(sites)) if minimize == "count" else np.asarray(sites.cost, dtype=float)
 
 
@@ -263,8 +296,8 @@ def plan_result(
     return PlanResult(
         model=model,
         status=core.status,
-        objective=core.objective,
-        best_bound=core.bound,
+        objective=clean_number(core.objective),
+        best_bound=clean_number(core.bound),
         gap=core.outcome.gap if core.outcome.gap is not None else _gap(core.objective, core.bound),
         open_sites=problem.sites.ids[core.is_open].tolist(),
         demand=demand_rows,
@@ -306,8 +339,7 @@ def _describe_demand(problem: PlanningProblem, is_open: np.ndarray, extra: dict)
         uncovered.append(
             describe_uncovered(problem, i, source[0][i], source[1][i], source[2][i], i in uncoverable)
         )
-    share = float(weight[covered].sum() / weight.sum()) if weight.sum() > 0 else 1.0
-    return rows, uncovered, share
+    return rows, uncovered, weighted_share(weight, covered)
 
 
 def describe_uncovered(problem, row, site, km, minutes, no_candidate: bool) -> UncoveredDemand:

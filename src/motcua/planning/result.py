@@ -42,6 +42,25 @@ class PlanResult:
         return self.details.get("covered_weight_share")
 
 
+def weighted_share(weight: np.ndarray, mask: np.ndarray) -> float:
+    """Share of the weight in ``mask``; with no weight at all (population zero), the share of points.
+
+    The one rule for "share covered": the summary, the tables and the map all call it.
+    """
+    weight, mask = np.asarray(weight, dtype=float), np.asarray(mask, dtype=bool)
+    total = float(weight.sum())
+    if total > 0:
+        return float(weight[mask].sum() / total)
+    return float(mask.mean()) if mask.size else 1.0
+
+
+def clean_number(value: float | None) -> float | None:
+    """No "-0" (a maximisation's negated zero) and no NaN/infinity in what we print or store."""
+    if value is None or not np.isfinite(value):
+        return None
+    return float(value) + 0.0
+
+
 def to_jsonable(value):
     """Turn NumPy scalars/arrays (nested in dicts/lists) into plain Python values."""
     if isinstance(value, dict):

@@ -8,9 +8,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .data import CoverageRule
+from .errors import check_count
 from .models import SiteGroup
 from .planner import PlanningProblem, describe_uncovered, solve_mclp
-from .result import PlanResult, UncoveredDemand, to_jsonable
+from .result import PlanResult, UncoveredDemand, to_jsonable, weighted_share
 from .solver import SolveOptions
 
 
@@ -49,7 +50,7 @@ def evaluate_scenario(
     )
     _, km, minutes = problem.nearest(is_open)
     weight = problem.weight()
-    total = max(float(weight.sum()), 1e-12)
+    total = float(weight.sum())
     covered = np.asarray((problem.coverage() @ is_open.astype(float)) > 0).ravel()
     nearest, _, _ = problem.nearest(is_open)
     uncovered = [
@@ -59,13 +60,13 @@ def evaluate_scenario(
         name=name,
         open_sites=problem.sites.ids[is_open].tolist(),
         units_by_kind=dict(Counter(problem.sites.kind[is_open].tolist())),
-        share_covered=float(weight[covered].sum() / total),
-        share_within_15_min=_share(weight, minutes <= 15.0 + 1e-9),
-        share_within_30_min=_share(weight, minutes <= 30.0 + 1e-9),
-        share_within_5_km=_share(weight, km <= 5.0 + 1e-9),
-        mean_minutes=float(weight @ minutes / total),
+        share_covered=weighted_share(weight, covered),
+        share_within_15_min=weighted_share(weight, minutes <= 15.0 + 1e-9),
+        share_within_30_min=weighted_share(weight, minutes <= 30.0 + 1e-9),
+        share_within_5_km=weighted_share(weight, km <= 5.0 + 1e-9),
+        mean_minutes=_mean(weight, minutes, total),
         worst_minutes=float(minutes.max(initial=0.0)),
-        mean_km=float(weight @ km / total),
+        mean_km=_mean(weight, km, total),
         worst_km=float(km.max(initial=0.0)),
         dossiers_per_counter=_dossiers_per_counter(problem, is_open, volume_weight),
         uncovered=uncovered,
@@ -77,9 +78,9 @@ def _is_mask(values, problem) -> bool:
     return arr.dtype == bool and arr.shape == (len(problem.sites),)
 
 
-def _share(weight: np.ndarray, mask: np.ndarray) -> float:
-    total = float(weight.sum())
-    return float(weight[mask].sum() / total) if total > 0 else 1.0
+def _mean(weight: np.ndarray, values: np.ndarray, total: float) -> float:
+    """Weighted mean; with no weight at all, the plain mean over points."""
+    return float(weight @ values / total) if total > 0 else float(values.mean())
 
 
 def _dossiers_per_counter(problem, is_open, volume_weight) -> float | None:
@@ -93,21 +94,24 @@ def _dossiers_per_counter(problem, is_open, volume_weight) -> float | None:
 
 def compare_scenarios(reports: list[ScenarioReport]) -> list[dict]:
     """One row per measure, one column per scenario (for printing or CSV)."""
-    measures = [
-        ("units", "Số điểm / Units", lambda r: len(r.open_sites)),
-        ("share_covered", "Tỷ lệ đạt chuẩn / Share within standard", lambda r: r.share_covered),
-        ("share_within_15_min", "≤ 15 phút / ≤ 15 min", lambda r: r.share_within_15_min),
-        ("share_within_30_min", "≤ 30 phút / ≤ 30 min", lambda r: r.share_within_30_min),
-        ("share_within_5_km", "≤ 5 km", lambda r: r.share_within_5_km),
-        ("mean_minutes", "Thời gian TB / Mean minutes", lambda r: r.mean_minutes),
-        ("worst_minutes", "Xa nhất (phút) / Worst minutes", lambda r: r.worst_minutes),
-        ("mean_km", "Quãng đường TB / Mean km", lambda r: r.mean_km),
-        ("worst_km", "Xa nhất (km) / Worst km", lambda r: r.worst_km),
-    ]
     return [
-        {"measure": key, "label": label, **{r.name: value(r) for r in reports}}
-        for key, label, value in measures
+        {"measure": key, "label": label, "unit": unit, **{r.name: value(r) for r in reports}}
+        for key, label, unit, value in MEASURES
     ]
+
+
+# (key, label, unit, getter): the unit says how a value prints, never its size.
+MEASURES = [
+    ("units", "Số điểm / Units", "count", lambda r: len(r.open_sites)),
+    ("share_covered", "Tỷ lệ đạt chuẩn / Share within standard", "share", lambda r: r.share_covered),
+    ("share_within_15_min", "≤ 15 phút / ≤ 15 min", "share", lambda r: r.share_within_15_min),
+    ("share_within_30_min", "≤ 30 phút / ≤ 30 min", "share", lambda r: r.share_within_30_min),
+    ("share_within_5_km", "≤ 5 km", "share", lambda r: r.share_within_5_km),
+    ("mean_minutes", "Thời gian TB / Mean minutes", "minutes", lambda r: r.mean_minutes),
+    ("worst_minutes", "Xa nhất (phút) / Worst minutes", "minutes", lambda r: r.worst_minutes),
+    ("mean_km", "Quãng đường TB / Mean km", "km", lambda r: r.mean_km),
+    ("worst_km", "Xa nhất (km) / Worst km", "km", lambda r: r.worst_km),
+]
 
 
 def format_comparison(reports: list[ScenarioReport]) -> str:
@@ -115,15 +119,20 @@ def format_comparison(reports: list[ScenarioReport]) -> str:
     names = [r.name for r in reports]
     lines = ["{:<42}".format("") + "".join(f"{n[:18]:>20}" for n in names)]
     for row in rows:
-        cells = "".join(f"{_fmt(row[n]):>20}" for n in names)
+        cells = "".join(f"{format_value(row[n], row['unit']):>20}" for n in names)
         lines.append(f"{row['label'][:42]:<42}{cells}")
     return "\n".join(lines)
 
 
-def _fmt(value) -> str:
-    if isinstance(value, float) and value <= 1.0 + 1e-12 and value >= 0:
-        return f"{value:.1%}"
-    return f"{value:.1f}" if isinstance(value, float) else str(value)
+def format_value(value, unit: str) -> str:
+    """A measure as printed: shares as percents, minutes and km with one decimal, counts as integers."""
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "—"
+    if unit == "share":
+        return f"{float(value) + 0.0:.1%}"
+    if unit == "count":
+        return f"{int(value)}"
+    return f"{float(value) + 0.0:.1f}"
 
 
 def remove_and_open(
@@ -136,8 +145,8 @@ def remove_and_open(
     sites = problem.sites
     reception = np.flatnonzero(sites.kind == "reception_point")
     candidates = np.flatnonzero((sites.kind == "candidate") & ~sites.fixed_closed)
-    if remove > reception.size or open_new > candidates.size:
-        raise ValueError("not enough reception points to remove or candidates to open")
+    check_count("remove", remove, reception.size, "điểm tiếp nhận", "reception points")
+    check_count("open", open_new, candidates.size, "điểm ứng viên", "candidate sites")
     keep_open = np.isin(sites.kind, ["center", "branch"]) | sites.fixed_open
     fixed_problem = PlanningProblem(
         problem.demand,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,12 +119,33 @@ def _subscribe_progress(highs: highspy.Highs, options: SolveOptions) -> None:
     highs.cbLogging.subscribe(forward)
 
 
+_banner_shown = False
+
+
+def new_highs() -> highspy.Highs:
+    """A HiGHS instance; the copyright banner HiGHS prints on its first construction in a process
+    goes to the null device, so that stdout carries only our summary (and nothing under --quiet)."""
+    global _banner_shown
+    if _banner_shown:
+        return highspy.Highs()
+    _banner_shown = True
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def solve_mip(model: MipModel, options: SolveOptions, start: np.ndarray | None = None) -> MipOutcome:
     """Solve with HiGHS; ``status`` is "optimal" only when HiGHS reports kOptimal."""
     started = time.perf_counter()
     if model.cost.size == 0:
         return MipOutcome("optimal", model.offset, model.offset, 0.0, np.zeros(0), 0.0, "empty")
-    highs = highspy.Highs()
+    highs = new_highs()
     _configure(highs, options)
     _subscribe_progress(highs, options)
     highs.passModel(to_highs_lp(model))
@@ -174,7 +197,7 @@ def stack_rows(*blocks: sp.spmatrix) -> sp.csc_matrix:
 
 def solve_lp_duals(model: MipModel, options: SolveOptions) -> np.ndarray | None:
     """Row duals of the LP relaxation (integrality dropped), or None unless HiGHS finds it optimal."""
-    highs = highspy.Highs()
+    highs = new_highs()
     _configure(highs, options)
     lp = to_highs_lp(model)
     lp.integrality_ = []
