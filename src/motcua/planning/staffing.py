@@ -80,3 +80,24 @@ def _meets(figures: QueueFigures, max_mean_wait, target_share) -> bool:
         return False
     within = figures.share_served_within_target or 0.0
     return target_share is None or within >= target_share - 1e-12
+
+
+def capacity_per_hour(counters: int, service_minutes: float, max_mean_wait_minutes: float) -> float:
+    """The most arrivals per hour ``counters`` serve with a mean wait at or under the target
+    (the inverse of :func:`counters_needed` with ``max_mean_wait_minutes``); 0 without counters.
+
+    The mean wait grows with the arrival rate, so a bisection on the rate finds it (to 1e-9 of the
+    counters' full rate, in a fixed 60 halvings: the same answer on any machine).
+    """
+    if counters <= 0:
+        return 0.0
+    if service_minutes <= 0 or max_mean_wait_minutes < 0:
+        raise ValueError("service_minutes must be > 0 and the target wait >= 0")
+    low, high = 0.0, counters * 60.0 / service_minutes  # at ``high`` the queue is unstable
+    for _ in range(60):
+        middle = (low + high) / 2
+        if queue_figures(counters, middle, service_minutes).mean_wait_minutes <= max_mean_wait_minutes:
+            low = middle
+        else:
+            high = middle
+    return low
