@@ -86,7 +86,9 @@ def test_cli_bad_numbers_one_line(files, capsys, option, value):
 def test_cli_remove_more_than_reception_points(files, capsys):
     _, demand, sites = files
     code, _, err = run(capsys, "--demand", demand, "--sites", sites, "--model", "remove-open", "--remove", 5)
-    assert_one_line_error(code, err, "remove", "is 5 but there are only 1 reception points")
+    assert_one_line_error(
+        code, err, "close", "the phases close 5 in total but only 1 reception points may close"
+    )
 
 
 def test_cli_p_above_sites(files, capsys):
@@ -149,7 +151,7 @@ def test_api_typed_errors():
         solve_pmedian(problem, 3)
     with pytest.raises(PlanningInputError, match="p: .* is 3 but only 1 sites may open"):
         solve_mclp(problem, 3)
-    with pytest.raises(PlanningInputError, match="remove"):
+    with pytest.raises(PlanningInputError, match="close: .* only 1 reception points may close"):
         remove_and_open(problem, 2, 0)
     assert issubclass(PlanningInputError, ValueError)
 

@@ -64,9 +64,10 @@ def test_scenario_and_remove_open():
     assert report.units_by_kind == {"center": 1, "reception_point": 1}
     assert 0 < report.share_covered < 1
     assert report.uncovered[0].demand_id == "d6"
-    result = remove_and_open(problem, remove=1, open_new=1)
-    assert set(result.open_sites) == {"A", "C"}
-    assert result.details["closed_reception_points"] == ["B"]
+    result = remove_and_open(problem, remove=1, open_new=0)
+    assert result.model == "upgrade_close"
+    assert set(result.open_sites) == {"A"}  # C is a candidate without premises: it cannot open
+    assert [(c["action"], c["site_id"]) for c in result.details["changes"]] == [("close", "B")]
 
 
 def write_demo_files(folder):

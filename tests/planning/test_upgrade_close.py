@@ -205,3 +205,54 @@ def _better(a, b, tolerance=1e-7):
         if x < y - tolerance * max(1.0, abs(y)):
             return False
     return False
+
+
+def test_without_capacity_branches_go_where_people_are_and_cli_writes_the_decision(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from motcua.planning.cli import main
+
+    demand = tmp_path / "demand.csv"
+    demand.write_text(
+        "id,name,lat,lon,population,area_type\n"
+        + "".join(
+            f"c{k},Xã {k},{11.0 + km * KM_LAT:.6f},106.6,{people},urban\n"
+            for k, (km, people) in enumerate([(0, 10), (10, 5000), (20, 20), (30, 30)])
+        ),
+        encoding="utf-8",
+    )
+    sites = tmp_path / "sites.csv"
+    sites.write_text(
+        "id,name,lat,lon,kind\nHQ,Trung tâm,11.0,106.6,center\n"
+        + "".join(
+            f"R{km},Điểm {km},{11.0 + km * KM_LAT:.6f},106.6,reception_point\n" for km in (10, 11, 20, 30)
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    argv = [
+        "--demand",
+        demand,
+        "--sites",
+        sites,
+        "--model",
+        "upgrade-close",
+        "--close",
+        "1",
+        "--upgrade",
+        "1",
+    ]
+    code = main(
+        [str(a) for a in argv] + ["--max-minutes", "5", "--max-km", "4", "--out", str(out), "--quiet"]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "Upgrade to branch: Điểm 10 (R10)" in printed  # 5,000 people, not an arbitrary point
+    assert "Close: Điểm 11 (R11)" in printed
+    assert "Plan: close 1 reception points, upgrade 1 to branches, open 0 new branches." in printed
+    changes = (out / "changes.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert changes[0].startswith("Giai đoạn / Phase,Thay đổi / Change")
+    assert len(changes) == 3
+    book = load_workbook(out / "decision.xlsx")
+    assert book.sheetnames == ["Thay đổi - Changes", "Theo xã - By commune"]
+    assert book["Theo xã - By commune"].max_row == 5  # header + 4 communes

@@ -14,14 +14,15 @@ from .demo import DEMO_DIR, existing_network, load_demo
 from .dispatch import Question, answer
 from .errors import PlanningInputError
 from .planner import PlanningProblem, solve_lscp
-from .report import write_all
+from .report import format_decision, write_all
 from .result import PlanResult
 from .scenario import ScenarioReport, evaluate_scenario, format_comparison, format_value
 from .solver import SolveOptions
+from .upgrade import Capacity, Phase
 
-MODELS = ("lscp", "mclp", "pmedian", "hierarchical", "evaluate", "remove-open")
+MODELS = ("lscp", "mclp", "pmedian", "hierarchical", "evaluate", "upgrade-close", "remove-open")
 # Models whose promise is "everyone within the standard": short of 100 % is said on screen, exit 3.
-PROMISE_EVERYONE = ("lscp", "hierarchical")
+PROMISE_EVERYONE = ("lscp", "hierarchical", "upgrade-close", "remove-open")
 EXIT_BAD_INPUT = 2
 EXIT_NOT_EVERYONE = 3
 
@@ -55,6 +56,20 @@ def count(text: str) -> int:
     return value
 
 
+def phase_spec(text: str) -> Phase:
+    """CLOSE,UPGRADE[,NEW[,MINUTES[,KM]]]: MINUTES and KM are that phase's standard (default: --max-*)."""
+    parts = [part.strip() for part in text.split(",")]
+    if not 2 <= len(parts) <= 5:
+        raise argparse.ArgumentTypeError(f"{text!r}: cần / expected CLOSE,UPGRADE[,NEW[,MINUTES[,KM]]]")
+    close, upgrade, new = (count(part) for part in (parts + ["0"])[:3])
+    rule = None
+    if len(parts) >= 4:
+        minutes = positive_number(parts[3])
+        km = positive_number(parts[4]) if len(parts) == 5 else None
+        rule = CoverageRule(minutes, km)
+    return Phase(close=close, upgrade=upgrade, new_sites=new, rule=rule)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(
         prog="motcua plan", description="Quy hoạch mạng lưới điểm phục vụ / Service network planning"
@@ -71,10 +86,45 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--tight-minutes", type=positive_number, default=15.0, help="hierarchical second standard"
     )
-    parser.add_argument("--remove", type=count, default=0, help="remove-open: reception points to close")
     parser.add_argument(
-        "--open", dest="open_new", type=count, default=0, help="remove-open: candidates to open"
+        "--close",
+        "--remove",
+        dest="remove",
+        type=count,
+        default=0,
+        help="upgrade-close: reception points to close",
     )
+    parser.add_argument(
+        "--upgrade",
+        "--open",
+        dest="open_new",
+        type=count,
+        default=0,
+        help="upgrade-close: reception points (with premises) upgraded to branches in place",
+    )
+    parser.add_argument(
+        "--new-sites",
+        type=count,
+        default=0,
+        help="upgrade-close: at most this many new sites (with premises)",
+    )
+    parser.add_argument(
+        "--phase",
+        action="append",
+        type=phase_spec,
+        default=None,
+        metavar="CLOSE,UPGRADE[,NEW[,MINUTES[,KM]]]",
+        help="upgrade-close: one phase (repeat in order); its own budget and standard",
+    )
+    parser.add_argument(
+        "--capacity",
+        action="store_true",
+        help="upgrade-close: counters limit each unit (needs a dossiers column)",
+    )
+    parser.add_argument("--service-minutes", type=positive_number, default=15.0)
+    parser.add_argument("--max-wait", type=positive_number, default=10.0, help="target mean wait, minutes")
+    parser.add_argument("--branch-counters", type=count, default=6)
+    parser.add_argument("--hours-per-year", type=positive_number, default=2000.0)
     parser.add_argument("--k-nearest", type=count, default=None, help="pmedian: restrict to k nearest sites")
     parser.add_argument("--time-limit", type=positive_number, default=60.0)
     parser.add_argument("--mip-gap", type=positive_number, default=None)
@@ -149,9 +199,14 @@ def _run_model(problem: PlanningProblem, model: str, args, options: SolveOptions
         open_new=args.open_new,
         tight_minutes=args.tight_minutes,
         k_nearest=args.k_nearest,
+        new_sites=args.new_sites,
+        phases=tuple(args.phase or ()),
+        capacity=_capacity(args),
     )
     result, scenario = answer(problem, question, options)
     print(_result_summary(result))
+    if result.model == "upgrade_close":
+        print(format_decision(result))
     print(format_comparison([scenario]))
     short = _not_everyone(problem, result) if model in PROMISE_EVERYONE else None
     if short:
@@ -162,6 +217,17 @@ def _run_model(problem: PlanningProblem, model: str, args, options: SolveOptions
     if result.status not in ("optimal", "feasible", "time_limit", "evaluated"):
         return 1
     return EXIT_NOT_EVERYONE if short else 0
+
+
+def _capacity(args) -> Capacity | None:
+    if not args.capacity:
+        return None
+    return Capacity(
+        hours_per_year=args.hours_per_year,
+        service_minutes=args.service_minutes,
+        max_mean_wait_minutes=args.max_wait,
+        branch_counters=args.branch_counters,
+    )
 
 
 def _not_everyone(problem: PlanningProblem, result: PlanResult, shown: int = 10) -> str | None:
@@ -182,6 +248,8 @@ def _not_everyone(problem: PlanningProblem, result: PlanResult, shown: int = 10)
 
 
 def _result_summary(result: PlanResult) -> str:
+    if result.model == "upgrade_close":
+        return f"Đóng và nâng cấp: trạng thái {result.status}.\nUpgrade and close: status {result.status}."
     share = result.details.get("covered_weight_share")
     share_text = "n/a" if share is None else format_value(share, "share")
     objective = "n/a" if result.objective is None else f"{result.objective + 0.0:,.6g}"

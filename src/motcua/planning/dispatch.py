@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -12,10 +12,12 @@ from .data import CoverageRule
 from .errors import PlanningInputError
 from .planner import PlanningProblem, solve_hierarchical, solve_lscp, solve_mclp, solve_pmedian
 from .result import PlanResult
-from .scenario import ScenarioReport, evaluate_scenario, remove_and_open
+from .scenario import ScenarioReport, evaluate_scenario
 from .solver import SolveOptions
+from .upgrade import Capacity, Phase, upgrade_and_close
 
-MODELS = ("evaluate", "lscp", "hierarchical", "mclp", "pmedian", "remove_open")
+# "remove_open" is the earlier name of "upgrade_close" (kept for saved runs and scripts).
+MODELS = ("evaluate", "lscp", "hierarchical", "mclp", "pmedian", "upgrade_close", "remove_open")
 NEEDS_P = ("mclp", "pmedian")
 
 
@@ -27,6 +29,15 @@ class Question:
     open_new: int = 0
     tight_minutes: float = 15.0
     k_nearest: int | None = None
+    new_sites: int = 0
+    phases: tuple[Phase, ...] = field(default_factory=tuple)
+    capacity: Capacity | None = None
+
+    def plan_phases(self) -> list[Phase]:
+        """The phases asked, or one phase from remove (close), open_new (upgrade) and new_sites."""
+        if self.phases:
+            return list(self.phases)
+        return [Phase(close=self.remove, upgrade=self.open_new, new_sites=self.new_sites)]
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -67,7 +78,9 @@ def answer(
     elif model == "hierarchical":
         result = solve_hierarchical(problem, CoverageRule(question.tight_minutes, None), options=options)
     else:
-        result = remove_and_open(problem, question.remove, question.open_new, options=options)
+        result = upgrade_and_close(
+            problem, question.plan_phases(), capacity=question.capacity, options=options
+        )
     report = evaluate_scenario(problem, np.isin(problem.sites.ids, result.open_sites), name=model)
     return result, report
 

@@ -200,6 +200,149 @@ def write_png_map(path: Path, problem: PlanningProblem, result: PlanResult, titl
     plt.close(fig)
 
 
+ACTION_WORDS = {
+    "close": ("Đóng", "Close"),
+    "upgrade": ("Nâng cấp thành chi nhánh", "Upgrade to branch"),
+    "open": ("Mở chi nhánh mới", "Open new branch"),
+}
+KIND_WORDS = {
+    "center": ("Trung tâm", "Center"),
+    "branch": ("Chi nhánh", "Branch"),
+    "reception_point": ("Điểm tiếp nhận", "Reception point"),
+    "candidate": ("Địa điểm ứng viên", "Candidate site"),
+    "closed": ("Đã đóng", "Closed"),
+    "none": ("—", "—"),
+}
+
+
+def decision_tables(result: PlanResult) -> dict[str, tuple[list[str], list[list]]]:
+    """The decision as tables (bilingual headers): the changes by name, and each commune before/after.
+    One home for the CLI's CSV files and the planning page's CSV and Excel exports."""
+    changes = [
+        [
+            change["phase"],
+            " / ".join(ACTION_WORDS[change["action"]]),
+            change["site_id"],
+            change["name"],
+            " / ".join(KIND_WORDS.get(change["kind_before"], (change["kind_before"],) * 2)),
+            " / ".join(KIND_WORDS.get(change["kind_after"], (change["kind_after"],) * 2)),
+        ]
+        for change in result.details.get("changes", [])
+    ]
+    communes = [
+        [
+            row["commune"],
+            row["name"],
+            round(row["people"]),
+            row["unit_before"],
+            row["unit_after"],
+            round(row["minutes_before"], 1),
+            round(row["minutes_after"], 1),
+            round(100 * row["within_standard_before"], 1),
+            round(100 * row["within_standard_after"], 1),
+        ]
+        for row in result.details.get("communes", [])
+    ]
+    return {
+        "changes": (
+            [
+                "Giai đoạn / Phase",
+                "Thay đổi / Change",
+                "Mã / Code",
+                "Tên / Name",
+                "Trước / Before",
+                "Sau / After",
+            ],
+            changes,
+        ),
+        "communes": (
+            [
+                "Mã xã / Commune code",
+                "Xã / Commune",
+                "Dân số / People",
+                "Điểm phục vụ trước / Unit before",
+                "Điểm phục vụ sau / Unit after",
+                "Phút trước / Minutes before",
+                "Phút sau / Minutes after",
+                "% đạt chuẩn trước / % within standard before",
+                "% đạt chuẩn sau / % within standard after",
+            ],
+            communes,
+        ),
+    }
+
+
+def write_table_csv(path: Path, headers: list[str], rows: list[list]) -> None:
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:  # BOM: Excel reads the diacritics
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        writer.writerows(rows)
+
+
+def decision_workbook(result: PlanResult):
+    """An openpyxl workbook: one sheet per decision table, headers bold, columns sized."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    titles = {"changes": "Thay đổi - Changes", "communes": "Theo xã - By commune"}
+    for key, (headers, rows) in decision_tables(result).items():
+        sheet = book.create_sheet(titles[key])
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        for index, header in enumerate(headers, start=1):
+            width = max([len(str(header))] + [len(str(r[index - 1])) for r in rows]) + 2
+            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = min(width, 60)
+        sheet.freeze_panes = "A2"
+    return book
+
+
+def format_decision(result: PlanResult, communes_shown: int = 15) -> str:
+    """The decision in plain words for the terminal: the changes by name, then the communes whose
+    travel changes most."""
+    details = result.details
+    if details.get("reason_en"):
+        return f"{details['reason_vi']}\n{details['reason_en']}"
+    lines = []
+    counts = {a: sum(1 for c in details.get("changes", []) if c["action"] == a) for a in ACTION_WORDS}
+    lines.append(
+        f"Kế hoạch: đóng {counts['close']} điểm tiếp nhận, nâng cấp {counts['upgrade']} thành chi nhánh, "
+        f"mở {counts['open']} chi nhánh mới."
+    )
+    lines.append(
+        f"Plan: close {counts['close']} reception points, upgrade {counts['upgrade']} to branches, "
+        f"open {counts['open']} new branches."
+    )
+    for phase in details.get("phases", []):
+        lines.append(
+            f"  Giai đoạn / Phase {phase['phase']} ({phase['rule']}): "
+            f"{phase['share_within_standard']:.1%} đạt chuẩn / within the standard, "
+            f"{phase['share_within_15_min']:.1%} ≤ 15 phút / min, "
+            f"TB / mean {phase['mean_minutes']:.1f} phút / min"
+        )
+    for change in details.get("changes", []):
+        vi, en = ACTION_WORDS[change["action"]]
+        lines.append(f"  [{change['phase']}] {vi} / {en}: {change['name']} ({change['site_id']})")
+    communes = sorted(
+        details.get("communes", []),
+        key=lambda r: -abs(r["minutes_after"] - r["minutes_before"]) * r["people"],
+    )[:communes_shown]
+    if communes:
+        lines.append(
+            "Xã thay đổi nhiều nhất / Communes that change most (phút / minutes, trước → sau / before → after):"
+        )
+        for row in communes:
+            lines.append(
+                f"  {row['name']}: {row['minutes_before']:.1f} → {row['minutes_after']:.1f}; "
+                f"{row['unit_before']} → {row['unit_after']}"
+            )
+    return "\n".join(lines)
+
+
 def write_all(
     out_dir: Path, problem: PlanningProblem, result: PlanResult, payload: dict, title: str
 ) -> list[Path]:
@@ -211,4 +354,10 @@ def write_all(
     write_demand_csv(paths[2], problem, result)
     write_html_map(paths[3], problem, result, title)
     write_png_map(paths[4], problem, result, title)
+    if result.model == "upgrade_close":
+        for key, (headers, rows) in decision_tables(result).items():
+            paths.append(out_dir / f"{key}.csv")
+            write_table_csv(paths[-1], headers, rows)
+        paths.append(out_dir / "decision.xlsx")
+        decision_workbook(result).save(paths[-1])
     return paths

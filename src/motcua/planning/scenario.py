@@ -8,9 +8,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .data import CoverageRule
-from .errors import check_count
-from .models import SiteGroup
-from .planner import PlanningProblem, describe_uncovered, solve_mclp
+from .planner import PlanningProblem, describe_uncovered
 from .result import PlanResult, UncoveredDemand, to_jsonable, weighted_share
 from .solver import SolveOptions
 
@@ -138,34 +136,11 @@ def format_value(value, unit: str) -> str:
 def remove_and_open(
     problem: PlanningProblem, remove: int, open_new: int, *, options: SolveOptions | None = None
 ) -> PlanResult:
-    """Close ``remove`` reception points and open ``open_new`` candidate sites, most weight covered.
+    """Close ``remove`` reception points and upgrade ``open_new`` of them to branches in place: the
+    one-phase :func:`motcua.planning.upgrade.upgrade_and_close` (kept under its earlier name)."""
+    from .upgrade import Phase, upgrade_and_close
 
-    Centers and branches stay open; an MCLP with fixed sites and group counts.
-    """
-    sites = problem.sites
-    reception = np.flatnonzero(sites.kind == "reception_point")
-    candidates = np.flatnonzero((sites.kind == "candidate") & ~sites.fixed_closed)
-    check_count("remove", remove, reception.size, "điểm tiếp nhận", "reception points")
-    check_count("open", open_new, candidates.size, "điểm ứng viên", "candidate sites")
-    keep_open = np.isin(sites.kind, ["center", "branch"]) | sites.fixed_open
-    fixed_problem = PlanningProblem(
-        problem.demand,
-        sites.with_flags(fixed_open=keep_open),
-        problem.rule,
-        problem.travel,
-        problem.weight_name,
-        problem._cache,
-    )
-    kept = reception.size - remove
-    groups = [SiteGroup(reception, kept, kept), SiteGroup(candidates, open_new, open_new)]
-    p = int(keep_open.sum()) + kept + open_new
-    result = solve_mclp(fixed_problem, p, groups=groups, options=options)
-    result.model = "remove_open"
-    result.details.update(remove=remove, open_new=open_new)
-    opened = set(result.open_sites)
-    result.details["closed_reception_points"] = [s for s in sites.ids[reception].tolist() if s not in opened]
-    result.details["opened_candidates"] = [s for s in sites.ids[candidates].tolist() if s in opened]
-    return result
+    return upgrade_and_close(problem, [Phase(close=remove, upgrade=open_new)], options=options)
 
 
 def tight_rule(minutes: float = 15.0) -> CoverageRule:

@@ -141,6 +141,8 @@ def upgrade_and_close(
     model, layouts, objectives = _build(problem, sites, pairs, phases, rules, weight, load, site_capacity)
     build_seconds = time.perf_counter() - started
     levels, x = _solve_levels(model, objectives, phases, options)
+    if x is not None and capacity is None:
+        x = _upgrades_where_people_are(x, sites, pairs, layouts, phases, weight)
     status = _overall_status(levels)
     plan = (
         _describe(problem, sites, pairs, phases, rules, layouts, x, levels, status)
@@ -555,6 +557,26 @@ def _solve_levels(model: MipModel, objectives, phases, options: SolveOptions):
             (cost, value - tolerance, np.inf) if maximize else (cost, -np.inf, value + tolerance)
         )
     return levels, x
+
+
+def _upgrades_where_people_are(x, sites: _Sites, pairs: _Pairs, layouts, phases, weight) -> np.ndarray:
+    """Without capacity no level depends on which open points are upgraded (a branch and a reception point
+    are equally near), so the solver's choice would be arbitrary. Choose instead the upgradable points that
+    serve the most people at the end of the plan, the busiest first (phase 1 gets the first ``upgrade``).
+    An upgraded point must stay open to the end, so only points open in the last phase qualify."""
+    x = x.copy()
+    last = layouts[-1]
+    served = np.bincount(pairs.site, x[last.assign] * weight[pairs.demand], sites.active.size)
+    open_at_end = x[last.keep][sites.upgradable] > 0.5
+    eligible = np.flatnonzero(open_at_end)
+    ranked = eligible[np.argsort(-served[sites.reception[sites.upgradable[eligible]]], kind="stable")]
+    upgraded = np.zeros(sites.upgradable.size, bool)
+    taken = 0
+    for phase, layout in zip(phases, layouts, strict=True):
+        upgraded[ranked[taken : taken + phase.upgrade]] = True
+        taken += phase.upgrade
+        x[layout.upgraded] = upgraded.astype(float)
+    return x
 
 
 def _level(name: str, outcome, value: float | None = None) -> dict:
