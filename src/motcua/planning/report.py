@@ -13,12 +13,6 @@ from .planner import PlanningProblem
 from .result import PlanResult, to_jsonable
 
 LEAFLET_DIR = Path(__file__).parent / "static" / "planning" / "leaflet"
-KIND_COLOURS = {
-    "center": "#c0392b",
-    "branch": "#2471a3",
-    "reception_point": "#27ae60",
-    "candidate": "#7f8c8d",
-}
 
 
 def write_json(path: Path, payload: dict) -> None:
@@ -82,49 +76,121 @@ def write_demand_csv(path: Path, problem: PlanningProblem, result: PlanResult) -
             )
 
 
-def map_features(problem: PlanningProblem, result: PlanResult) -> dict:
+ACTIONS = ("close", "upgrade", "open", "keep")
+MARKS = {"close": "✕", "upgrade": "▲", "open": "■", "keep": "●"}
+ACTION_COLOURS = {"close": "#c0392b", "upgrade": "#1f4e9c", "open": "#7d3c98", "keep": "#1e8449"}
+# Travel-time classes for the communes' colours (minutes, upper bounds) and their colours.
+MINUTE_CLASSES = [(15.0, "#1a9850"), (30.0, "#f4d03f"), (45.0, "#e67e22"), (float("inf"), "#c0392b")]
+
+
+def site_decisions(
+    problem: PlanningProblem, result: PlanResult, commune_of: dict[str, str] | None = None
+) -> list[dict]:
+    """What happens to each site, by name, commune and type: close, upgrade, open or keep (existing
+    units and the candidate sites that open; unused candidates are left out). The one list behind the
+    planning page's table, its exports and the map's marks."""
+    commune_of = commune_of or {}
+    sites = problem.sites
     opened = set(result.open_sites)
+    changes = {c["site_id"]: c["action"] for c in result.details.get("changes", [])}
+    rows = []
+    for i, site_id in enumerate(sites.ids.tolist()):
+        kind = str(sites.kind[i])
+        if site_id in changes:
+            action = changes[site_id]
+        elif kind == "candidate":
+            if site_id not in opened:
+                continue
+            action = "open"
+        else:
+            action = "keep" if site_id in opened else "close"
+        new_kind = "branch" if result.model == "upgrade_close" else "new_site"
+        after = {"close": "closed", "upgrade": "branch", "open": new_kind, "keep": kind}[action]
+        rows.append(
+            {
+                "action": action,
+                "site_id": str(site_id),
+                "name": str(sites.names[i]),
+                "commune": commune_of.get(str(site_id), ""),
+                "kind_before": "none" if kind == "candidate" else kind,
+                "kind_after": after,
+                "lat": float(sites.lat[i]),
+                "lon": float(sites.lon[i]),
+            }
+        )
+    rows.sort(key=lambda r: (ACTIONS.index(r["action"]), r["name"]))
+    return rows
+
+
+def travel_before_after(problem: PlanningProblem, result: PlanResult) -> tuple:
+    """Minutes to the nearest unit per demand point: today's network, then the plan's."""
+    existing = problem.sites.kind != "candidate"
+    after = np.isin(problem.sites.ids, result.open_sites)
+    _, _, before_minutes = problem.nearest(existing)
+    _, _, after_minutes = problem.nearest(after)
+    return before_minutes, after_minutes
+
+
+def map_features(
+    problem: PlanningProblem,
+    result: PlanResult,
+    *,
+    labels: list[dict] | None = None,
+    decisions: list[dict] | None = None,
+) -> dict:
+    """What the map draws: communes' points coloured by minutes before and after, each site's mark,
+    district labels; the reach is the travel model's own minutes, not a drawn circle."""
     covered = {row["id"]: row["covered"] for row in result.demand}
     weight = problem.weight()
+    before, after = travel_before_after(problem, result)
+    names = problem.demand.names
     demand = [
         {
-            "lat": float(problem.demand.lat[i]),
-            "lon": float(problem.demand.lon[i]),
+            "lat": round(float(problem.demand.lat[i]), 6),
+            "lon": round(float(problem.demand.lon[i]), 6),
             "w": float(weight[i]),
-            "ok": bool(covered.get(problem.demand.ids[i], False)),
+            "ok": bool(covered.get(problem.demand.ids[i], True)),
             "id": str(problem.demand.ids[i]),
+            "name": str(names[i]) if names is not None and names[i] else str(problem.demand.ids[i]),
+            "before": round(float(before[i]), 1) if np.isfinite(before[i]) else None,
+            "after": round(float(after[i]), 1) if np.isfinite(after[i]) else None,
         }
         for i in range(len(problem.demand))
     ]
-    sites = [
-        {
-            "lat": float(problem.sites.lat[i]),
-            "lon": float(problem.sites.lon[i]),
-            "kind": str(problem.sites.kind[i]),
-            "name": str(problem.sites.names[i]),
-            "open": problem.sites.ids[i] in opened,
-        }
-        for i in range(len(problem.sites))
-    ]
+    decisions = decisions if decisions is not None else site_decisions(problem, result)
     return {
         "demand": demand,
-        "sites": sites,
-        "radius_m": (problem.rule.max_km or 0.0) * 1000 / 1.3,
-        "colours": KIND_COLOURS,
+        "sites": [
+            {k: d[k] for k in ("lat", "lon", "name", "action", "kind_before", "kind_after")}
+            for d in decisions
+        ],
+        "labels": labels or [],
+        "marks": MARKS,
+        "colours": ACTION_COLOURS,
+        "classes": [[limit if np.isfinite(limit) else None, colour] for limit, colour in MINUTE_CLASSES],
+        "rule": problem.rule.describe(),
     }
 
 
-def write_html_map(path: Path, problem: PlanningProblem, result: PlanResult, title: str) -> None:
+def write_html_map(
+    path: Path,
+    problem: PlanningProblem,
+    result: PlanResult,
+    title: str,
+    *,
+    labels: list[dict] | None = None,
+    decisions: list[dict] | None = None,
+) -> None:
     """Self-contained page: Leaflet inlined, no tiles (blank background), no network."""
     leaflet_js = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
     leaflet_css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
-    data = json.dumps(map_features(problem, result), ensure_ascii=False).replace("</", "<\\/")
+    features = map_features(problem, result, labels=labels, decisions=decisions)
+    data = json.dumps(to_jsonable(features), ensure_ascii=False).replace("</", "<\\/")
     page = _HTML_TEMPLATE.format(
         title=html.escape(title),
         css=leaflet_css,
         js=leaflet_js.replace("</script", "<\\/script"),
         data=data,
-        summary=html.escape(f"{result.model}: {result.status}, {len(result.open_sites)} sites"),
     )
     Path(path).write_text(page, encoding="utf-8")
 
@@ -133,7 +199,10 @@ _HTML_TEMPLATE = """<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><title>{title}</title>
 <style>{css}</style>
 <style>html,body,#map{{height:100%;margin:0}}#map{{background:#f4f4f0}}
-.legend{{background:#fff;padding:6px 8px;font:13px sans-serif}}</style></head>
+.legend{{background:#fff;padding:6px 8px;font:13px sans-serif;line-height:1.5}}
+.mark{{font:bold 16px sans-serif;text-align:center;line-height:18px;text-shadow:0 0 2px #fff,0 0 2px #fff}}
+.district-label{{font:600 12px sans-serif;color:#34495e;white-space:nowrap;text-shadow:0 0 3px #fff,0 0 3px #fff;
+  pointer-events:none}}</style></head>
 <body><div id="map"></div>
 <script>{js}</script>
 <script>
@@ -143,25 +212,49 @@ const esc = t => {{ const div = document.createElement('div'); div.textContent =
 const map = L.map('map', {{preferCanvas: true}});
 const bounds = [];
 const maxW = Math.max(...DATA.demand.map(d => d.w), 1);
-for (const d of DATA.demand) {{
-  bounds.push([d.lat, d.lon]);
-  L.circleMarker([d.lat, d.lon], {{radius: 2 + 8 * Math.sqrt(d.w / maxW), color: d.ok ? '#2e86c1' : '#e67e22',
-    weight: 1, fillOpacity: 0.4}}).bindTooltip(esc(d.id) + ' (' + Math.round(d.w) + ')').addTo(map);
+const colourOf = m => {{ if (m === null) return '#7f8c8d';
+  for (const [limit, colour] of DATA.classes) if (limit === null || m <= limit) return colour; }};
+const layers = {{}};
+for (const when of ['before', 'after']) {{
+  const group = L.layerGroup();
+  for (const d of DATA.demand) {{
+    bounds.push([d.lat, d.lon]);
+    const m = d[when];
+    L.circleMarker([d.lat, d.lon], {{radius: 3 + 9 * Math.sqrt(d.w / maxW), color: (when === 'after' && !d.ok) ? '#000' : colourOf(m),
+      weight: (when === 'after' && !d.ok) ? 2 : 1, fillColor: colourOf(m), fillOpacity: 0.55}})
+      .bindTooltip(esc(d.name) + ': ' + (m === null ? '—' : m.toFixed(1) + ' phút / min') + ' · ' + Math.round(d.w) + ' người / people')
+      .addTo(group);
+  }}
+  layers[when] = group;
 }}
+const before = 'Trước / Before', after = 'Sau / After';
+layers.after.addTo(map);
+const siteLayer = L.layerGroup().addTo(map);
 for (const s of DATA.sites) {{
   bounds.push([s.lat, s.lon]);
-  if (!s.open) {{ L.circleMarker([s.lat, s.lon], {{radius: 2, color: '#aaa', weight: 1}}).addTo(map); continue; }}
-  if (DATA.radius_m > 0) L.circle([s.lat, s.lon], {{radius: DATA.radius_m, color: DATA.colours[s.kind] || '#555',
-    weight: 1, fill: false, dashArray: '4'}}).addTo(map);
-  L.circleMarker([s.lat, s.lon], {{radius: 6, color: '#000', weight: 1, fillColor: DATA.colours[s.kind] || '#555',
-    fillOpacity: 1}}).bindTooltip(esc(s.name) + ' [' + esc(s.kind) + ']').addTo(map);
+  const icon = L.divIcon({{className: 'mark mark-' + s.action, html: '<span style="color:' + DATA.colours[s.action] + '">' +
+    DATA.marks[s.action] + '</span>', iconSize: [18, 18]}});
+  L.marker([s.lat, s.lon], {{icon: icon, keyboard: false}}).bindTooltip(esc(s.name) + ' [' + esc(s.action) + ']').addTo(siteLayer);
 }}
+const labelLayer = L.layerGroup().addTo(map);
+for (const label of DATA.labels) {{
+  L.marker([label.lat, label.lon], {{icon: L.divIcon({{className: 'district-label', html: esc(label.name), iconSize: null}}),
+    interactive: false, keyboard: false}}).addTo(labelLayer);
+}}
+L.control.layers({{[before]: layers.before, [after]: layers.after}},
+  {{'Điểm phục vụ / Sites': siteLayer, 'Huyện / Districts': labelLayer}}, {{collapsed: false}}).addTo(map);
+L.control.scale({{metric: true, imperial: false}}).addTo(map);
 if (bounds.length) map.fitBounds(bounds, {{padding: [20, 20]}}); else map.setView([11, 106.7], 10);
-const legend = L.control({{position: 'topright'}});
+const legend = L.control({{position: 'bottomright'}});
+const words = {{close: 'đóng / closed', upgrade: 'nâng cấp / upgraded', open: 'mở mới / opened', keep: 'giữ / kept'}};
 legend.onAdd = () => {{ const div = L.DomUtil.create('div', 'legend');
-  div.innerHTML = '<b>{summary}</b><br>' + Object.entries(DATA.colours).map(([k, c]) =>
-    '<span style="color:' + c + '">&#9679;</span> ' + k).join('<br>') +
-    '<br><span style="color:#e67e22">&#9679;</span> chưa đạt chuẩn / not covered'; return div; }};
+  let low = 0, html = '<b>' + esc(DATA.rule) + '</b><br>';
+  for (const [limit, colour] of DATA.classes) {{
+    html += '<span style="color:' + colour + '">&#9679;</span> ' + (limit === null ? '&gt; ' + low : low + '–' + limit) + ' phút / min<br>';
+    low = limit; }}
+  html += '<span style="color:#000">&#9711;</span> ngoài chuẩn / outside the standard<br>';
+  for (const action of Object.keys(words)) html += '<span style="color:' + DATA.colours[action] + '">' + DATA.marks[action] + '</span> ' + words[action] + '<br>';
+  div.innerHTML = html; return div; }};
 legend.addTo(map);
 </script></body></html>
 """
@@ -179,18 +272,19 @@ def write_png_map(path: Path, problem: PlanningProblem, result: PlanResult, titl
     if demand:
         weights = np.array([d["w"] for d in demand])
         sizes = 4 + 80 * np.sqrt(weights / max(weights.max(), 1e-9))
-        colours = ["#2e86c1" if d["ok"] else "#e67e22" for d in demand]
-        ax.scatter([d["lon"] for d in demand], [d["lat"] for d in demand], s=sizes, c=colours, alpha=0.4)
-    for kind, colour in KIND_COLOURS.items():
-        chosen = [s for s in features["sites"] if s["open"] and s["kind"] == kind]
+        colours = [_minute_colour(d["after"]) for d in demand]
+        ax.scatter([d["lon"] for d in demand], [d["lat"] for d in demand], s=sizes, c=colours, alpha=0.5)
+    markers = {"close": "x", "upgrade": "^", "open": "s", "keep": "o"}
+    for action, marker in markers.items():
+        chosen = [s for s in features["sites"] if s["action"] == action]
         if chosen:
             ax.scatter(
                 [s["lon"] for s in chosen],
                 [s["lat"] for s in chosen],
                 s=50,
-                c=colour,
-                edgecolors="black",
-                label=kind,
+                c=ACTION_COLOURS[action],
+                marker=marker,
+                label=action,
                 zorder=3,
             )
     ax.set_title(title)
@@ -198,6 +292,12 @@ def write_png_map(path: Path, problem: PlanningProblem, result: PlanResult, titl
     ax.legend(loc="upper right", fontsize=8)
     fig.savefig(path, bbox_inches="tight")
     plt.close(fig)
+
+
+def _minute_colour(minutes: float | None) -> str:
+    if minutes is None:
+        return "#7f8c8d"
+    return next(colour for limit, colour in MINUTE_CLASSES if minutes <= limit)
 
 
 ACTION_WORDS = {
@@ -211,40 +311,49 @@ KIND_WORDS = {
     "reception_point": ("Điểm tiếp nhận", "Reception point"),
     "candidate": ("Địa điểm ứng viên", "Candidate site"),
     "closed": ("Đã đóng", "Closed"),
+    "new_site": ("Điểm mới", "New site"),
     "none": ("—", "—"),
 }
 
 
-def decision_tables(result: PlanResult) -> dict[str, tuple[list[str], list[list]]]:
-    """The decision as tables (bilingual headers): the changes by name, and each commune before/after.
-    One home for the CLI's CSV files and the planning page's CSV and Excel exports."""
-    changes = [
-        [
-            change["phase"],
-            " / ".join(ACTION_WORDS[change["action"]]),
-            change["site_id"],
-            change["name"],
-            " / ".join(KIND_WORDS.get(change["kind_before"], (change["kind_before"],) * 2)),
-            " / ".join(KIND_WORDS.get(change["kind_after"], (change["kind_after"],) * 2)),
-        ]
-        for change in result.details.get("changes", [])
-    ]
-    communes = [
-        [
-            row["commune"],
-            row["name"],
-            round(row["people"]),
-            row["unit_before"],
-            row["unit_after"],
-            round(row["minutes_before"], 1),
-            round(row["minutes_after"], 1),
-            round(100 * row["within_standard_before"], 1),
-            round(100 * row["within_standard_after"], 1),
-        ]
-        for row in result.details.get("communes", [])
-    ]
-    return {
-        "changes": (
+ACTION_WORDS["keep"] = ("Giữ nguyên", "Keep")
+
+
+def _words(table: dict, key: str) -> str:
+    return " / ".join(table.get(key, (key, key)))
+
+
+def decision_tables(
+    result: PlanResult, decisions: list[dict] | None = None
+) -> dict[str, tuple[list[str], list[list]]]:
+    """The decision as tables (bilingual headers): every site's fate (``decisions``, from
+    :func:`site_decisions`) or else the changes by name, and each commune before/after when the model
+    reports it. One home for the CLI's CSV files and the planning page's CSV and Excel exports."""
+    tables: dict[str, tuple[list[str], list[list]]] = {}
+    if decisions is not None:
+        tables["sites"] = (
+            [
+                "Quyết định / Decision",
+                "Tên / Name",
+                "Mã / Code",
+                "Xã / Commune",
+                "Loại trước / Type before",
+                "Loại sau / Type after",
+            ],
+            [
+                [
+                    _words(ACTION_WORDS, d["action"]),
+                    d["name"],
+                    d["site_id"],
+                    d["commune"],
+                    _words(KIND_WORDS, d["kind_before"]),
+                    _words(KIND_WORDS, d["kind_after"]),
+                ]
+                for d in decisions
+            ],
+        )
+    else:
+        tables["changes"] = (
             [
                 "Giai đoạn / Phase",
                 "Thay đổi / Change",
@@ -253,9 +362,21 @@ def decision_tables(result: PlanResult) -> dict[str, tuple[list[str], list[list]
                 "Trước / Before",
                 "Sau / After",
             ],
-            changes,
-        ),
-        "communes": (
+            [
+                [
+                    change["phase"],
+                    _words(ACTION_WORDS, change["action"]),
+                    change["site_id"],
+                    change["name"],
+                    _words(KIND_WORDS, change["kind_before"]),
+                    _words(KIND_WORDS, change["kind_after"]),
+                ]
+                for change in result.details.get("changes", [])
+            ],
+        )
+    communes = result.details.get("communes")
+    if communes:
+        tables["communes"] = (
             [
                 "Mã xã / Commune code",
                 "Xã / Commune",
@@ -267,9 +388,22 @@ def decision_tables(result: PlanResult) -> dict[str, tuple[list[str], list[list]
                 "% đạt chuẩn trước / % within standard before",
                 "% đạt chuẩn sau / % within standard after",
             ],
-            communes,
-        ),
-    }
+            [
+                [
+                    row["commune"],
+                    row["name"],
+                    round(row["people"]),
+                    row["unit_before"],
+                    row["unit_after"],
+                    round(row["minutes_before"], 1),
+                    round(row["minutes_after"], 1),
+                    round(100 * row["within_standard_before"], 1),
+                    round(100 * row["within_standard_after"], 1),
+                ]
+                for row in communes
+            ],
+        )
+    return tables
 
 
 def write_table_csv(path: Path, headers: list[str], rows: list[list]) -> None:
@@ -279,15 +413,19 @@ def write_table_csv(path: Path, headers: list[str], rows: list[list]) -> None:
         writer.writerows(rows)
 
 
-def decision_workbook(result: PlanResult):
+def decision_workbook(result: PlanResult, decisions: list[dict] | None = None):
     """An openpyxl workbook: one sheet per decision table, headers bold, columns sized."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
     book.remove(book.active)
-    titles = {"changes": "Thay đổi - Changes", "communes": "Theo xã - By commune"}
-    for key, (headers, rows) in decision_tables(result).items():
+    titles = {
+        "sites": "Quyết định - Decision",
+        "changes": "Thay đổi - Changes",
+        "communes": "Theo xã - By commune",
+    }
+    for key, (headers, rows) in decision_tables(result, decisions).items():
         sheet = book.create_sheet(titles[key])
         sheet.append(headers)
         for cell in sheet[1]:
