@@ -140,3 +140,88 @@ def test_comparison_ignores_run_ids_that_are_not_ids(client, demo_manager, value
     client.force_login(demo_manager)
     response = client.get("/planning/compare/", {"runs": value})
     assert response.status_code == 200
+
+
+def test_upgrade_close_page_shows_the_decision_first_and_exports_it(client, demo_manager):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from motcua.monitoring.tasks import run_plan
+
+    run = start_plan_run(
+        actor=Actor.staff(demo_manager),
+        request=PlanRequest(name="Giai đoạn 3", model="remove_open", remove=34, open_new=10, time_limit=60),
+    )
+    run_plan.call(run.pk)  # the worker's task, run here (the worker itself is tested above)
+    run.refresh_from_db()
+    assert run.state == PlanRun.State.DONE, run.error
+    actions = [d["action"] for d in run.result["decision"]]
+    assert actions.count("close") == 34 and actions.count("upgrade") == 10
+    assert actions.count("keep") == 101 - 34 - 10
+    client.force_login(demo_manager)
+    page = client.get(f"/planning/{run.pk}/").content.decode()
+    summary = page.index('id="decision-summary"')
+    assert summary < page.index("Số liệu")  # the result first, the figures after
+    assert "Đóng 34 điểm, nâng cấp 10 điểm thành chi nhánh, mở 0 điểm mới, giữ nguyên 57 điểm." in page
+    assert "Đây là phương án tốt nhất" in page
+    assert "objective" not in page and "reception_point:" not in page
+    assert "1 Trung tâm" in page  # units by kind in words
+    closed = next(d for d in run.result["decision"] if d["action"] == "close")
+    assert closed["commune"] and closed["commune"] in page
+    csv_text = client.get(f"/planning/{run.pk}/export.csv").content.decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    assert lines[0].startswith("Quyết định / Decision,Tên / Name")
+    assert len(lines) == 1 + 101
+    assert sum(1 for line in lines if line.startswith("Đóng / Close,")) == 34
+    book = load_workbook(BytesIO(client.get(f"/planning/{run.pk}/export.xlsx").content))
+    assert book.sheetnames == ["Quyết định - Decision", "Theo xã - By commune"]
+    assert book["Theo xã - By commune"].max_row == 1 + 91
+    assert client.get(f"/planning/{run.pk}/export.pdf").status_code == 404
+    assert "Huyện / Districts" in client.get(f"/planning/{run.pk}/map").content.decode()
+
+
+def test_export_is_for_managers_only(client, demo_manager):
+    counter = User.objects.create_user("counter2", password="x-test-password")
+    RoleAssignment.objects.create(
+        user=counter, unit=Unit.objects.filter(kind="reception_point").first(), role=Role.COUNTER
+    )
+    run = PlanRun.objects.create(
+        name="x",
+        model="evaluate",
+        created_by=demo_manager,
+        created_at=timezone.now(),
+        state=PlanRun.State.DONE,
+    )
+    client.force_login(counter)
+    assert client.get(f"/planning/{run.pk}/export.csv").status_code == 403
+
+
+def test_dossiers_per_counter_comes_from_the_history(demo_manager):
+    from motcua.dossiers.services import Applicant, IntakeRequest, PaperIn, intake
+    from motcua.monitoring.tasks import run_plan
+
+    unit = Unit.objects.filter(kind="reception_point").order_by("code").first()
+    officer = User.objects.create_user("officer", password="x-test-password")
+    RoleAssignment.objects.create(user=officer, unit=unit, role=Role.COUNTER)
+    request = IntakeRequest(
+        unit=unit.code,
+        procedure="1.001193",
+        subject_jurisdiction=unit.jurisdiction.code,
+        applicant=Applicant(name="Lê Thị Mai", id_number="074123456789"),
+        papers=[PaperIn(component=c) for c in ("TP1", "TP2")],
+    )
+    when = timezone.now() - timedelta(days=30)
+    for minute in range(12):
+        intake(actor=Actor.staff(officer), request=request, now=when + timedelta(minutes=minute))
+    run = start_plan_run(
+        actor=Actor.staff(demo_manager), request=PlanRequest(name="Hiện trạng", model="evaluate")
+    )
+    run_plan.call(run.pk)
+    run.refresh_from_db()
+    counters = sum(
+        Unit.objects.filter(kind__in=["center", "branch", "reception_point"]).values_list(
+            "counters", flat=True
+        )
+    )
+    assert run.result["current"]["dossiers_per_counter"] == pytest.approx(12 / counters)

@@ -10,9 +10,17 @@ class PlanRunForm(forms.Form):
     weight = forms.ChoiceField(label=_("Demand"), choices=PlanRun.Weight.choices)
     p = forms.IntegerField(label=_("Number of sites (p)"), min_value=1, max_value=500, required=False)
     remove = forms.IntegerField(
-        label=_("Reception points to remove (k)"), min_value=0, max_value=500, initial=0
+        label=_("Reception points to close (k)"), min_value=0, max_value=500, initial=0
     )
-    open_new = forms.IntegerField(label=_("Branches to open (m)"), min_value=0, max_value=500, initial=0)
+    open_new = forms.IntegerField(
+        label=_("Reception points to upgrade to branches (m)"), min_value=0, max_value=500, initial=0
+    )
+    new_sites = forms.IntegerField(
+        label=_("New sites to open, at most"), min_value=0, max_value=500, initial=0, required=False
+    )
+    capacity = forms.BooleanField(
+        label=_("Counters limit each unit (dossier history, Erlang C)"), required=False
+    )
     max_minutes = forms.FloatField(
         label=_("Travel time standard (minutes)"), min_value=1, max_value=240, initial=30
     )
@@ -26,3 +34,6 @@ class PlanRunForm(forms.Form):
     time_limit = forms.FloatField(
         label=_("Solver time limit (seconds)"), min_value=1, max_value=600, initial=60
     )
+
+    def clean_new_sites(self) -> int:
+        return self.cleaned_data.get("new_sites") or 0

@@ -13,7 +13,7 @@ class PlanRun(models.Model):
         HIERARCHICAL = "hierarchical", _("Fewest sites, then most within 15 min")
         MCLP = "mclp", _("p sites covering the most (MCLP)")
         PMEDIAN = "pmedian", _("p sites, least travel (p-median)")
-        REMOVE_OPEN = "remove_open", _("Remove k reception points, open m branches")
+        REMOVE_OPEN = "remove_open", _("Close k reception points, upgrade m to branches")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -1,14 +1,18 @@
 """The planning problem built from the live database: communes (people, and dossiers filed for each
-over the last 12 months) as demand, the active service units plus a candidate per commune as sites."""
+over the last 12 months) as demand, the active service units plus a candidate per commune as sites;
+the names, communes and district labels the page and map show; the working hours behind
+"dossiers per hour" (the legal clock's calendar)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from statistics import median
 
 from django.db.models import Count
 
 from motcua.dossiers.models import Dossier
-from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
+from motcua.network.clock import work_calendar
+from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit, UnitKind
 from motcua.planning import CoverageRule, PlanningProblem
 from motcua.planning.data import concat_sites
 from motcua.planning.demo import candidates_at_communes, communes_demand, units_sites
@@ -57,15 +61,18 @@ def unit_rows() -> list[dict]:
                 "lat": u.lat,
                 "lon": u.lon,
                 "counters": u.counters,
+                "jurisdiction_code": u.jurisdiction.code,
             }
         )
-        for u in units
+        for u in units.select_related("jurisdiction")
     ]
 
 
 def dossiers_per_commune(until: datetime, days: int = 365) -> dict[str, float]:
+    """Dossiers filed for each commune over the period, by submission (every dossier that came to a
+    counter or online, including those later refused or sent back for papers: each was a visit)."""
     rows = (
-        Dossier.objects.filter(received_at__gte=until - timedelta(days=days), received_at__lt=until)
+        Dossier.objects.filter(submitted_at__gte=until - timedelta(days=days), submitted_at__lt=until)
         .values("subject_jurisdiction__code")
         .annotate(count=Count("id"))
     )
@@ -75,12 +82,45 @@ def dossiers_per_commune(until: datetime, days: int = 365) -> dict[str, float]:
 def build_problem(*, weight: str, rule: CoverageRule, until: datetime) -> tuple[PlanningProblem, dict]:
     rows = commune_rows()
     demand = communes_demand(rows, extra_weights={DOSSIER_WEIGHT: dossiers_per_commune(until)})
-    existing = units_sites(unit_rows())
+    units = unit_rows()
+    existing = units_sites(units)
     sites = concat_sites(existing, candidates_at_communes(rows, existing))
     facts = {
+        "site_communes": site_communes(rows, units),
         "communes": len(rows),
         "communes_with_approximate_position": sum(1 for r in rows if r["coord_approximate"] == "True"),
         "service_units": len(existing.ids),
         "candidate_sites": len(sites.ids) - len(existing.ids),
     }
     return PlanningProblem(demand, sites, rule=rule, weight_name=weight), facts
+
+
+def site_communes(rows: list[dict], units: list[dict]) -> dict[str, str]:
+    """Site id -> the commune it stands in (units by their jurisdiction; candidates by their commune)."""
+    names = {r["code"]: r["name"] for r in rows}
+    everything = {j.code: j.name for j in Jurisdiction.objects.only("code", "name")}
+    located = {u["code"]: everything.get(u["jurisdiction_code"], "") for u in units}
+    located.update({f"cand-{code}": name for code, name in names.items()})
+    return located
+
+
+def district_labels() -> list[dict]:
+    """District names at their centres, for the map."""
+    return [
+        {"name": j.name, "lat": j.lat, "lon": j.lon}
+        for j in Jurisdiction.objects.filter(
+            level=JurisdictionLevel.DISTRICT, lat__isnull=False, lon__isnull=False
+        )
+    ]
+
+
+def working_hours_per_year(until: datetime) -> float:
+    """Working hours over the 12 months before ``until``, by the province's legal clock."""
+    hours = work_calendar().working_time_between(until - timedelta(days=365), until).total_seconds() / 3600
+    return hours if hours > 0 else 2000.0
+
+
+def typical_branch_counters(default: int = 6) -> int:
+    """Counters an upgraded or new branch gets: the median of today's branches."""
+    counters = list(Unit.objects.filter(kind=UnitKind.BRANCH, active=True).values_list("counters", flat=True))
+    return int(median(counters)) if counters else default

@@ -11,7 +11,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Channel, Dossier
-from motcua.network.models import SERVICE_UNIT_KINDS, Unit
+from motcua.network.models import SERVICE_UNIT_KINDS, Unit, UnitKind
 from motcua.planning import counters_needed
 
 from .models import PlanRun
@@ -92,7 +92,7 @@ def staffing_table(
     return rows
 
 
-def _percent(value) -> str:
+def percent(value) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
@@ -100,18 +100,45 @@ def _number(value, unit: str = "") -> str:
     return "—" if value is None else f"{value:.1f}{unit}"
 
 
+KIND_LABELS = {
+    **dict(UnitKind.choices),
+    "candidate": _("New site"),
+    "new_site": _("New site"),
+    "closed": _("Closed"),
+    "none": "—",
+}
+ACTION_LABELS = {
+    "close": _("Close"),
+    "upgrade": _("Upgrade to branch"),
+    "open": _("Open"),
+    "keep": _("Keep"),
+}
+KIND_ORDER = ["center", "branch", "reception_point", "candidate"]
+
+
+def units_in_words(by_kind: dict[str, int]) -> str:
+    """ "1 Center, 9 Branches..." in the page's language, never "branch: 9"."""
+    ordered = sorted(by_kind.items(), key=lambda kv: KIND_ORDER.index(kv[0]) if kv[0] in KIND_ORDER else 9)
+    return ", ".join(f"{count} {KIND_LABELS.get(kind, kind)}" for kind, count in ordered)
+
+
+def _dossiers_per_counter(report: dict) -> str:
+    value = report.get("dossiers_per_counter")
+    return "—" if value is None else f"{value:,.0f}".replace(",", ".")
+
+
 SCENARIO_FIGURES = [
     (_("Units open"), lambda r: str(len(r["open_sites"]))),
-    (_("Units by kind"), lambda r: ", ".join(f"{k}: {v}" for k, v in sorted(r["units_by_kind"].items()))),
-    (_("Share within the standard"), lambda r: _percent(r["share_covered"])),
-    (_("Within 15 minutes"), lambda r: _percent(r["share_within_15_min"])),
-    (_("Within 30 minutes"), lambda r: _percent(r["share_within_30_min"])),
-    (_("Within 5 km"), lambda r: _percent(r["share_within_5_km"])),
+    (_("Units by kind"), lambda r: units_in_words(r["units_by_kind"])),
+    (_("Share within the standard"), lambda r: percent(r["share_covered"])),
+    (_("Within 15 minutes"), lambda r: percent(r["share_within_15_min"])),
+    (_("Within 30 minutes"), lambda r: percent(r["share_within_30_min"])),
+    (_("Within 5 km"), lambda r: percent(r["share_within_5_km"])),
     (_("Mean travel"), lambda r: _number(r["mean_minutes"], " min")),
     (_("Worst travel"), lambda r: _number(r["worst_minutes"], " min")),
     (_("Mean distance"), lambda r: _number(r["mean_km"], " km")),
     (_("Worst distance"), lambda r: _number(r["worst_km"], " km")),
-    (_("Dossiers per counter"), lambda r: _number(r.get("dossiers_per_counter"))),
+    (_("Dossiers per counter (last 12 months)"), _dossiers_per_counter),
     (_("Demand points not covered"), lambda r: str(len(r.get("uncovered", [])))),
 ]
 
@@ -122,3 +149,56 @@ def scenario_table(reports: list[dict]) -> list[tuple[str, list[str]]]:
         (label, [figure(report) if report else "—" for report in reports])
         for label, figure in SCENARIO_FIGURES
     ]
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    action: str
+    action_label: str
+    name: str
+    code: str
+    commune: str
+    kind_before: str
+    kind_after: str
+
+
+def plan_decision(run: PlanRun) -> list[DecisionRow]:
+    """Every site's fate in a finished run, in the page's language: close, upgrade, open, keep."""
+    return [
+        DecisionRow(
+            action=d["action"],
+            action_label=str(ACTION_LABELS.get(d["action"], d["action"])),
+            name=d["name"],
+            code=d["site_id"],
+            commune=d["commune"],
+            kind_before=str(KIND_LABELS.get(d["kind_before"], d["kind_before"])),
+            kind_after=str(KIND_LABELS.get(d["kind_after"], d["kind_after"])),
+        )
+        for d in run.result.get("decision", [])
+    ]
+
+
+def decision_counts(rows: list[DecisionRow]) -> dict[str, int]:
+    counts = dict.fromkeys(ACTION_LABELS, 0)
+    for row in rows:
+        counts[row.action] += 1
+    return counts
+
+
+def outcome_in_words(plan: dict) -> str:
+    """How sure the answer is, in plain words (never "objective 2426561,0")."""
+    status, gap = plan.get("status"), plan.get("gap")
+    if status == "optimal":
+        return str(_("This is the best answer to the question (proven by the solver)."))
+    if status == "evaluated":
+        return str(_("Today's network, measured as it stands."))
+    if status in ("time_limit", "feasible") and plan.get("open_sites"):
+        if gap is None:
+            return str(_("A good answer found within the time limit; not proven to be the best."))
+        return str(
+            _("A good answer found within the time limit: at most %(gap)s from the best possible.")
+            % {"gap": f"{100 * gap:.2f}%"}
+        )
+    reason = (plan.get("details") or {}).get("reason_vi")
+    text = str(_("No answer meets these conditions."))
+    return f"{text} {reason}" if reason else text

@@ -25,6 +25,8 @@ class PlanRequest:
     p: int | None = None
     remove: int = 0
     open_new: int = 0
+    new_sites: int = 0
+    capacity: bool = False
     max_minutes: float = 30.0
     max_km: float | None = 5.0
     combine: str = "or"
@@ -49,6 +51,8 @@ def start_plan_run(*, actor: Actor, request: PlanRequest) -> PlanRun:
                 "p": request.p,
                 "remove": request.remove,
                 "open_new": request.open_new,
+                "new_sites": request.new_sites,
+                "capacity": bool(request.capacity),
                 "max_minutes": request.max_minutes,
                 "max_km": request.max_km,
                 "combine": request.combine,
@@ -71,7 +75,9 @@ def _check(request: PlanRequest) -> None:
     need(request.model in PlanRun.Model.values, "model", "mô hình không hợp lệ", "unknown model")
     need(request.weight in PlanRun.Weight.values, "weight", "trọng số không hợp lệ", "unknown weight")
     need(request.model not in NEEDS_P or (request.p or 0) >= 1, "p", "cần số điểm p ≥ 1", "p must be ≥ 1")
-    need(request.remove >= 0 and request.open_new >= 0, "remove", "phải ≥ 0", "must be ≥ 0")
+    need(request.remove >= 0, "remove", "phải ≥ 0", "must be ≥ 0")
+    need(request.open_new >= 0, "open_new", "phải ≥ 0", "must be ≥ 0")
+    need(request.new_sites >= 0, "new_sites", "phải ≥ 0", "must be ≥ 0")
     need(
         0 < request.max_minutes <= 240,
         "max_minutes",

@@ -11,11 +11,18 @@ from django_tasks import task
 
 from motcua.planning import CoverageRule, SolveOptions
 from motcua.planning.dispatch import Question, answer, current_network
-from motcua.planning.report import write_html_map
+from motcua.planning.report import site_decisions, write_html_map
 from motcua.planning.scenario import evaluate_scenario
+from motcua.planning.upgrade import Capacity
 
 from .models import PlanRun
-from .planning_data import build_problem
+from .planning_data import (
+    DOSSIER_WEIGHT,
+    build_problem,
+    district_labels,
+    typical_branch_counters,
+    working_hours_per_year,
+)
 
 PROGRESS_EVERY_SECONDS = 1.0
 PROGRESS_KEEP_LINES = 40
@@ -45,7 +52,7 @@ def run_plan(run_id: int) -> None:
     PlanRun.objects.filter(pk=run_id).update(state=PlanRun.State.RUNNING, started_at=timezone.now())
     progress = _Progress(run_id)
     try:
-        result, report, baseline, facts, map_html = _solve(run, progress)
+        result, report, baseline, facts, decision, map_html = _solve(run, progress)
     except Exception as error:  # the run records any failure; the worker goes on
         progress.flush()
         PlanRun.objects.filter(pk=run_id).update(
@@ -62,6 +69,7 @@ def run_plan(run_id: int) -> None:
             "scenario": report.to_dict(),
             "current": baseline.to_dict(),
             "facts": facts,
+            "decision": decision,
         },
     )
 
@@ -79,13 +87,32 @@ def _solve(run: PlanRun, progress: _Progress):
         p=params.get("p"),
         remove=params.get("remove", 0),
         open_new=params.get("open_new", 0),
+        new_sites=params.get("new_sites", 0),
         tight_minutes=params.get("tight_minutes", 15),
+        capacity=_capacity(params, run),
     )
     options = SolveOptions(time_limit=float(params.get("time_limit", 60)), progress=progress)
-    result, report = answer(problem, question, options)
-    baseline = evaluate_scenario(problem, current_network(problem), name="current")
+    result, report = answer(problem, question, options, volume_weight=DOSSIER_WEIGHT)
+    baseline = evaluate_scenario(
+        problem, current_network(problem), name="current", volume_weight=DOSSIER_WEIGHT
+    )
+    decision = site_decisions(problem, result, facts.pop("site_communes"))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "map.html"
-        write_html_map(path, problem, result, run.name)
+        write_html_map(path, problem, result, run.name, labels=district_labels(), decisions=decision)
         map_html = path.read_text(encoding="utf-8")
-    return result, report, baseline, facts, map_html
+    return result, report, baseline, facts, decision, map_html
+
+
+def _capacity(params: dict, run: PlanRun) -> Capacity | None:
+    """Counters limit each unit: demand from the dossier history per commune, over the legal clock's
+    working hours; the staffing page's service time and target wait."""
+    if not params.get("capacity"):
+        return None
+    return Capacity(
+        dossiers_weight=DOSSIER_WEIGHT,
+        hours_per_year=working_hours_per_year(run.created_at),
+        service_minutes=float(params.get("service_minutes", 15.0)),
+        max_mean_wait_minutes=float(params.get("max_wait", 10.0)),
+        branch_counters=typical_branch_counters(),
+    )

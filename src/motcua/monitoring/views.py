@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.dossiers.permissions import Actor
 from motcua.errors import Forbidden, MotcuaError
+from motcua.planning.report import decision_tables, decision_workbook
 
 from . import selectors
 from .forms import PlanRunForm
@@ -58,10 +60,49 @@ def plan_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         return _forbidden(request, error)
     run = get_object_or_404(PlanRun.objects.defer("map_html"), pk=run_id)
     template = "monitoring/_plan_status.html" if request.htmx else "monitoring/plan_detail.html"
-    reports = (
-        [run.result.get("current"), run.result.get("scenario")] if run.state == PlanRun.State.DONE else []
-    )
-    return render(request, template, {"run": run, "table": selectors.scenario_table(reports)})
+    done = run.state == PlanRun.State.DONE
+    reports = [run.result.get("current"), run.result.get("scenario")] if done else []
+    decision = selectors.plan_decision(run) if done else []
+    context = {
+        "run": run,
+        "table": selectors.scenario_table(reports),
+        "decision": decision,
+        "counts": selectors.decision_counts(decision),
+        "outcome": selectors.outcome_in_words(run.result.get("plan", {})) if done else "",
+        "communes": (run.result.get("plan", {}).get("details") or {}).get("communes", []) if done else [],
+        "share_after": selectors.percent((run.result.get("scenario") or {}).get("share_covered")),
+        "share_before": selectors.percent((run.result.get("current") or {}).get("share_covered")),
+    }
+    return render(request, template, context)
+
+
+@login_required
+def plan_export(request: HttpRequest, run_id: int, fmt: str) -> HttpResponse:
+    """The decision of a finished run as CSV (every site's fate) or Excel (with the communes sheet)."""
+    try:
+        _manager(request)
+    except Forbidden as error:
+        return _forbidden(request, error)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("csv or xlsx")
+    run = get_object_or_404(PlanRun.objects.defer("map_html"), pk=run_id, state=PlanRun.State.DONE)
+    details = (run.result.get("plan") or {}).get("details") or {}
+    decisions = run.result.get("decision", [])
+    filename = f"phuong-an-{run.pk}"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        decision_workbook(details, decisions).save(response)
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        headers, rows = decision_tables(details, decisions)["sites"]
+        response.write("\ufeff")  # Excel reads the diacritics
+        writer = csv.writer(response)
+        writer.writerow(headers)
+        writer.writerows(rows)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
 
 
 @login_required

@@ -80,6 +80,9 @@ def units_sites(rows: list[dict]) -> CandidateSites:
         kind=[r["kind"] for r in rows],
         fixed_open=[r["kind"] == "center" or parse_bool(r.get("fixed_open")) for r in rows],
         counters=[parse_float(r.get("counters")) for r in rows],
+        premises=[parse_bool(r.get("premises")) for r in rows]
+        if any("premises" in r for r in rows)
+        else None,
     )
 
 

@@ -61,7 +61,7 @@ def current_network(problem: PlanningProblem) -> np.ndarray:
 
 
 def answer(
-    problem: PlanningProblem, question: Question, options: SolveOptions
+    problem: PlanningProblem, question: Question, options: SolveOptions, *, volume_weight: str | None = None
 ) -> tuple[PlanResult, ScenarioReport]:
     """Solve (or evaluate) and describe the resulting network with the same scenario figures."""
     model = question.model
@@ -81,7 +81,9 @@ def answer(
         result = upgrade_and_close(
             problem, question.plan_phases(), capacity=question.capacity, options=options
         )
-    report = evaluate_scenario(problem, np.isin(problem.sites.ids, result.open_sites), name=model)
+    report = evaluate_scenario(
+        problem, np.isin(problem.sites.ids, result.open_sites), name=model, volume_weight=volume_weight
+    )
     return result, report
 
 

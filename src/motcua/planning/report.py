@@ -324,7 +324,7 @@ def _words(table: dict, key: str) -> str:
 
 
 def decision_tables(
-    result: PlanResult, decisions: list[dict] | None = None
+    details: dict, decisions: list[dict] | None = None
 ) -> dict[str, tuple[list[str], list[list]]]:
     """The decision as tables (bilingual headers): every site's fate (``decisions``, from
     :func:`site_decisions`) or else the changes by name, and each commune before/after when the model
@@ -371,10 +371,10 @@ def decision_tables(
                     _words(KIND_WORDS, change["kind_before"]),
                     _words(KIND_WORDS, change["kind_after"]),
                 ]
-                for change in result.details.get("changes", [])
+                for change in details.get("changes", [])
             ],
         )
-    communes = result.details.get("communes")
+    communes = details.get("communes")
     if communes:
         tables["communes"] = (
             [
@@ -413,7 +413,7 @@ def write_table_csv(path: Path, headers: list[str], rows: list[list]) -> None:
         writer.writerows(rows)
 
 
-def decision_workbook(result: PlanResult, decisions: list[dict] | None = None):
+def decision_workbook(details: dict, decisions: list[dict] | None = None):
     """An openpyxl workbook: one sheet per decision table, headers bold, columns sized."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -425,7 +425,7 @@ def decision_workbook(result: PlanResult, decisions: list[dict] | None = None):
         "changes": "Thay đổi - Changes",
         "communes": "Theo xã - By commune",
     }
-    for key, (headers, rows) in decision_tables(result, decisions).items():
+    for key, (headers, rows) in decision_tables(details, decisions).items():
         sheet = book.create_sheet(titles[key])
         sheet.append(headers)
         for cell in sheet[1]:
@@ -493,9 +493,9 @@ def write_all(
     write_html_map(paths[3], problem, result, title)
     write_png_map(paths[4], problem, result, title)
     if result.model == "upgrade_close":
-        for key, (headers, rows) in decision_tables(result).items():
+        for key, (headers, rows) in decision_tables(result.details).items():
             paths.append(out_dir / f"{key}.csv")
             write_table_csv(paths[-1], headers, rows)
         paths.append(out_dir / "decision.xlsx")
-        decision_workbook(result).save(paths[-1])
+        decision_workbook(result.details).save(paths[-1])
     return paths
