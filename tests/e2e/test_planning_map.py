@@ -73,3 +73,55 @@ def test_map_shows_the_decision_offline(browser, tmp_path):
     assert page.locator(".leaflet-control-layers-base input:checked").count() == 1
     assert all(url.startswith("file:") for url in requests)  # nothing fetched from the network
     page.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_planning_page_a_manager_can_read(page, tmp_path):
+    from django.contrib.auth.models import User
+
+    from motcua.demo.loader import load_network_and_catalog
+    from motcua.dossiers.permissions import Actor
+    from motcua.monitoring.services import PlanRequest, start_plan_run
+    from motcua.monitoring.tasks import run_plan
+    from motcua.network.models import Role, RoleAssignment, Unit
+
+    load_network_and_catalog()
+    manager = User.objects.create_user("quanly-e2e", password="x-test-password")
+    RoleAssignment.objects.create(user=manager, unit=Unit.objects.get(kind="center"), role=Role.MANAGER)
+    run = start_plan_run(
+        actor=Actor.staff(manager),
+        request=PlanRequest(name="Giai đoạn 3", model="remove_open", remove=34, open_new=10, time_limit=60),
+    )
+    run_plan.call(run.pk)
+    page.goto("/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill("quanly-e2e")
+    page.get_by_label("Mật khẩu").fill("x-test-password")
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+    page.goto(f"/planning/{run.pk}/")
+    summary = page.locator("#decision-summary")
+    assert "Đóng 34 điểm, nâng cấp 10 điểm thành chi nhánh" in summary.inner_text()
+    first_heading = page.locator("main h2").first.inner_text()
+    assert first_heading == "Phương án này quyết định gì"  # the result comes first
+    assert page.locator("#decision-table tr.action-close").count() == 34
+    assert page.locator("#decision-table tr.action-upgrade").count() == 10
+    row = page.locator("#decision-table tr.action-upgrade").first.inner_text()
+    assert "Nâng cấp thành chi nhánh" in row and "Điểm tiếp nhận" in row and "Chi nhánh" in row
+    with page.expect_download() as download:
+        page.get_by_text("Tải về (Excel)").click()
+    saved = tmp_path / "decision.xlsx"
+    download.value.save_as(saved)
+    from openpyxl import load_workbook
+
+    assert load_workbook(saved).sheetnames[0] == "Quyết định - Decision"
+    figures = page.locator("#figures-table").inner_text()
+    assert "Số hồ sơ mỗi quầy (12 tháng qua)" in figures
+    assert "reception_point" not in page.content().split("<iframe")[0]
+    frame = page.frame_locator("iframe.map")
+    assert frame.locator(".district-label").count() == 9
+    assert frame.locator(".leaflet-control-scale-line").count() == 1
+    assert frame.locator(".mark-upgrade").count() == 10
+    assert page.locator("#kept summary").inner_text() == "Giữ nguyên (57 điểm)"
+    headers = page.locator("#decision-table thead").inner_text()
+    assert "Quyết định" in headers and "Xã, phường" in headers
+    page.screenshot(path="/tmp/planning-page.png")
