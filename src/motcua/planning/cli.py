@@ -127,6 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--hours-per-year", type=positive_number, default=2000.0)
     parser.add_argument("--k-nearest", type=count, default=None, help="pmedian: restrict to k nearest sites")
     parser.add_argument("--time-limit", type=positive_number, default=60.0)
+    parser.add_argument(
+        "--max-memory-mb",
+        type=positive_number,
+        default=2048.0,
+        help="pmedian: refuse (before building it) a model needing more memory than this",
+    )
     parser.add_argument("--mip-gap", type=positive_number, default=None)
     parser.add_argument("--no-spread", action="store_true", help="demo: one point per commune")
     parser.add_argument(
@@ -200,6 +206,7 @@ def _run_model(problem: PlanningProblem, model: str, args, options: SolveOptions
         tight_minutes=args.tight_minutes,
         k_nearest=args.k_nearest,
         new_sites=args.new_sites,
+        max_memory_mb=args.max_memory_mb,
         phases=tuple(args.phase or ()),
         capacity=_capacity(args),
     )

@@ -30,6 +30,7 @@ class Question:
     tight_minutes: float = 15.0
     k_nearest: int | None = None
     new_sites: int = 0
+    max_memory_mb: float = 2048.0
     phases: tuple[Phase, ...] = field(default_factory=tuple)
     capacity: Capacity | None = None
 
@@ -74,7 +75,13 @@ def answer(
         result = solve_mclp(problem, question.p, options=options)
     elif model == "pmedian":
         assert question.p is not None, "Question.__post_init__ requires p for models in NEEDS_P"
-        result = solve_pmedian(problem, question.p, k_nearest=question.k_nearest, options=options)
+        result = solve_pmedian(
+            problem,
+            question.p,
+            k_nearest=question.k_nearest,
+            options=options,
+            max_memory_mb=question.max_memory_mb,
+        )
     elif model == "hierarchical":
         result = solve_hierarchical(problem, CoverageRule(question.tight_minutes, None), options=options)
     else:
