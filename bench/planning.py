@@ -1,14 +1,18 @@
-"""Benchmark: motcua planning (HiGHS via highspy) against spopt (PuLP + CBC), same run.
+"""Benchmark: motcua planning (HiGHS via highspy, Lagrangian bounds) against spopt (PuLP + CBC), same run.
 
 Seeded random instances: clustered demand and candidate sites in a 50 x 50 km area
 (like a province), area types mixed, rule 30 min OR 5 km (the project's default).
+Models: LSCP; MCLP with p below the LSCP optimum (half of it: with p at or above it every
+answer covers everyone and the instance is trivial); p-median with p = sites / 10 (minutes).
 Both solvers see the same coverage: spopt gets a dense cost matrix
 min(minutes / 30, km / 5) with service radius 1, which is covered exactly when
-minutes <= 30 or km <= 5. End-to-end time = travel/coverage + model build + solve.
-spopt runs in a child process with a wall-clock cap (model building in PuLP is not
-covered by CBC's timeLimit); when the cap is hit its figures are reported as such.
-A yardstick that cannot run (spopt or PuLP missing, the child crashed or gave no answer)
-is an error: the run stops with a non-zero exit status and records nothing.
+minutes <= 30 or km <= 5 (p-median: the minutes). End-to-end time = travel/coverage + model
+build + solve. Each solver runs in its own child process (spawned, so that its peak RSS is its own);
+spopt with a wall-clock cap (model building in PuLP is not covered by CBC's timeLimit). When the cap
+is hit the figures say "spopt: no answer", never "better". spopt's p-median is not run above
+SPOPT_PMEDIAN_MAX_PAIRS pairs (its model would not fit in memory): said as such.
+A yardstick that cannot run (spopt or PuLP missing, the child crashed) is an error: the run stops
+with a non-zero exit status and records nothing.
 
 Usage: python bench/planning.py [--quick] [--no-record]
 Dev-only dependencies: spopt, pulp (CBC bundled with PuLP).
@@ -23,6 +27,7 @@ import multiprocessing as mp
 import os
 import platform
 import queue as queues
+import resource
 import subprocess
 import sys
 import time
@@ -35,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from motcua.planning.data import CandidateSites, CoverageRule, DemandPoints  # noqa: E402
 from motcua.planning.models import lscp_core, mclp_core  # noqa: E402
+from motcua.planning.planner import PlanningProblem, solve_pmedian  # noqa: E402
 from motcua.planning.solver import SolveOptions  # noqa: E402
 from motcua.planning.travel import HaversineTravel, coverage_matrix  # noqa: E402
 
@@ -64,13 +70,26 @@ def make_instance(n_demand: int, n_sites: int, seed: int = 2024):
     return demand, CandidateSites.from_arrays(site_lat, site_lon)
 
 
+SPOPT_PMEDIAN_MAX_PAIRS = 1_000_000
+
+
 def run_motcua(n_demand, n_sites, model, p, time_limit):
     demand, sites = make_instance(n_demand, n_sites)
     started = time.perf_counter()
+    options = SolveOptions(time_limit=time_limit)
+    if model == "pmedian":
+        result = solve_pmedian(PlanningProblem(demand, sites, RULE), p, options=options)
+        return {
+            "seconds": time.perf_counter() - started,
+            "travel_s": 0.0,
+            "objective": float(result.objective),
+            "status": result.status,
+            "gap": float(result.gap or 0.0),
+            "open": np.isin(sites.ids, result.open_sites),
+        }
     pairs = HaversineTravel().pairs_within(demand, sites, RULE)
     cover = coverage_matrix(pairs, RULE, n_demand, n_sites)
     travel_s = time.perf_counter() - started
-    options = SolveOptions(time_limit=time_limit)
     if model == "lscp":
         solution = lscp_core(cover, options=options)
         objective = float(solution.is_open.sum())
@@ -83,10 +102,44 @@ def run_motcua(n_demand, n_sites, model, p, time_limit):
         "travel_s": travel_s,
         "objective": objective,
         "status": solution.status,
-        "gap": gap,
-        "cover": cover,
-        "weight": demand.weight(),
+        "gap": float(gap) if gap is not None else float("nan"),
+        "open": solution.is_open,
     }
+
+
+def motcua_child(n_demand, n_sites, model, p, time_limit, queue):
+    try:
+        answer = run_motcua(n_demand, n_sites, model, p, time_limit)
+        answer["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        queue.put(answer)
+    except BaseException:  # noqa: BLE001 - the parent reports it and fails the run
+        queue.put({"error": traceback.format_exc()})
+
+
+def run_motcua_child(n_demand, n_sites, model, p, time_limit) -> dict:
+    """motcua in a spawned child: its peak RSS is its own (a fork would count the parent's pages)."""
+    context = mp.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=motcua_child, args=(n_demand, n_sites, model, p, time_limit, queue))
+    child.start()
+    answer = queue.get()
+    child.join()
+    if "error" in answer:
+        raise RuntimeError(f"motcua failed:\n{answer['error']}")
+    return answer
+
+
+def evaluate(n_demand, n_sites, model, is_open) -> float:
+    """A network's objective, computed the same way for both solvers."""
+    if model == "lscp":
+        return float(is_open.sum())
+    demand, sites = make_instance(n_demand, n_sites)
+    if model == "mclp":
+        cover = coverage_matrix(HaversineTravel().pairs_within(demand, sites, RULE), RULE, n_demand, n_sites)
+        return float(demand.weight() @ ((cover @ is_open.astype(float)) > 0))
+    problem = PlanningProblem(demand, sites, RULE)
+    _, _, minutes = problem.nearest(is_open)
+    return float(demand.weight() @ minutes)
 
 
 class YardstickFailed(RuntimeError):
@@ -111,7 +164,7 @@ def spopt_child(n_demand, n_sites, model, p, time_limit, queue):
 
 def solve_with_spopt(n_demand, n_sites, model, p, time_limit) -> dict:
     import pulp
-    from spopt.locate import LSCP, MCLP
+    from spopt.locate import LSCP, MCLP, PMedian
 
     demand, sites = make_instance(n_demand, n_sites)
     started = time.perf_counter()
@@ -120,8 +173,11 @@ def solve_with_spopt(n_demand, n_sites, model, p, time_limit) -> dict:
     solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit)
     if model == "lscp":
         located = LSCP.from_cost_matrix(cost, 1.0 + 1e-9).solve(solver)
-    else:
+    elif model == "mclp":
         located = MCLP.from_cost_matrix(cost, demand.weight(), 1.0 + 1e-9, p_facilities=p).solve(solver)
+    else:
+        minutes = full.minutes.reshape(n_demand, n_sites)
+        located = PMedian.from_cost_matrix(minutes, demand.weight(), p_facilities=p).solve(solver)
     seconds = time.perf_counter() - started
     chosen = np.array([v.value() is not None and v.value() > 0.5 for v in located.fac_vars])
     return {
@@ -129,6 +185,7 @@ def solve_with_spopt(n_demand, n_sites, model, p, time_limit) -> dict:
         "open": chosen,
         "sol_status": int(located.problem.sol_status),
         "status": pulp.LpStatus[located.problem.status],
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
@@ -168,56 +225,67 @@ def spopt_outcome(*, timed_out: bool, exitcode: int | None, answer: dict | None,
     return {**answer, "finished": True}
 
 
-def compare(model, ours, theirs) -> str:
-    if not theirs["finished"]:
-        return "better"  # spopt ran but produced no solution within its wall-clock cap
-    if model == "lscp":
-        mine, other = ours["objective"], float(theirs["open"].sum())
-        return "better" if mine < other else "equal" if mine == other else "worse"
-    other = float(ours["weight"] @ ((ours["cover"] @ theirs["open"].astype(float)) > 0))
+NO_ANSWER = "spopt: no answer"
+NOT_RUN = "spopt: not run (model too large for memory)"
+
+
+def compare(model, n_demand, n_sites, ours, theirs) -> str:
+    """better / equal / worse, judged on the same evaluation; spopt without an answer is said so."""
+    if theirs.get("skipped"):
+        return NOT_RUN
+    if not theirs["finished"] or not theirs["open"].any():
+        return NO_ANSWER
     mine = ours["objective"]
-    return "better" if mine > other + 1e-6 else "equal" if abs(mine - other) <= 1e-6 else "worse"
-
-
-def spopt_gap(theirs) -> str:
-    if not theirs["finished"]:
-        return "nan"
-    return "0" if theirs["sol_status"] == 1 else "nan"  # CBC through PuLP gives no bound
+    other = evaluate(n_demand, n_sites, model, theirs["open"])
+    tolerance = 1e-6 * max(1.0, abs(mine))
+    if model == "mclp":
+        mine, other = -mine, -other  # more is better
+    return "better" if mine < other - tolerance else "equal" if abs(mine - other) <= tolerance else "worse"
 
 
 def bench_size(n_demand, n_sites, time_limit, wall_cap) -> dict[str, str]:
-    p = max(1, n_sites // 10)
     label = f"{n_demand}x{n_sites}"
-    totals_ours, totals_theirs, verdicts, gaps_ours, gaps_theirs = 0.0, 0.0, [], [], []
-    for model in ("lscp", "mclp"):
-        ours = run_motcua(n_demand, n_sites, model, p, time_limit)
-        theirs = run_spopt(n_demand, n_sites, model, p, time_limit, wall_cap)
-        verdict = compare(model, ours, theirs)
-        spopt_text = (
-            f"{theirs['seconds']:.2f} s, {theirs.get('status')}"
-            if theirs["finished"]
-            else f"no answer within {wall_cap:.0f} s"
-        )
+    figures: dict[str, str] = {}
+    lscp_optimum = None
+    for model in ("lscp", "mclp", "pmedian"):
+        if model == "mclp":
+            p = max(1, int(lscp_optimum) // 2)  # below the LSCP optimum: not everyone can be covered
+        elif model == "pmedian":
+            p = max(1, n_sites // 10)
+        else:
+            p = 0
+        ours = run_motcua_child(n_demand, n_sites, model, p, time_limit)
+        if model == "lscp":
+            lscp_optimum = ours["objective"]
+        if model == "pmedian" and n_demand * n_sites > SPOPT_PMEDIAN_MAX_PAIRS:
+            theirs = {"skipped": True, "finished": False, "seconds": float("nan")}
+        else:
+            theirs = run_spopt(n_demand, n_sites, model, p, time_limit, wall_cap)
+        verdict = compare(model, n_demand, n_sites, ours, theirs)
+        if theirs.get("skipped"):
+            spopt_text, speedup = NOT_RUN, NOT_RUN
+        elif theirs["finished"]:
+            spopt_text = (
+                f"{theirs['seconds']:.2f} s, {theirs.get('status')}, peak {theirs['peak_rss_mb']:.0f} MB"
+            )
+            speedup = f"{theirs['seconds'] / ours['seconds']:.1f}"
+        else:
+            spopt_text = f"no answer within {wall_cap:.0f} s"
+            speedup = f"{NO_ANSWER} (motcua {ours['seconds']:.1f} s, spopt stopped at {wall_cap:.0f} s)"
         print(
-            f"{model} {label}: motcua {ours['seconds']:.2f} s (travel {ours['travel_s']:.2f} s) "
-            f"{ours['status']} objective {ours['objective']:g}; spopt {spopt_text}; objective {verdict}",
+            f"{model} {label} (p = {p}): motcua {ours['seconds']:.2f} s {ours['status']} objective "
+            f"{ours['objective']:,.6g} gap {ours['gap']:.4g} peak {ours['peak_rss_mb']:.0f} MB; spopt {spopt_text}; "
+            f"objective {verdict}",
             flush=True,
         )
-        print(f"{model}_speedup_vs_spopt_{label}: {theirs['seconds'] / ours['seconds']:.1f}", flush=True)
-        totals_ours += ours["seconds"]
-        totals_theirs += theirs["seconds"]
-        verdicts.append(verdict)
-        gaps_ours.append(ours["gap"] if ours["gap"] is not None else float("nan"))
-        gaps_theirs.append(spopt_gap(theirs))
-    overall = "worse" if "worse" in verdicts else "better" if "better" in verdicts else "equal"
-    return {
-        f"speedup_vs_spopt_{label}": f"{totals_theirs / totals_ours:.1f}",
-        f"objective_vs_spopt_{label}": overall,
-        f"gap_motcua_{label}": f"{max(gaps_ours):.4g}",
-        f"gap_spopt_{label}": "nan" if "nan" in gaps_theirs else "0",
-        f"seconds_motcua_{label}": f"{totals_ours:.2f}",
-        f"seconds_spopt_{label}": f"{totals_theirs:.2f}",
-    }
+        figures[f"speedup_vs_spopt_{model}_{label}"] = speedup
+        figures[f"objective_vs_spopt_{model}_{label}"] = verdict
+        figures[f"gap_{model}_{label}"] = f"{ours['gap']:.4g}"
+        figures[f"peak_rss_mb_{model}_{label}"] = f"{ours['peak_rss_mb']:.0f}"
+        figures[f"seconds_motcua_{model}_{label}"] = f"{ours['seconds']:.2f}"
+        if model == "mclp":
+            figures[f"mclp_p_{label}"] = str(p)
+    return figures
 
 
 def machine() -> str:
@@ -228,7 +296,9 @@ def machine() -> str:
                 memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
     except OSError:
         pass
-    return f"{platform.machine()}, {os.cpu_count()} cores, {memory}"
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, {memory} (shared with other work: timings are noisy)"
+    )
 
 
 def commit() -> str:

@@ -22,14 +22,20 @@ def test_a_spopt_answer_is_compared():
     theirs = planning.spopt_outcome(timed_out=False, exitcode=0, answer=dict(ANSWER), seconds=2.0)
     assert theirs["finished"] and theirs["seconds"] == 1.5
     ours = {"objective": 1.0}
-    assert planning.compare("lscp", ours, theirs) == "equal"
-    assert planning.compare("lscp", {"objective": 2.0}, theirs) == "worse"
+    assert planning.compare("lscp", 10, 2, ours, theirs) == "equal"
+    assert planning.compare("lscp", 10, 2, {"objective": 2.0}, theirs) == "worse"
 
 
 def test_spopt_hitting_its_wall_clock_cap_is_no_answer_not_an_error():
     theirs = planning.spopt_outcome(timed_out=True, exitcode=None, answer=None, seconds=40.0)
     assert theirs == {"seconds": 40.0, "finished": False}
-    assert planning.spopt_gap(theirs) == "nan"
+    assert planning.compare("mclp", 10, 2, {"objective": 5.0}, theirs) == "spopt: no answer"
+    nothing = {**ANSWER, "open": np.array([False, False])}  # CBC stopped without a solution
+    finished = planning.spopt_outcome(timed_out=False, exitcode=0, answer=nothing, seconds=2.0)
+    assert planning.compare("lscp", 10, 2, {"objective": 1.0}, finished) == "spopt: no answer"
+    assert planning.compare("pmedian", 10, 2, {"objective": 1.0}, {"skipped": True}).startswith(
+        "spopt: not run"
+    )
 
 
 @pytest.mark.parametrize(
