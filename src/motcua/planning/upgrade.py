@@ -34,7 +34,7 @@ import scipy.sparse as sp
 
 from .data import CoverageRule
 from .errors import PlanningInputError, check_finite_positive
-from .planner import PlanningProblem
+from .planner import PlanningProblem, describe_uncovered
 from .result import PlanResult, clean_number
 from .solver import MipModel, SolveOptions, solve_mip
 from .staffing import capacity_per_hour
@@ -678,8 +678,6 @@ def _phase_summary(problem, pairs, rule, layout, x, share, weight, label, sites,
     quick_share = np.bincount(pairs.demand, share * (pairs.minutes <= QUICK_MINUTES + 1e-9), n)
     total = float(weight.sum())
     uncovered = []
-    from .planner import describe_uncovered
-
     nearest, km, near_minutes = problem.nearest(
         np.isin(np.arange(len(problem.sites)), _open_now(sites, layout, x))
     )
