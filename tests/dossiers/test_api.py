@@ -264,8 +264,9 @@ def test_illegal_action_names_status_and_allowed_actions(api, clock):
 def test_only_units_of_the_dossier_may_act(api, clock):
     clock.set(at(2026, 3, 2, 9, 0))
     code = receive(api["counter_dt"], judicial_body())["code"]
-    error = post_action(api["outsider"], code, "complete_step", expect=403)
-    assert error["code"] == "forbidden" and "status" not in error["message_en"]
+    # a unit the dossier does not concern is told no more than about an unknown code
+    error = post_action(api["outsider"], code, "complete_step", expect=404)
+    assert error["code"] == "not_found" and "status" not in error["message_en"]
     assert receive(api["counter_dt"], judicial_body(unit=BRANCH_TDM), expect=403)["code"] == "forbidden"
     # the system's own actions are not for staff
     post_action(api["manager"], code, "mark_late", expect=403)
@@ -277,8 +278,8 @@ def test_only_units_of_the_dossier_may_act(api, clock):
 def test_visibility_follows_the_units_of_the_dossier(api, clock):
     clock.set(at(2026, 3, 2, 9, 0))
     code = receive(api["counter_dt"], judicial_body())["code"]  # steps at Justice, returned at TDM branch
-    assert api["outsider"].get(f"{DOSSIERS}/{code}").status_code == 403
-    assert api["outsider"].get(f"{DOSSIERS}/{code}/events").status_code == 403
+    assert api["outsider"].get(f"{DOSSIERS}/{code}").status_code == 404  # as an unknown code
+    assert api["outsider"].get(f"{DOSSIERS}/{code}/events").status_code == 404
     assert api["spec_justice"].get(f"{DOSSIERS}/{code}").status_code == 200  # performs a step
     assert api["counter_tdm"].get(f"{DOSSIERS}/{code}").status_code == 200  # the return point
     assert api["manager"].get(f"{DOSSIERS}/{code}").status_code == 200  # center manager
@@ -649,3 +650,18 @@ ACTION_FIELDS = [
     "receiver",
 ]
 QUEUE_FIELDS = ["unit", "status", "due", "procedure", "channel", "q", "scope", "cursor", "limit"]
+
+
+def test_an_unknown_code_is_answered_as_one_the_caller_may_not_see(api, clock):
+    clock.set(at(2026, 3, 2, 9, 0))
+    code = receive(api["counter_dt"], judicial_body())["code"]
+    unknown = code[:-4] + "9999"
+    for ask in (
+        lambda c: api["outsider"].get(f"{DOSSIERS}/{c}"),
+        lambda c: api["outsider"].get(f"{DOSSIERS}/{c}/events"),
+        lambda c: api["outsider"].post(f"{DOSSIERS}/{c}/actions/complete_step", {}),
+        lambda c: api["outsider"].post(f"{DOSSIERS}/{c}/actions/assign", {"assignee": "x"}),
+    ):
+        hidden, missing = ask(code), ask(unknown)
+        assert hidden.status_code == missing.status_code == 404
+        assert hidden.content.decode().replace(code, "?") == missing.content.decode().replace(unknown, "?")

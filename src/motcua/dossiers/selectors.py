@@ -44,7 +44,7 @@ from .models import (
     StepState,
     SupplementRequest,
 )
-from .permissions import Actor, authorize, ensure_visible, involving
+from .permissions import Actor, authorize, dossier_not_found, ensure_visible, involving
 from .pins import pin_matches
 
 MAX_PAGE = 200
@@ -261,7 +261,7 @@ def dossier_detail(actor: Actor, code: str) -> Dossier:
     apologies and events: eight queries whatever the history's length."""
     dossier = _with_history(Dossier.objects.filter(code=code)).first()
     if dossier is None:
-        raise NotFound(f"hồ sơ {code}", f"dossier {code}")
+        raise dossier_not_found(code)
     ensure_visible(actor, dossier, dossier.steps.all())
     return dossier
 
@@ -269,7 +269,7 @@ def dossier_detail(actor: Actor, code: str) -> Dossier:
 def dossier_events(actor: Actor, code: str) -> list[DossierEvent]:
     dossier = Dossier.objects.filter(code=code).prefetch_related("steps").first()
     if dossier is None:
-        raise NotFound(f"hồ sơ {code}", f"dossier {code}")
+        raise dossier_not_found(code)
     ensure_visible(actor, dossier, dossier.steps.all())
     return list(DossierEvent.objects.filter(dossier=dossier).select_related("unit").order_by("seq"))
 
