@@ -32,9 +32,12 @@ class Limit:
 
 
 DEFAULT_LIMITS = {
-    "track_ip": Limit(10, 60),
-    "track_code": Limit(10, 60),  # failed PIN checks of one code
-    "track_code_day": Limit(60, 86400),  # failed PIN checks of one code
+    "track_ip": Limit(10, 60),  # every tracking look-up from one address
+    "track_ip_day": Limit(100, 86400),  # failed look-ups from one address
+    "track_code_ip": Limit(5, 3600),  # failed look-ups of one code (one PIN) from one address
+    # failed look-ups of one code (one PIN) from anywhere: past this, a second factor is asked with the
+    # PIN (a threshold, never a refusal: nobody can lock an applicant out)
+    "track_code": Limit(10, 86400),
     "submit_ip": Limit(5, 60),
     "login_ip": Limit(30, 300),  # failed log-ins (staff pages and admin alike) from one address
     "login_user_ip": Limit(5, 300),  # failed log-ins of one user name from one address
@@ -206,6 +209,19 @@ def count(name: str, subject: str, now: float | None = None) -> int:
     _, key, window_start = _window(name, subject, now)
     row = RateCounter.objects.filter(key=key, window_start=window_start).values_list("count", flat=True)
     return next(iter(row), 0)
+
+
+def reached(name: str, subject: str, now: float | None = None) -> bool:
+    """Whether the current window of `subject` has used up the named limit (a threshold to act on,
+    not a refusal)."""
+    return count(name, subject, now) >= limit_for(name).count
+
+
+def record(name: str, subject: str, now: float | None = None) -> None:
+    """Count one event of `subject` against the named limit, refusing nothing."""
+    now = _now() if now is None else now
+    _, key, window_start = _window(name, subject, now)
+    _add(key, window_start, 1)
 
 
 @contextmanager

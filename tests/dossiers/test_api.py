@@ -462,28 +462,24 @@ def test_tracking_with_the_pin(api, clock):
     assert anonymous.post("/api/track", {"code": receipt["code"], "pin": "12"}).status_code == 422
 
 
-def test_tracking_is_rate_limited_per_ip_and_per_code(api, clock):
+def test_tracking_is_limited_per_address_and_code_and_never_locks_the_code(api, clock):
     clock.set(at(2026, 3, 2, 9, 0))
     code = receive(api["counter_dt"], judicial_body())["code"]
     statuses = [
-        api["anonymous"].post("/api/track", {"code": code, "pin": "123456"}).status_code for _ in range(11)
+        api["anonymous"].post("/api/track", {"code": code, "pin": "123456"}).status_code for _ in range(6)
     ]
-    assert statuses[:10] == [404] * 10 or set(statuses[:10]) <= {200, 404}
-    assert statuses[10] == 429
+    assert set(statuses[:5]) <= {200, 404} and statuses[5] == 429  # this code from this address
     response = api["anonymous"].post("/api/track", {"code": code, "pin": "123456"})
     assert response.status_code == 429 and int(response["Retry-After"]) >= 1
     assert "Quá nhiều yêu cầu" in response.json()["message_vi"]
-    # another address is still limited on this code (guessing one PIN from many machines)
-    other = Client(REMOTE_ADDR="10.0.0.9")
-    assert (
-        other.post("/api/track", {"code": code, "pin": "123456"}, content_type="application/json").status_code
-        == 429
-    )
-    other_code = Client(REMOTE_ADDR="10.0.0.10")
-    response = other_code.post(
-        "/api/track", {"code": code[:-1] + "7", "pin": "123456"}, content_type="application/json"
-    )
-    assert response.status_code == 404
+    # another address is not refused on this code: past the code's threshold it is asked for more
+    answers = [
+        Client(REMOTE_ADDR=f"10.0.0.{n}").post(
+            "/api/track", {"code": code, "pin": "123456"}, content_type="application/json"
+        )
+        for n in range(9, 20)
+    ]
+    assert {a.status_code for a in answers} <= {200, 403, 404} and answers[-1].status_code in (200, 403)
 
 
 # --- bad requests are 4xx, never 500 -------------------------------------------------------------
