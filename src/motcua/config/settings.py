@@ -210,4 +210,10 @@ MOTCUA = {
     "DUE_SOON_WORKING_HOURS": float(os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "8")),
     # reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default
     "TRUSTED_PROXIES": os.environ.get("MOTCUA_TRUSTED_PROXIES", ""),
+    # The event log's daily checkpoints (dossiers/checkpoints.py): signed with an Ed25519 key that the
+    # database does not hold: MOTCUA_CHECKPOINT_KEY (base64 of the 32-byte private key, or PEM), else
+    # the PEM file MOTCUA_CHECKPOINT_KEY_FILE (generated once when missing); written to CHECKPOINT_DIR.
+    "CHECKPOINT_KEY": os.environ.get("MOTCUA_CHECKPOINT_KEY", ""),
+    "CHECKPOINT_KEY_FILE": os.environ.get("MOTCUA_CHECKPOINT_KEY_FILE", str(HOME / "checkpoint_key.pem")),
+    "CHECKPOINT_DIR": os.environ.get("MOTCUA_CHECKPOINT_DIR", str(HOME / "checkpoints")),
 }
