@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
+from motcua.dossiers import checkpoints
 from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
 from motcua.dossiers.services import intake
 from motcua.monitoring.views import map_policy
@@ -60,8 +61,15 @@ def visit(page, path: str) -> None:
 
 
 def test_public_pages_and_the_api_docs_run_under_the_policy(watched):
-    for path in ("/", "/track/", "/accounts/login/", "/admin/login/"):
+    written = checkpoints.write_checkpoint()
+    for path in ("/", "/track/", "/accounts/login/", "/admin/login/", "/transparency/"):
         visit(watched, path)
+    # the transparency page: the latest checkpoint's root and its key, reached from every page's footer
+    assert watched.locator("#checkpoints code.digest").first.inner_text() == written.header["root"]
+    assert watched.locator("#public-key").inner_text() == written.header["public_key"]
+    visit(watched, "/")
+    watched.locator("footer").get_by_role("link", name="Minh bạch").click()
+    watched.wait_for_url("**/transparency/")
     # htmx (a static file) still works: the search updates the list without a page load
     visit(watched, "/")
     assert watched.locator('#procedures a[href^="/procedures/"]').count() > 0

@@ -1,13 +1,15 @@
+import re
+
 from django import forms
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Sector
 from motcua.desk import text
-from motcua.dossiers import tracking
+from motcua.dossiers import checkpoints, tracking
 from motcua.dossiers.schemas import CODE_PATTERN
 from motcua.errors import NotFound
 from motcua.network import selectors as network
@@ -90,3 +92,29 @@ def track(request: HttpRequest) -> HttpResponse:
     except NotFound:
         context["error"], status = _("No dossier matches this code and PIN."), 404
     return render(request, "portal/track.html", context, status=status)
+
+
+_CHECKPOINT_NAME = re.compile(r"checkpoint-\d{8}T\d{6}\.\d{6}Z\.jsonl")
+
+
+def transparency(request: HttpRequest) -> HttpResponse:
+    """The public page of the event log's signed checkpoints (dossiers/checkpoints.py): anyone may
+    keep them and compare, later, that the log still holds what they fixed."""
+    recent = checkpoints.recent(30)
+    context = {
+        "checkpoints": recent,
+        "public_key": recent[0].header.get("public_key", "") if recent else "",
+        "format": checkpoints.FORMAT,
+    }
+    return render(request, "portal/transparency.html", context)
+
+
+def checkpoint_file(request: HttpRequest, name: str) -> FileResponse:
+    if not _CHECKPOINT_NAME.fullmatch(name):
+        raise Http404(name)
+    path = checkpoints.directory() / name
+    if not path.is_file():
+        raise Http404(name)
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=name, content_type="application/x-ndjson"
+    )
