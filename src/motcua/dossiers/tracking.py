@@ -70,10 +70,9 @@ def look_up(*, code: str, pin: str, second_factor: str | None, client: str) -> P
         factor = (second_factor or "").strip()
         if factor_needed and not factor:
             raise SecondFactorRequired
-        matches = dossier is not None and pin_matches(dossier, pin)
-        if matches and factor_needed:
-            matches = factor_matches(dossier, factor)
-        if not matches:
+        if dossier is None or not (
+            pin_matches(dossier, pin) and (not factor_needed or factor_matches(dossier, factor))
+        ):
             record("track_code", subject)
             raise no_match()
         return public_status(dossier)
