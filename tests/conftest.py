@@ -20,6 +20,18 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def own_checkpoints(settings, tmp_path):
+    """Each test its own event-log checkpoints and signing key (none until it writes one), never those
+    of the MOTCUA_HOME the suite runs in."""
+    settings.MOTCUA = {
+        **settings.MOTCUA,
+        "CHECKPOINT_KEY": "",
+        "CHECKPOINT_KEY_FILE": str(tmp_path / "checkpoint_key.pem"),
+        "CHECKPOINT_DIR": str(tmp_path / "checkpoints"),
+    }
+
+
 @pytest.fixture
 def network_files(tmp_path: Path) -> list[Path]:
     return write_network_files(tmp_path)

@@ -1,45 +1,70 @@
-"""The staff log-in, with its failures rate-limited: per client address, and per user name and
-address together (so that nobody can lock a colleague out by failing on their name from elsewhere)."""
+"""Every password log-in (the staff log-in page and the Django admin's) goes through one form check
+with one limiter and one lockout policy: failures are counted per client address, and per user name
+and address together (so that nobody can lock a colleague out by failing on their name from
+elsewhere). While a window is used up, even the right password is refused.
+
+The user name is keyed as Django's log-in form reads it (surrounding spaces stripped, NFKC), and
+case-folded as well: " Admin " and "admin" count against the same allowance."""
 
 from __future__ import annotations
 
+import unicodedata
+
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
 from motcua.desk import text
 from motcua.ratelimit import RateLimited, client_subject, failures_only
 
+USER_NAME_LENGTH = 150
 
-class _LoginFailed(Exception):
-    """A wrong user name or password (counted against the limits)."""
 
-    def __init__(self, response: HttpResponse) -> None:
-        super().__init__("login failed")
-        self.response = response
+def login_key(name: str) -> str:
+    """The user-name part of the limiter's key: stripped and NFKC-normalized as Django's
+    `UsernameField` and `normalize_username` do, then case-folded."""
+    return unicodedata.normalize("NFKC", str(name)).strip()[:USER_NAME_LENGTH].casefold()
+
+
+class LimitedLogin:
+    """Mixin for an AuthenticationForm: the check runs under the log-in limits."""
+
+    request: HttpRequest | None
+    limited: RateLimited | None = None
+
+    def clean(self):
+        address = client_subject(self.request) if self.request is not None else "unknown"
+        name = login_key(self.data.get("username", ""))
+        try:
+            with (
+                failures_only(("login_ip",), address, failures=(ValidationError,)),
+                failures_only(("login_user_ip",), f"{name}|{address}", failures=(ValidationError,)),
+            ):
+                return super().clean()  # type: ignore[misc]
+        except RateLimited as error:
+            self.limited = error
+            raise ValidationError(text.message(error), code="rate_limited") from error
+
+
+class StaffLoginForm(LimitedLogin, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(LimitedLogin, AdminAuthenticationForm):
+    pass
 
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+    authentication_form = StaffLoginForm
 
-    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        address = client_subject(request)
-        name = str(request.POST.get("username", ""))[:150].casefold()
-        try:
-            with (
-                failures_only(("login_ip",), address, failures=(_LoginFailed,)),
-                failures_only(("login_user_ip",), f"{name}|{address}", failures=(_LoginFailed,)),
-            ):
-                response = super().post(request, *args, **kwargs)
-                if not 300 <= response.status_code < 400:  # the form again: not logged in
-                    raise _LoginFailed(response)
-                return response
-        except _LoginFailed as failed:
-            return failed.response
-        except RateLimited as error:
-            return self._limited(error)
-
-    def _limited(self, error: RateLimited) -> HttpResponse:
-        context = self.get_context_data(form=self.get_form_class()(self.request), limited=text.message(error))
-        response = self.render_to_response(context, status=429)
-        response["Retry-After"] = str(error.retry_after)
+    def form_invalid(self, form) -> HttpResponse:
+        if form.limited is None:
+            return super().form_invalid(form)
+        response = self.render_to_response(
+            self.get_context_data(form=form, limited=text.message(form.limited)), status=429
+        )
+        response["Retry-After"] = str(form.limited.retry_after)
         return response

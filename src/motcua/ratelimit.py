@@ -1,7 +1,8 @@
 """Fixed-window rate limits kept in their own table (`network.RateCounter`), so every app process shares
 the counts and nothing else can evict them. One request is counted with one statement (an upsert that
 returns the new count), atomic on SQLite and PostgreSQL alike. Windows older than the longest limit are
-purged now and then. Used for the public tracking look-ups, online filing and failed staff log-ins.
+purged now and then. Used for the public tracking look-ups, online filing and failed log-ins (staff
+pages and the admin alike: accounts.py).
 
 Clients are counted per address, IPv6 clients per /64 (one subscriber's usual allocation). Behind a
 reverse proxy, list the proxies in `MOTCUA_TRUSTED_PROXIES`: the client is then the right-most address of
@@ -31,11 +32,14 @@ class Limit:
 
 
 DEFAULT_LIMITS = {
-    "track_ip": Limit(10, 60),
-    "track_code": Limit(10, 60),  # failed PIN checks of one code
-    "track_code_day": Limit(60, 86400),  # failed PIN checks of one code
+    "track_ip": Limit(10, 60),  # every tracking look-up from one address
+    "track_ip_day": Limit(100, 86400),  # failed look-ups from one address
+    "track_code_ip": Limit(5, 3600),  # failed look-ups of one code (one PIN) from one address
+    # failed look-ups of one code (one PIN) from anywhere: past this, a second factor is asked with the
+    # PIN (a threshold, never a refusal: nobody can lock an applicant out)
+    "track_code": Limit(10, 86400),
     "submit_ip": Limit(5, 60),
-    "login_ip": Limit(30, 300),  # failed staff log-ins from one address
+    "login_ip": Limit(30, 300),  # failed log-ins (staff pages and admin alike) from one address
     "login_user_ip": Limit(5, 300),  # failed log-ins of one user name from one address
 }
 PURGE_EVERY_S = 3600.0
@@ -43,11 +47,25 @@ PURGE_EVERY_S = 3600.0
 _next_purge_at = 0.0  # per process; Unix seconds
 
 
+def wait_in_words(seconds: float) -> tuple[str, str]:
+    """A wait as people say it, rounded up to the minute: ("2 giờ 5 phút", "2 hours 5 minutes");
+    under a minute is "1 phút" / "1 minute"."""
+    minutes = max(1, -(-int(seconds) // 60))
+    hours, minutes = divmod(minutes, 60)
+    vi = [f"{hours} giờ"] if hours else []
+    en = [f"{hours} hour{'s' if hours > 1 else ''}"] if hours else []
+    if minutes:
+        vi.append(f"{minutes} phút")
+        en.append(f"{minutes} minute{'s' if minutes > 1 else ''}")
+    return " ".join(vi), " ".join(en)
+
+
 class RateLimited(MotcuaError):
     def __init__(self, retry_after: int) -> None:
+        wait_vi, wait_en = wait_in_words(retry_after)
         super().__init__(
-            message_vi=f"Quá nhiều yêu cầu; vui lòng thử lại sau {retry_after} giây.",
-            message_en=f"Too many requests; please try again in {retry_after} seconds.",
+            message_vi=f"Quá nhiều yêu cầu; vui lòng thử lại sau {wait_vi}.",
+            message_en=f"Too many requests; please try again in {wait_en}.",
             code="rate_limited",
             http_status=429,
         )
@@ -191,6 +209,19 @@ def count(name: str, subject: str, now: float | None = None) -> int:
     _, key, window_start = _window(name, subject, now)
     row = RateCounter.objects.filter(key=key, window_start=window_start).values_list("count", flat=True)
     return next(iter(row), 0)
+
+
+def reached(name: str, subject: str, now: float | None = None) -> bool:
+    """Whether the current window of `subject` has used up the named limit (a threshold to act on,
+    not a refusal)."""
+    return count(name, subject, now) >= limit_for(name).count
+
+
+def record(name: str, subject: str, now: float | None = None) -> None:
+    """Count one event of `subject` against the named limit, refusing nothing."""
+    now = _now() if now is None else now
+    _, key, window_start = _window(name, subject, now)
+    _add(key, window_start, 1)
 
 
 @contextmanager

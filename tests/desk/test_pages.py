@@ -46,15 +46,18 @@ def test_logout_is_a_post(login):
     assert client.get("/desk/").status_code == 302
 
 
-def test_outsider_gets_403_not_500(login, world):
+def test_outsider_gets_the_unknown_codes_404_not_500(login, world):
     dossier = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9)).dossier
     outsider = login("outsider")
-    for url in (f"/desk/dossiers/{dossier.code}/", f"/desk/dossiers/{dossier.code}/receipt.pdf"):
-        response = outsider.get(url)
-        assert response.status_code == 403
-        assert "không thuộc đơn vị của bạn" in page_text(response)
+    unknown = dossier.code[:-4] + "9999"
+    for path in ("/desk/dossiers/{}/", "/desk/dossiers/{}/receipt.pdf"):
+        seen, never = outsider.get(path.format(dossier.code)), outsider.get(path.format(unknown))
+        assert seen.status_code == never.status_code == 404
+        assert "Không tìm thấy hồ sơ" in page_text(seen)
+        masked = [re.sub(r'value="[A-Za-z0-9]{64}"', "", page_text(r)) for r in (seen, never)]  # CSRF
+        assert masked[0].replace(dossier.code, "?") == masked[1].replace(unknown, "?")
     response = outsider.post(f"/desk/dossiers/{dossier.code}/actions/complete_step/")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert login("outsider").get("/desk/dossiers/NO-SUCH/").status_code == 404
     assert outsider.get("/desk/", {"unit": JUSTICE}).status_code == 403
 

@@ -73,4 +73,4 @@ def test_forms_04_and_06_print_from_the_dossier_page(login, world, clock):
     control = pdf_text(specialist.get(f"/desk/dossiers/{code}/control-slip.pdf").content)
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in control and "Sở Tư pháp" in control
     assert "Trước hạn" in control
-    assert login("outsider").get(f"/desk/dossiers/{code}/control-slip.pdf").status_code == 403
+    assert login("outsider").get(f"/desk/dossiers/{code}/control-slip.pdf").status_code == 404

@@ -5,6 +5,7 @@ inside a caller's transaction that fails leaving nothing of itself."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -98,3 +99,44 @@ def test_a_failed_action_in_the_callers_transaction_leaves_nothing(world):
         assert Dossier.objects.get(pk=dossier.pk).current_step_order == 2  # the caller can go on
         raise ValidationFailed(message_vi="dừng", message_en="stop")
     assert Dossier.objects.get(pk=dossier.pk).current_step_order == 1  # the first action is undone too
+
+
+@pytest.mark.parametrize(
+    ("make_unfit", "reason"),
+    [
+        ("deactivated", "deactivated"),
+        ("admin_role", "no role that processes"),
+        ("postal_role", "no role that processes"),
+    ],
+)
+def test_assignment_to_a_deactivated_account_or_a_role_that_does_not_process_is_refused(
+    world, make_unfit, reason
+):
+    from motcua.network.models import Role, RoleAssignment
+
+    dossier = received(world)
+    act(actor=world["counter_dt"], code=dossier.code, action="complete_step", now=at(2026, 3, 2, 10, 0))
+    justice = world["spec_justice"].user.roles.get().unit
+    if make_unfit == "deactivated":
+        unfit = world["spec_justice"].user
+        unfit.is_active = False
+        unfit.save(update_fields=["is_active"])
+    else:
+        role = Role.ADMIN if make_unfit == "admin_role" else Role.POSTAL
+        unfit = get_user_model().objects.create_user(username=f"x_{make_unfit}", password="x-test-2026")
+        RoleAssignment.objects.create(user=unfit, unit=justice, role=role)
+    before = dossier.events.count()
+    for assignee in (unfit.username, unfit.pk):  # by name and by id alike
+        with pytest.raises(ValidationFailed) as caught:
+            act(
+                actor=world["lead_justice"],
+                code=dossier.code,
+                action="assign",
+                now=at(2026, 3, 2, 11, 0),
+                params={"assignee": assignee},
+            )
+        assert caught.value.code == "guard"
+        assert [p.field for p in caught.value.problems] == ["assignee"]
+        assert reason in caught.value.problems[0].reason_en
+    assert dossier.events.count() == before  # nothing written
+    assert dossier.steps.get(order=2).assignee_id is None

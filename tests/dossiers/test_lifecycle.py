@@ -7,7 +7,7 @@ from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import Dossier, DossierEvent, Handover, Status, StepState, Timeliness
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import act, intake, pin_matches
-from motcua.errors import Forbidden, ValidationFailed
+from motcua.errors import Forbidden, NotFound, ValidationFailed
 from tests.factories import (
     BRANCH_TDM,
     COMMUNE_DAU_TIENG,
@@ -252,7 +252,7 @@ def test_illegal_action_names_status_and_allowed_actions(world):
 
 def test_only_units_of_the_dossier_may_act(world):
     dossier = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0)).dossier
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # a unit it does not concern is told no more than of an unknown code
         act(actor=world["outsider"], code=dossier.code, action="complete_step", now=at(2026, 3, 2, 10, 0))
     with pytest.raises(Forbidden):
         intake(actor=world["counter_dt"], request=judicial_request(unit=BRANCH_TDM), now=at(2026, 3, 2, 9, 0))

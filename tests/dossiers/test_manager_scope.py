@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 
 from motcua.dossiers.permissions import Actor, ensure_visible, visible_dossiers
 from motcua.dossiers.services import intake
-from motcua.errors import Forbidden
+from motcua.errors import NotFound
 from motcua.network.models import Role, RoleAssignment, Unit
 from tests.factories import BRANCH_DT, at, judicial_request
 
@@ -20,6 +20,6 @@ def test_a_manager_at_a_branch_sees_only_what_concerns_its_branch(world):
     branch_manager = Actor.staff(user)
     assert branch_manager.manager is False
     assert not visible_dossiers(branch_manager).exists()
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # told no more than about an unknown code
         ensure_visible(branch_manager, dossier)
     assert list(visible_dossiers(world["manager"])) == [dossier]  # the center's manager sees it

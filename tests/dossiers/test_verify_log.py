@@ -2,18 +2,29 @@
 by the check made for it (sequence, previous-hash link, content hash, the dossier's last hash, the
 state rebuilt from the events)."""
 
+import base64
 import hashlib
 import json
-from datetime import UTC
+from datetime import UTC, timedelta
 from io import StringIO
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
-from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
+from motcua.dossiers import checkpoints
+from motcua.dossiers.events import (
+    drop_append_only_triggers,
+    install_append_only_triggers,
+    rebuilt_matches,
+    verify_chain,
+)
 from motcua.dossiers.management.commands.verify_log import verify_all
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.services import act, intake
 from tests.factories import at, judicial_request
 
@@ -170,3 +181,173 @@ def test_a_dossier_pointing_before_its_last_event_is_found_by_the_last_hash_chec
     Dossier.objects.filter(code=code).update(last_event_hash=first.hash)  # as if the chain ended there
     assert verify_all(code=code).problems == [f"{code} #2: dossier's last hash differs from its chain"]
     assert verify_all(code=two_dossiers[0]).ok
+
+
+# --- what only the signed checkpoint (or the code counters) can see -----------------------------------
+#
+# Each tampering below leaves every chain consistent and every state equal to its replay: the chain
+# checks alone pass. The latest signed checkpoint, or the gap-free code counters, find it.
+
+
+@pytest.fixture
+def three_events(two_dossiers, world):
+    """The second dossier gets a third event (assign), then a checkpoint is written."""
+    code = two_dossiers[1]
+    act(
+        actor=world["lead_justice"],
+        code=code,
+        action="assign",
+        now=at(2026, 3, 2, 11, 0),
+        params={"assignee": "spec_justice"},
+    )
+    checkpoints.write_checkpoint(now=at(2026, 3, 2, 23, 0))
+    assert verify_all().ok
+    return code
+
+
+def chains_look_intact() -> bool:
+    """What the hash chains and the replay alone say."""
+    for dossier in Dossier.objects.all():
+        chain = chain_of(dossier.code)
+        if verify_chain(dossier, chain) or not rebuilt_matches(dossier, chain)[0]:
+            return False
+    return True
+
+
+def rechain(code: str) -> None:
+    """Recompute every hash of the dossier's chain and its last hash, as a forger who knows the format."""
+    previous = ""
+    drop_append_only_triggers()
+    try:
+        for event in chain_of(code):
+            event.prev_hash = previous
+            event.hash = forged_hash(code, event)
+            DossierEvent.objects.filter(pk=event.pk).update(prev_hash=event.prev_hash, hash=event.hash)
+            previous = event.hash
+    finally:
+        install_append_only_triggers()
+    Dossier.objects.filter(code=code).update(last_event_hash=previous)
+
+
+def test_a_dossier_deleted_with_all_its_rows_is_found(three_events, two_dossiers):
+    victim = Dossier.objects.get(code=two_dossiers[0])
+    tamper(f"DELETE FROM {DossierEvent._meta.db_table} WHERE dossier_id = %s", [victim.pk])
+    victim.delete()  # its papers, steps, control slip... go with it
+    assert chains_look_intact()
+    problems = verify_all().problems
+    assert f"{victim.code}: in checkpoint " in problems[0] and "the dossier was deleted" in problems[0]
+    assert any(p.startswith(f"{victim.code}: missing: the counter of ") for p in problems)
+
+
+def test_a_deleted_dossier_is_found_by_the_code_counters_without_a_checkpoint(two_dossiers):
+    victim = Dossier.objects.get(code=two_dossiers[0])
+    tamper(f"DELETE FROM {DossierEvent._meta.db_table} WHERE dossier_id = %s", [victim.pk])
+    victim.delete()
+    report = verify_all()
+    agency = victim.code.split("-")[0]
+    assert report.problems == [
+        f"{victim.code}: missing: the counter of {agency} for 2026-03-02 has handed out 2 codes"
+    ]
+    assert report.notes and "no checkpoint yet" in report.notes[0]
+
+
+def test_a_middle_event_edited_with_the_chain_recomputed_is_found(three_events):
+    code = three_events
+    middle = chain_of(code)[1]
+    tamper(
+        f"UPDATE {DossierEvent._meta.db_table} SET payload = %s WHERE id = %s",
+        ['{"note": "sửa trộm / tampered"}', middle.pk],
+    )
+    rechain(code)
+    assert chains_look_intact()
+    problems = verify_all().problems
+    assert problems == [
+        f"{code} #3: differs from checkpoint {checkpoints.latest().name}: the chain was rewritten"
+    ]
+
+
+def test_the_last_event_dropped_with_its_bookkeeping_rolled_back_is_found(three_events):
+    code = three_events
+    first, second, last = chain_of(code)
+    assert last.action == "assign"
+    tamper(f"DELETE FROM {DossierEvent._meta.db_table} WHERE id = %s", [last.pk])
+    Dossier.objects.filter(code=code).update(last_event_seq=2, last_event_hash=second.hash)
+    DossierStep.objects.filter(dossier__code=code).update(assignee=None)  # what the assignment did
+    assert chains_look_intact()
+    problems = verify_all().problems
+    assert problems == [
+        f"{code}: the chain ends at #2, checkpoint {checkpoints.latest().name} has #3: events were removed"
+    ]
+
+
+def test_events_after_the_checkpoint_are_not_findings(three_events, world):
+    act(actor=world["spec_justice"], code=three_events, action="complete_step", now=at(2026, 3, 3, 9, 0))
+    report = verify_all()
+    assert report.ok and report.checkpoint == checkpoints.latest().name
+
+
+def test_a_forged_or_edited_checkpoint_is_found(three_events, settings):
+    latest = checkpoints.latest()
+    lines = latest.path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(lines[1][-66:-2], "f" * 64)  # a head changed in the file
+    latest.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert "do not give the signed Merkle root" in " ".join(verify_all().problems)
+    # a checkpoint signed by another key than the one held
+    held = checkpoints.configured_key()
+    other = Ed25519PrivateKey.generate()
+    settings.MOTCUA = {
+        **settings.MOTCUA,
+        "CHECKPOINT_KEY": base64.b64encode(other.private_bytes_raw()).decode(),
+    }
+    checkpoints.write_checkpoint(now=at(2026, 3, 3, 23, 0))
+    settings.MOTCUA = {
+        **settings.MOTCUA,
+        "CHECKPOINT_KEY": base64.b64encode(held.private_bytes_raw()).decode(),
+    }
+    assert any("signed by another key than the one held" in p for p in verify_all().problems)
+
+
+def test_truncate_of_the_event_log_is_refused(flushable_events, two_dossiers):
+    """PostgreSQL: a statement trigger refuses TRUNCATE (it fires no row trigger). SQLite has no
+    TRUNCATE: its closest, DELETE without WHERE, runs the row trigger and is refused too. The events
+    are committed first (in the test's own transaction PostgreSQL would refuse for pending checks)."""
+    table = DossierEvent._meta.db_table
+    statement = f"TRUNCATE {table}" if connection.vendor == "postgresql" else f"DELETE FROM {table}"
+    with pytest.raises(Exception, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert DossierEvent.objects.count() == 4
+
+
+def test_the_checkpoint_is_signed_and_its_root_is_the_merkle_root_of_its_lines(two_dossiers, tmp_path):
+    out = StringIO()
+    call_command("checkpoint", stdout=out)
+    latest = checkpoints.latest()
+    assert str(latest.path) in out.getvalue() and latest.path.parent == tmp_path / "checkpoints"
+    header = latest.header
+    assert header["dossiers"] == 2 and header["counters"] == 1 and header["previous"] == ""
+    lines = list(latest.leaves())
+    assert lines[0] == json.dumps(
+        ["d", two_dossiers[0], 2, Dossier.objects.get(code=two_dossiers[0]).last_event_hash],
+        separators=(",", ":"),
+    )
+    # anyone can check it from outside with the public key alone
+    public = Ed25519PublicKey.from_public_bytes(base64.b64decode(header["public_key"]))
+    unsigned = {k: v for k, v in header.items() if k != "signature"}
+    message = json.dumps(unsigned, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    public.verify(base64.b64decode(header["signature"]), message)  # raises if it does not match
+    assert header["root"] == checkpoints.merkle_root(lines)
+    assert (tmp_path / "checkpoint_key.pem").stat().st_mode & 0o077 == 0  # the key: its owner's only
+    # once a day: a second daily checkpoint the same day is not written, the next day's is
+    call_command("checkpoint", "--daily", stdout=(again := StringIO()))
+    assert "today already has a checkpoint" in again.getvalue()
+    assert checkpoints.write_daily(now=timezone.now() + timedelta(days=1)).header["previous"] == latest.digest
+
+
+@given(st.lists(st.text(max_size=8), max_size=40))
+def test_the_merkle_root_changes_with_any_leaf(leaves):
+    root = checkpoints.merkle_root(leaves)
+    assert checkpoints.merkle_root(list(leaves)) == root
+    if leaves:
+        changed = [*leaves[:-1], leaves[-1] + "x"]
+        assert checkpoints.merkle_root(changed) != root
+        assert checkpoints.merkle_root(leaves[:-1]) != root  # a dropped leaf

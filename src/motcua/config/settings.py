@@ -5,6 +5,9 @@ DATABASE_URL      e.g. postgres://user@127.0.0.1:5432/motcua (default: SQLite un
 MOTCUA_SECRET_KEY the signing secret (default: generated once into MOTCUA_HOME/secret_key)
 MOTCUA_DEBUG      1 to enable debug pages (never in production)
 MOTCUA_ALLOWED_HOSTS comma-separated host names (default: localhost names)
+MOTCUA_HTTPS      1 when the site is reached over HTTPS (production): SSL redirect, HSTS, secure cookies
+MOTCUA_BEHIND_TLS_PROXY 1 when a reverse proxy terminates TLS and sets X-Forwarded-Proto
+MOTCUA_HSTS_SECONDS, MOTCUA_HSTS_PRELOAD  HSTS lifetime (default one year with MOTCUA_HTTPS) and preload
 """
 
 import os
@@ -12,6 +15,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 HOME = Path(os.environ.get("MOTCUA_HOME", Path.cwd() / "var")).resolve()
@@ -48,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # its bundled Swagger UI for /api/docs (no CDN: the docs work offline)
+    "csp",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -62,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "motcua.middleware.RejectNulCharacters",
     "motcua.middleware.ApiMethodNotAllowed",
@@ -146,11 +153,38 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Production runs behind HTTPS (README, "Production settings"): `motcua check --deploy` is then clean.
+HTTPS = _env_flag("MOTCUA_HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's plain-HTTP health probe
+if _env_flag("MOTCUA_BEHIND_TLS_PROXY"):  # only when the proxy sets (and strips) X-Forwarded-Proto
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", 365 * 86400 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = _env_flag("MOTCUA_HSTS_PRELOAD", default=HTTPS)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_flag("MOTCUA_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = HTTPS or _env_flag("MOTCUA_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# No inline script or style anywhere: page behaviour lives in static files (motcua/site.js). The
+# planning map, a self-contained page shown in a frame, sets its own policy (monitoring/views.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Background work (network planning runs) goes through Django's task API with a database queue:
@@ -176,4 +210,10 @@ MOTCUA = {
     "DUE_SOON_WORKING_HOURS": float(os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "8")),
     # reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default
     "TRUSTED_PROXIES": os.environ.get("MOTCUA_TRUSTED_PROXIES", ""),
+    # The event log's daily checkpoints (dossiers/checkpoints.py): signed with an Ed25519 key that the
+    # database does not hold: MOTCUA_CHECKPOINT_KEY (base64 of the 32-byte private key, or PEM), else
+    # the PEM file MOTCUA_CHECKPOINT_KEY_FILE (generated once when missing); written to CHECKPOINT_DIR.
+    "CHECKPOINT_KEY": os.environ.get("MOTCUA_CHECKPOINT_KEY", ""),
+    "CHECKPOINT_KEY_FILE": os.environ.get("MOTCUA_CHECKPOINT_KEY_FILE", str(HOME / "checkpoint_key.pem")),
+    "CHECKPOINT_DIR": os.environ.get("MOTCUA_CHECKPOINT_DIR", str(HOME / "checkpoints")),
 }

@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from motcua.accounts import LoginView
+from motcua.accounts import AdminLoginForm, LoginView
 from motcua.api import api, unknown_path
+
+# The admin's log-in runs under the same limiter and lockout policy as the staff log-in page.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

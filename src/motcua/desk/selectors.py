@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from motcua.catalog.models import Component, Procedure
 from motcua.catalog.selectors import procedures, version_in_force
 from motcua.dossiers import clock
+from motcua.dossiers.guards import assignable_roles
 from motcua.dossiers.lifecycle import DESK
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import Actor
@@ -63,11 +64,13 @@ def components_of(code: str) -> list[Component]:
     return list(Component.objects.filter(version__dossiers__code=code).order_by("order", "code"))
 
 
-def unit_staff(unit_id: int) -> QuerySet:
-    """Staff members holding a role at the unit (assignee choices)."""
+def unit_staff(unit_id: int, step_role: str | None = None) -> QuerySet:
+    """The assignee choices: active staff members holding a role at the unit that may be assigned the
+    step (the rule of the assign guard)."""
+    roles = assignable_roles(step_role)
     return (
         get_user_model()
-        .objects.filter(roles__unit_id=unit_id, is_active=True)
+        .objects.filter(roles__unit_id=unit_id, roles__role__in=roles, is_active=True)
         .distinct()
         .order_by("username")
     )

@@ -347,7 +347,8 @@ def _actions(actor: Actor, dossier, now, failed, posted) -> list[dict]:
         if failed and failed[0] is record:
             entry["errors"], entry["values"] = failed[1], posted
         if "assignee" in fields:
-            entry["staff"] = desk.unit_staff(dossier.current_unit_id)
+            step = next((s for s in dossier.steps.all() if s.order == dossier.current_step_order), None)
+            entry["staff"] = desk.unit_staff(dossier.current_unit_id, step.role if step else None)
         if "missing" in fields or "papers" in fields:
             entry["components"] = list(dossier.procedure_version.components.all())
         if "papers" in fields:

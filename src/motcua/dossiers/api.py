@@ -4,20 +4,23 @@ schemas (schemas.py) read its attributes."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticError
 
 from motcua import inputs
 from motcua.auth import staff_auth
 from motcua.error_schemas import errors
-from motcua.errors import NotFound, ValidationFailed
-from motcua.ratelimit import client_subject, failures_only, hit
+from motcua.errors import MotcuaError, Problem, ValidationFailed
+from motcua.ratelimit import client_subject, hit
 
-from . import selectors, services
+from . import selectors, services, tracking
 from .engine import record_named
 from .intake import IntakeResult
 from .lifecycle import ActionRecord
@@ -132,13 +135,51 @@ def dossier_events(request: HttpRequest, code: Code) -> list[DossierEvent]:
 
 @track_router.post(
     "",
-    response={200: TrackOut, **errors(400, 404, 413, 422, 429)},
+    response={200: TrackOut, **errors(400, 403, 404, 413, 422, 429)},
     summary="Tra cứu hồ sơ bằng mã và PIN / track a dossier with its code and PIN",
+    description=(
+        "Sau nhiều lần tra cứu sai một mã, cần thêm `second_factor` (403 second_factor_required) / "
+        "after many failed look-ups of a code, `second_factor` is required as well (403 "
+        "second_factor_required)."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": TrackIn.model_json_schema()}},
+        }
+    },
 )
-def track(request: HttpRequest, body: TrackIn) -> selectors.PublicStatus:
-    hit("track_ip", client_subject(request))
-    with failures_only(("track_code", "track_code_day"), body.code, failures=(NotFound,)):
-        return selectors.public_status(body.code, body.pin)
+def track(request: HttpRequest) -> selectors.PublicStatus:
+    # The body is read here, not by Ninja: the rate limit comes first, then the size, then parsing.
+    client = client_subject(request)
+    tracking.admit(client)
+    body = _track_body(request)
+    return tracking.look_up(code=body.code, pin=body.pin, second_factor=body.second_factor, client=client)
+
+
+def _track_body(request: HttpRequest) -> TrackIn:
+    try:
+        size = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        size = tracking.BODY_LIMIT + 1
+    if size > tracking.BODY_LIMIT:
+        raise MotcuaError(
+            f"Nội dung yêu cầu quá lớn (tối đa {tracking.BODY_LIMIT} byte).",
+            f"The request body is too large (at most {tracking.BODY_LIMIT} bytes).",
+            [Problem("body", "quá lớn", "too large")],
+            "too_large",
+            413,
+        )
+    try:
+        data = json.loads(request.body or b"null")
+    except ValueError:
+        raise HttpError(400, "Cannot parse request body") from None
+    try:
+        return TrackIn.model_validate(data)
+    except PydanticError as error:  # as Ninja reports a body that breaks its schema
+        raise NinjaValidationError(
+            [{**e, "loc": ("body", "body", *e["loc"])} for e in error.errors(include_url=False)]
+        ) from None
 
 
 @track_router.post(

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
+from motcua.errors import MotcuaError, Problem, ValidationFailed
 from motcua.i18n import both
 from motcua.network import reference
 
@@ -19,7 +19,7 @@ from .context import ActionContext, Outcome
 from .events import EVENT_BOOKKEEPING, prepare_event
 from .lifecycle import ACTIONS, ActionRecord, actions_from, resolve_target
 from .models import Dossier, DossierEvent, Status
-from .permissions import Actor, authorize, ensure_visible
+from .permissions import Actor, authorize, dossier_not_found, ensure_visible
 
 # Concrete fields of the dossier but its id: (attribute name, field name).
 DOSSIER_FIELDS = tuple((f.attname, f.name) for f in Dossier._meta.concrete_fields if not f.primary_key)
@@ -99,7 +99,7 @@ def locked(code: str) -> Dossier:
     try:
         return Dossier.objects.select_for_update().get(code=code)
     except Dossier.DoesNotExist:
-        raise NotFound(f"hồ sơ {code}", f"dossier {code}") from None
+        raise dossier_not_found(code) from None
 
 
 def field_values(dossier: Dossier) -> list[Any]:

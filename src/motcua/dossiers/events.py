@@ -189,6 +189,16 @@ APPEND_ONLY_SQL = {
         "DROP TRIGGER IF EXISTS dossier_events_no_change ON dossiers_dossierevent",
         "CREATE TRIGGER dossier_events_no_change BEFORE UPDATE OR DELETE ON dossiers_dossierevent "
         "FOR EACH ROW EXECUTE FUNCTION dossier_events_append_only()",
+        # TRUNCATE fires no row trigger: it has its own, refusing it unless there is nothing to remove
+        # (an empty table: a test database's flush). SQLite has no TRUNCATE; its DELETE without a WHERE
+        # clause runs the row trigger above.
+        "CREATE OR REPLACE FUNCTION dossier_events_no_truncate() RETURNS trigger AS $$ "
+        "BEGIN IF EXISTS (SELECT 1 FROM dossiers_dossierevent) THEN "
+        "RAISE EXCEPTION 'dossier events are append-only' USING ERRCODE = 'restrict_violation'; "
+        "END IF; RETURN NULL; END; $$ LANGUAGE plpgsql",
+        "DROP TRIGGER IF EXISTS dossier_events_no_truncate ON dossiers_dossierevent",
+        "CREATE TRIGGER dossier_events_no_truncate BEFORE TRUNCATE ON dossiers_dossierevent "
+        "FOR EACH STATEMENT EXECUTE FUNCTION dossier_events_no_truncate()",
     ],
 }
 
@@ -198,7 +208,10 @@ DROP_SQL = {
         "DROP TRIGGER IF EXISTS dossier_events_no_update",
         "DROP TRIGGER IF EXISTS dossier_events_no_delete",
     ],
-    "postgresql": ["DROP TRIGGER IF EXISTS dossier_events_no_change ON dossiers_dossierevent"],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS dossier_events_no_change ON dossiers_dossierevent",
+        "DROP TRIGGER IF EXISTS dossier_events_no_truncate ON dossiers_dossierevent",
+    ],
 }
 
 

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.utils.dateparse import parse_datetime
 
 from motcua.errors import Problem, ValidationFailed
-from motcua.network.models import RoleAssignment
+from motcua.network.models import Role, RoleAssignment
 
 from .context import ActionContext, Reason
 
@@ -159,20 +159,47 @@ def _find_assignee(value: Any) -> int:
     return int(user)
 
 
+ASSIGNABLE_ROLES = frozenset({Role.SPECIALIST, Role.LEADER})
+"""Roles that process a dossier's steps; the current step's own role (e.g. the counter's return step)
+is assignable as well."""
+
+
+def assignable_roles(step_role: str | None) -> frozenset[str]:
+    return ASSIGNABLE_ROLES | {step_role} if step_role else ASSIGNABLE_ROLES
+
+
 @guard(field="assignee")
 def assignee_works_there(ctx: ActionContext) -> Reason:
+    """The assignee works at the unit handling the dossier, with an active account and a role that
+    processes the step there."""
     value = ctx.params.get("assignee")
     given_id = value if type(value) is int else None
     user_id = given_id if given_id is not None else assignee_id(ctx)
-    if RoleAssignment.objects.filter(user_id=user_id, unit_id=ctx.dossier.current_unit_id).exists():
-        ctx.found["assignee_id"] = user_id  # roles are of existing users (a key): no look-up of the user
-        return None
-    if given_id is not None:
-        assignee_id(ctx)  # an id of nobody is its own error (unknown_assignee)
-    return (
-        "Người được phân công không thuộc đơn vị đang xử lý hồ sơ.",
-        "The assignee does not work at the unit handling the dossier.",
+    held = list(
+        RoleAssignment.objects.filter(user_id=user_id, unit_id=ctx.dossier.current_unit_id).values_list(
+            "role", "user__is_active"
+        )
     )
+    if not held:
+        if given_id is not None:
+            assignee_id(ctx)  # an id of nobody is its own error (unknown_assignee)
+        return (
+            "Người được phân công không thuộc đơn vị đang xử lý hồ sơ.",
+            "The assignee does not work at the unit handling the dossier.",
+        )
+    ctx.found["assignee_id"] = user_id  # roles are of existing users (a key): no look-up of the user
+    if not held[0][1]:
+        return (
+            "Tài khoản của người được phân công đã bị khóa; hãy chọn cán bộ khác.",
+            "The assignee's account is deactivated; choose another officer.",
+        )
+    step = ctx.current_step
+    if not any(role in assignable_roles(step.role if step else None) for role, _ in held):
+        return (
+            "Người được phân công không có vai trò xử lý hồ sơ tại đơn vị (chuyên viên, lãnh đạo).",
+            "The assignee has no role that processes dossiers at the unit (specialist, leader).",
+        )
+    return None
 
 
 def _following_step(ctx: ActionContext):

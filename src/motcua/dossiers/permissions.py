@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from motcua.auth import HELD_ROLES
-from motcua.errors import Forbidden
+from motcua.errors import Forbidden, NotFound
 from motcua.network.models import Role, RoleAssignment, UnitKind
 
 from .context import ActionContext
@@ -154,11 +154,15 @@ def visible_dossiers(actor: Actor, queryset: QuerySet[Dossier] | None = None) ->
 
 
 def ensure_visible(actor: Actor, dossier: Dossier, steps=None) -> None:
-    """Who may see one dossier: as visible_to, for one dossier (its steps given, or read)."""
+    """Who may see one dossier: as visible_to, for one dossier (its steps given, or read). A dossier
+    the actor may not see is answered exactly as an unknown code."""
     if actor.manager or actor.system:
         return
     if not set(involved_unit_ids(dossier, steps)) & actor.unit_ids:
-        raise Forbidden(
-            f"Hồ sơ {dossier.code} không thuộc đơn vị của bạn.",
-            f"Dossier {dossier.code} does not concern your unit.",
-        )
+        raise dossier_not_found(dossier.code)
+
+
+def dossier_not_found(code: str) -> NotFound:
+    """The one answer for a dossier code that does not exist and for one the caller may not see, so
+    that nobody learns which codes exist (they are sequential) by asking."""
+    return NotFound(f"hồ sơ {code}", f"dossier {code}")

@@ -24,6 +24,7 @@ from . import selectors
 from .intake import IntakeResult
 from .models import Dossier, DossierEvent, DossierStep, Handover, Status
 from .params import MissingIn, Moment, Papers, Strict
+from .tracking import FACTOR_PATTERN
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -277,6 +278,8 @@ class EventOut(Schema):
 class TrackIn(Strict):
     code: Code
     pin: Pin
+    # asked past the code's threshold of failed look-ups (dossiers/tracking.py)
+    second_factor: Annotated[str, StringConstraints(pattern=FACTOR_PATTERN)] | None = None
 
 
 class TrackStep(Schema):

@@ -44,8 +44,7 @@ from .models import (
     StepState,
     SupplementRequest,
 )
-from .permissions import Actor, authorize, ensure_visible, involving
-from .pins import pin_matches
+from .permissions import Actor, authorize, dossier_not_found, ensure_visible, involving
 
 MAX_PAGE = 200
 QUEUE_RELATED = ("procedure", "receiving_unit", "current_unit")
@@ -261,7 +260,7 @@ def dossier_detail(actor: Actor, code: str) -> Dossier:
     apologies and events: eight queries whatever the history's length."""
     dossier = _with_history(Dossier.objects.filter(code=code)).first()
     if dossier is None:
-        raise NotFound(f"hồ sơ {code}", f"dossier {code}")
+        raise dossier_not_found(code)
     ensure_visible(actor, dossier, dossier.steps.all())
     return dossier
 
@@ -269,7 +268,7 @@ def dossier_detail(actor: Actor, code: str) -> Dossier:
 def dossier_events(actor: Actor, code: str) -> list[DossierEvent]:
     dossier = Dossier.objects.filter(code=code).prefetch_related("steps").first()
     if dossier is None:
-        raise NotFound(f"hồ sơ {code}", f"dossier {code}")
+        raise dossier_not_found(code)
     ensure_visible(actor, dossier, dossier.steps.all())
     return list(DossierEvent.objects.filter(dossier=dossier).select_related("unit").order_by("seq"))
 
@@ -448,15 +447,9 @@ class PublicStatus:
         return self.dossier.reason if self.dossier.status in ENDED_WITH_REASON else ""
 
 
-def public_status(code: str, pin: str) -> PublicStatus:
-    """The applicant's view of a dossier. A wrong PIN and an unknown code give the same answer."""
-    dossier = (
-        Dossier.objects.select_related("procedure", "return_unit", "current_unit").filter(code=code).first()
-    )
-    if dossier is None or not pin_matches(dossier, pin):
-        raise NotFound(
-            "hồ sơ với mã và mã tra cứu (PIN) này", "A dossier with this code and PIN (tracking secret)"
-        )
+def public_status(dossier: Dossier) -> PublicStatus:
+    """The applicant's view of a dossier (its procedure, return and current units selected), once
+    tracking.look_up has checked the PIN: no officers, no steps, no personal data."""
     missing: list[dict[str, str]] = []
     if dossier.status == Status.SUPPLEMENT:
         open_request = open_supplement(list(dossier.supplements.order_by("requested_at", "id")))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import math
 import re
 
@@ -113,7 +115,36 @@ def plan_map(request: HttpRequest, run_id: int) -> HttpResponse:
     except Forbidden as error:
         return _forbidden(request, error)
     run = get_object_or_404(PlanRun.objects.only("map_html"), pk=run_id)
-    return HttpResponse(run.map_html or "<p>—</p>", content_type="text/html; charset=utf-8")
+    page = run.map_html or "<p>—</p>"
+    response = HttpResponse(page, content_type="text/html; charset=utf-8")
+    response["Content-Security-Policy"] = map_policy(page)
+    return response
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def map_policy(page: str) -> str:
+    """The map is one self-contained page (Leaflet and the data inlined, planning/report.py): its own
+    Content-Security-Policy allows exactly its inline scripts, by their SHA-256, and nothing from
+    elsewhere; it may be framed by the site's own pages only. Styles stay inline (Leaflet's sheet and
+    the legend's colours): they cannot run code."""
+    hashes = [
+        f"'sha256-{base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()}'"
+        for script in _INLINE_SCRIPT.findall(page)
+    ]
+    scripts = " ".join(hashes) or "'none'"
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {scripts}",
+            "style-src 'unsafe-inline'",
+            "img-src 'self' data:",
+            "frame-ancestors 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
 
 
 _RUN_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits (str.isdigit takes '²'), within a 64-bit id

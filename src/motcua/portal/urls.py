@@ -8,4 +8,6 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("procedures/<str:code>/", views.procedure_page, name="procedure"),
     path("healthz", views.health, name="health"),
+    path("transparency/", views.transparency, name="transparency"),
+    path("transparency/<str:name>", views.checkpoint_file, name="checkpoint_file"),
 ]

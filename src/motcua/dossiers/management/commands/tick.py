@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from motcua.dossiers import checkpoints
 from motcua.dossiers.clock import due_soon_within
 from motcua.dossiers.watch import run_every, tick
 
@@ -45,8 +46,14 @@ class Command(BaseCommand):
                 options["every"],
                 stop=stop,
                 clock=(lambda: fixed) if fixed else timezone.now,
-                on_pass=lambda result: self.stdout.write(result.summary()),
+                on_pass=self._after_pass,
             )
         except KeyboardInterrupt:
             stop.set()
             self.stdout.write("Đã dừng / stopped")
+
+    def _after_pass(self, result) -> None:
+        self.stdout.write(result.summary())
+        written = checkpoints.write_daily()  # the day's signed checkpoint of the log, once a day
+        if written is not None:
+            self.stdout.write(f"Điểm mốc / checkpoint {written.path}")

@@ -24,7 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         from gunicorn.app.base import BaseApplication
 
-        from motcua.config.wsgi import application
+        application = prepared_application()
+        hide_server_banner()
 
         class Server(BaseApplication):
             def load_config(self) -> None:
@@ -37,8 +38,6 @@ class Command(BaseCommand):
             def load(self):
                 return application
 
-        # whitenoise serves what is collected: without it the pages have no style and no htmx
-        call_command("collectstatic", interactive=False, verbosity=0)
         helpers = [] if options["no_worker"] else _start_helpers()
         self.stdout.write(f"motcua: http://{options['bind']}/  (Ctrl-C để dừng / to stop)")
         try:
@@ -47,6 +46,32 @@ class Command(BaseCommand):
             for helper in helpers:
                 helper.terminate()
                 helper.wait(timeout=10)
+
+
+def prepared_application():
+    """The WSGI application, built after the static files are collected: whitenoise indexes
+    STATIC_ROOT once, when the application is built, so a fresh MOTCUA_HOME served nothing under
+    /static/ until the next start if the two ran the other way round."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from motcua.config.wsgi import application
+
+    return application
+
+
+def hide_server_banner() -> None:
+    """gunicorn writes `Server: gunicorn` on every answer and has no setting to leave it out; its
+    header lines are filtered here (tests/network/test_serve.py runs the real server to pin it)."""
+    from gunicorn.http import wsgi
+
+    if getattr(wsgi.Response.default_headers, "motcua_filtered", False):
+        return
+    original = wsgi.Response.default_headers
+
+    def default_headers(self) -> list[str]:
+        return [line for line in original(self) if not line.lower().startswith("server:")]
+
+    default_headers.motcua_filtered = True  # type: ignore[attr-defined]
+    wsgi.Response.default_headers = default_headers
 
 
 def _start_helpers() -> list[subprocess.Popen]:
