@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("intake/", views.intake, name="intake"),
     path("intake/checklist/", views.checklist, name="checklist"),
+    path("supplement/", views.supplement_brought, name="supplement_brought"),
     path("dossiers/<str:code>/", views.dossier_page, name="dossier"),
     path("dossiers/<str:code>/receipt/", views.receipt, name="receipt"),
     path("dossiers/<str:code>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),

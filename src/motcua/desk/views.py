@@ -265,6 +265,53 @@ def _explanation(due) -> str:
     return text.pick(due.vi, due.en)
 
 
+# --- a supplement brought to this counter ----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page
+def supplement_brought(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """A supplement taken at any counter of the province: the officer finds the dossier by its code and
+    the applicant's ID number, ticks the papers brought, and the dossier's unit gets them."""
+    if not desk.intake_units(actor).exists():
+        raise Forbidden(
+            "Bạn không có vai trò tiếp nhận (một cửa, bưu chính) tại đơn vị nào.",
+            "You hold no counter or postal role at any unit.",
+        )
+    context: dict = {"code": "", "id_number": "", "error": None}
+    if request.method != "POST":
+        return render(request, "desk/supplement_brought.html", context)
+    code = request.POST.get("code", "").strip()[:40]
+    id_number = request.POST.get("id_number", "").strip()[:20]
+    context.update(code=code, id_number=id_number)
+    try:
+        dossier, asked = dossiers.supplement_brought(actor, code, id_number)
+    except NotFound as error:
+        context["error"] = text.message(error)
+        return render(request, "desk/supplement_brought.html", context, status=404)
+    components = list(dossier.procedure_version.components.all())
+    asked_codes = {m["code"] for m in asked.missing if m.get("code")}
+    context.update(dossier=dossier, asked=asked, components=components, ticked=asked_codes)
+    if "receive" not in request.POST:
+        return render(request, "desk/supplement_brought.html", context)
+    chosen = set(request.POST.getlist("papers"))
+    context["ticked"] = chosen
+    params = {
+        "papers": [{"component": c.code, "form": c.form} for c in components if c.code in chosen],
+        "note": request.POST.get("note", "").strip()[:2000],
+        "applicant_id_number": id_number,
+    }
+    try:
+        done = services.act(actor=actor, code=dossier.code, action=Action.SUPPLEMENT_RECEIVED, params=params)
+    except (Forbidden, NotFound):
+        raise
+    except MotcuaError as error:
+        context["error"] = text.message(error)
+        return render(request, "desk/supplement_brought.html", context, status=error.http_status)
+    context["done"] = done
+    return render(request, "desk/supplement_brought.html", context)
+
+
 # --- the dossier page -------------------------------------------------------------------------------
 
 

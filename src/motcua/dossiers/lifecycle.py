@@ -43,6 +43,9 @@ class Place(StrEnum):
     CURRENT = "current"  # the unit performing the current step
     RETURN = "return"  # the return point chosen by the applicant
     INVOLVED = "involved"  # any unit of the dossier: receiving, current, competent, return, a step's unit
+    # any center, branch or reception point of the province, for a dossier the applicant brings there
+    # (they show the dossier code and their ID number): boundary-free supplements
+    ANY_COUNTER = "any_counter"
     ORIGINALS_FROM = "originals_from"  # the unit the paper originals waiting to be sent leave from
     ORIGINALS_TO = "originals_to"  # the unit the paper originals on their way go to
     APPLICANT = "applicant"  # the applicant, identified by the dossier code and its secret
@@ -160,7 +163,7 @@ def _records() -> list[ActionRecord]:
                     Status.SUPPLEMENT,
                     RESUME,
                     DESK | PROCESSORS,
-                    (Place.INVOLVED, Place.APPLICANT),
+                    (Place.INVOLVED, Place.ANY_COUNTER, Place.APPLICANT),
                     guards.supplied_papers_complete,
                 ),
             ),

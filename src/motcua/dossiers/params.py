@@ -70,6 +70,9 @@ class SupplementParams(Strict):
 class SupplementReceivedParams(Strict):
     papers: Papers = Field(default_factory=list)  # what the applicant brought (intake supplement)
     note: Annotated[str, Text(2000)] = ""
+    # at a counter not involved in the dossier: the applicant's ID number, shown with the code (never
+    # recorded in the event)
+    applicant_id_number: Annotated[str, Text(20)] = ""
 
 
 class AssignParams(Strict):
