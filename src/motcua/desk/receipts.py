@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -293,8 +294,36 @@ def _refusal_body(dossier: Dossier, styles) -> list:
             body,
         ),
         labelled("Lý do:", dossier.reason or "—", body),
+        *_where_to_file(dossier, styles),
         para("Xin thông báo để Ông/Bà được biết và thực hiện.", body),
     ]
+
+
+def where_to_file(dossier: Dossier) -> dict | None:
+    """The units a refusal at the wrong place named (kept with the intake's event), or None."""
+    events = [e for e in dossier.events.all() if e.action == "refuse"]
+    return events[0].payload.get("where_to_file") if events else None
+
+
+def _unit_line(place: dict, *, with_distance: bool = False) -> str:
+    line = place["name_vi"] + (f", địa chỉ: {place['address']}" if place.get("address") else "")
+    if with_distance and place.get("km") is not None:
+        line += f" (cách khoảng {format_number(Decimal(str(place['km'])), 'vi')} km)"
+    return line
+
+
+def _where_to_file(dossier: Dossier, styles) -> list:
+    found = where_to_file(dossier)
+    if not found:
+        return []
+    body = styles["body"]
+    lines = [para("Ông/Bà có thể nộp hồ sơ tại một trong các đơn vị sau:", body)]
+    lines += [para(f"- {_unit_line(p)}", body) for p in found.get("may_receive", [])]
+    if found.get("nearest"):
+        commune = dossier.subject_jurisdiction.name
+        lines.append(para(f"Các đơn vị gần {commune} nhất:", body))
+        lines += [para(f"- {_unit_line(p, with_distance=True)}", body) for p in found["nearest"]]
+    return lines
 
 
 BODIES = {"01": _receipt_body, "02": _supplement_body, "03": _refusal_body}

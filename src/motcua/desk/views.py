@@ -134,7 +134,11 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
         form = forms.IntakeForm(units=units, return_points=points)
         procedure, components = desk.checklist(request.GET.get("procedure", ""), timezone.localdate())
         return _intake_page(request, form, procedure, forms.checklist_rows(components))
-    form = forms.IntakeForm(request.POST, units=units, return_points=points)
+    data = request.POST
+    if "wrong_place" in data:  # the unit may not receive it: Form 03 naming where to file
+        data = data.copy()
+        data["decision"] = "refuse"
+    form = forms.IntakeForm(data, units=units, return_points=points)
     procedure, components = desk.checklist(request.POST.get("procedure", "").strip(), timezone.localdate())
     rows = forms.checklist_rows(components, request.POST)
     if "load_checklist" in request.POST:
@@ -146,7 +150,8 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
         result = services.intake(actor=actor, request=form.intake_request(papers))
     except MotcuaError as error:
         form.add_problems(error, papers, rows)
-        return _intake_page(request, form, procedure, rows, status=400)
+        wrong_place = error.code == "not_boundary_free"
+        return _intake_page(request, form, procedure, rows, status=400, wrong_place=wrong_place)
     _remember_pin(request, result.dossier.code, result.pin)
     if result.missing and form.cleaned_data["decision"] == "receive":  # the service's rule, said aloud
         names = ", ".join(text.pick(m["name_vi"], m["name_en"]) or m["code"] for m in result.missing)
@@ -160,8 +165,11 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
     return redirect("desk:receipt", code=result.dossier.code)
 
 
-def _intake_page(request, form, procedure, rows, status: int = 200) -> HttpResponse:
+def _intake_page(
+    request, form, procedure, rows, status: int = 200, wrong_place: bool = False
+) -> HttpResponse:
     context = {
+        "wrong_place": wrong_place,
         "form": form,
         "procedures": desk.procedure_choices(),
         "communes": desk.communes(),
@@ -205,6 +213,7 @@ def receipt(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
         "explanation": _explanation(dossiers.due_explanation(dossier)),
         "slip": receipts.slip_for(dossier),
         "open_supplement": receipts.open_supplement(dossier),
+        "where_to_file": receipts.where_to_file(dossier),
     }
     return render(request, "desk/receipt.html", context)
 
