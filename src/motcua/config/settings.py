@@ -176,4 +176,6 @@ MOTCUA = {
     "DUE_SOON_WORKING_HOURS": float(os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "8")),
     # reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default
     "TRUSTED_PROXIES": os.environ.get("MOTCUA_TRUSTED_PROXIES", ""),
+    # the demo (make run): the log-in page lists the demo accounts, whose password is public
+    "DEMO": _env_flag("MOTCUA_DEMO"),
 }
