@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "motcua.middleware.RejectNulCharacters",
     "motcua.middleware.ApiMethodNotAllowed",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "motcua.middleware.VietnameseUnlessChosen",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

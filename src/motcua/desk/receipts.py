@@ -26,11 +26,11 @@ from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from motcua.catalog.models import LimitUnit, PaperForm
+from motcua.catalog.models import PaperForm
 from motcua.dossiers import context
 from motcua.dossiers.models import Dossier, Status
 from motcua.i18n import both
-from motcua.worktime.text import format_number
+from motcua.worktime.text import format_number, time_limit_text
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -227,8 +227,7 @@ def _papers_table(dossier: Dossier, styles) -> Table:
 
 def _limit_text(dossier: Dossier) -> str:
     version = dossier.procedure_version
-    unit = "ngày làm việc" if version.limit_unit == LimitUnit.WORKING_DAYS else "ngày"
-    return f"{format_number(version.limit_amount, 'vi')} {unit}"
+    return time_limit_text(version.limit_amount, version.limit_unit, "vi")
 
 
 def _return_point(dossier: Dossier) -> str:

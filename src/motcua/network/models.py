@@ -83,6 +83,7 @@ class Unit(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     address = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=40, blank=True)  # the public's line, as printed on the unit list
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     coord_approximate = models.BooleanField(default=True)
