@@ -47,3 +47,25 @@ def test_a_fee_whose_name_states_the_amount_is_not_repeated():
     assert fee_text(english, 200000, "en") == english
     assert fee_text("Lệ phí", 20000, "vi") == "Lệ phí: 20.000 đồng"
     assert fee_text("Fee", 0, "en") == "Fee: 0 VND"
+
+
+def test_amounts_in_vietnamese_words():
+    from motcua.worktime.text import vnd_in_words
+
+    assert vnd_in_words(0) == "Không đồng"
+    assert vnd_in_words(200000) == "Hai trăm nghìn đồng"
+    assert vnd_in_words(215000) == "Hai trăm mười lăm nghìn đồng"
+    assert vnd_in_words(21000) == "Hai mươi mốt nghìn đồng"
+    assert vnd_in_words(10500) == "Mười nghìn năm trăm đồng"
+    assert vnd_in_words(1005000) == "Một triệu không trăm linh năm nghìn đồng"
+    assert vnd_in_words(2_000_000_000) == "Hai tỷ đồng"
+    assert vnd_in_words(105) == "Một trăm linh năm đồng"
+
+
+@given(st.integers(min_value=1, max_value=10**15))
+def test_amounts_in_words_are_well_formed(amount):
+    from motcua.worktime.text import vnd_in_words
+
+    words = vnd_in_words(amount)
+    assert words[0].isupper() and words.endswith(" đồng") and "  " not in words
+    assert not words.lower().startswith("không")

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.desk",
     "motcua.portal",
     "motcua.monitoring",
+    "motcua.payments",
     "motcua.demo",
 ]
 
@@ -177,6 +178,9 @@ MOTCUA = {
     "DUE_SOON_WORKING_HOURS": float(os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "8")),
     # reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default
     "TRUSTED_PROXIES": os.environ.get("MOTCUA_TRUSTED_PROXIES", ""),
+    # statuses in which a collected fee may be refunded (verify: which endings the fee law refunds);
+    # default: refused and processing stopped
+    "FEE_REFUND_STATUSES": os.environ.get("MOTCUA_FEE_REFUND_STATUSES", "3,8"),
     # the demo (make run): the log-in page lists the demo accounts, whose password is public
     "DEMO": _env_flag("MOTCUA_DEMO"),
 }

@@ -13,5 +13,6 @@ urlpatterns = [
     path("dossiers/<str:code>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("dossiers/<str:code>/apology-<int:number>.pdf", views.apology_pdf, name="apology_pdf"),
     path("dossiers/<str:code>/control-slip.pdf", views.control_slip_pdf, name="control_slip_pdf"),
+    path("dossiers/<str:code>/fee-<int:number>.pdf", views.fee_receipt_pdf, name="fee_receipt_pdf"),
     path("dossiers/<str:code>/actions/<str:action>/", views.act, name="act"),
 ]

@@ -23,7 +23,7 @@ from motcua.dossiers.models import Channel, Status
 from motcua.dossiers.permissions import Actor
 from motcua.errors import Forbidden, MotcuaError, NotFound
 
-from . import forms, later_slips, receipts, text
+from . import fee_slips, forms, later_slips, receipts, text
 from . import selectors as desk
 
 PIN_SESSION_KEY = "desk_receipt_pins"
@@ -252,6 +252,20 @@ def apology_pdf(request: HttpRequest, actor: Actor, code: str, number: int) -> H
 def control_slip_pdf(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
     dossier = dossiers.dossier_detail(actor, code)
     return _pdf(later_slips.control_slip_pdf(dossier), f"phieu-kiem-soat-{dossier.code}.pdf")
+
+
+@require_GET
+@staff_page
+def fee_receipt_pdf(request: HttpRequest, actor: Actor, code: str, number: int) -> HttpResponse:
+    """The dossier's n-th fee receipt or refund slip (1 = the first), as printed at the counter."""
+    dossier = dossiers.dossier_detail(actor, code)
+    receipts_on_file = list(dossier.fee_receipts.select_related("unit", "officer").order_by("at", "id"))
+    if not 1 <= number <= len(receipts_on_file):
+        raise NotFound(f"biên lai số {number} của hồ sơ {code}", f"fee receipt {number} of dossier {code}")
+    receipt = receipts_on_file[number - 1]
+    officer = receipt.officer.get_full_name() or receipt.officer.get_username() if receipt.officer else ""
+    pdf = fee_slips.fee_receipt_pdf(dossier, receipt, officer=officer)
+    return _pdf(pdf, f"bien-lai-{number}-{dossier.code}.pdf")
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

@@ -14,7 +14,7 @@ from typing import Any
 
 from motcua.network.models import Role
 
-from . import guards, handlers, supplements
+from . import fees, guards, handlers, supplements
 from .clock import CLOCK_RUNNING
 from .context import NOT_CREATED, ActionContext, Outcome
 from .guards import Guard
@@ -22,11 +22,13 @@ from .models import Status
 from .params import (
     ApologyParams,
     AssignParams,
+    FeeParams,
     FinishParams,
     NoteParams,
     PaymentParams,
     PaymentRequestParams,
     ReasonParams,
+    RefundParams,
     ReturnResultParams,
     Strict,
     SupplementParams,
@@ -246,6 +248,43 @@ def _records() -> list[ActionRecord]:
             handlers.payment_received,
             PaymentParams,
             ("online", "receipt"),
+        ),
+        # fees at the counter: collected with the electronic receipt's number (a dossier waiting for its
+        # payment goes on), refunded where the law says so (fees.refundable: configured statuses)
+        ActionRecord(
+            "collect_fee",
+            "Thu phí, lệ phí",
+            "Collect the fee",
+            (
+                allow(Status.AWAITING_PAYMENT, RESUME, DESK, (Place.INVOLVED,), fees.fee_to_collect),
+                allow(
+                    (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINISHED),
+                    SAME,
+                    DESK,
+                    (Place.INVOLVED,),
+                    fees.fee_to_collect,
+                ),
+            ),
+            fees.collect_fee,
+            FeeParams,
+            ("amount_vnd", "receipt_number", "note"),
+        ),
+        ActionRecord(
+            "refund_fee",
+            "Hoàn trả phí, lệ phí",
+            "Refund the fee",
+            (
+                allow(
+                    (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED),
+                    SAME,
+                    DESK,
+                    (Place.INVOLVED,),
+                    fees.refundable,
+                ),
+            ),
+            fees.refund_fee,
+            RefundParams,
+            ("amount_vnd", "receipt_number", "reason"),
         ),
         ActionRecord(
             "apologize",

@@ -104,3 +104,19 @@ class FinishParams(Strict):
 class ReturnResultParams(Strict):
     receiver: Annotated[str, Text(200)] = ""
     note: Annotated[str, Text(2000)] = ""
+
+
+class FeeParams(Strict):
+    """A fee collected at the counter (empty amount: what the procedure's fees leave to pay)."""
+
+    amount_vnd: int | None = Field(None, ge=0, le=10**15)
+    receipt_number: Annotated[str, Text(40, 1)]
+    note: Annotated[str, Text(2000)] = ""
+
+
+class RefundParams(Strict):
+    """A fee refunded (empty amount: all that was collected and not refunded yet)."""
+
+    amount_vnd: int | None = Field(None, ge=0, le=10**15)
+    receipt_number: Annotated[str, Text(40, 1)]
+    reason: Annotated[str, Text(2000, 1)]

@@ -140,3 +140,54 @@ def fee_text(name: str, amount_vnd: int, lang: str) -> str:
     if amount_vnd and any(s in name for s in stated):
         return name
     return f"{name}: {money_text(amount_vnd, lang)}" if name else money_text(amount_vnd, lang)
+
+
+_DIGITS_VI = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+_GROUPS_VI = ("", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ")
+
+
+def _three_digits_vi(number: int, leading: bool) -> list[str]:
+    hundreds, rest = divmod(number, 100)
+    tens, ones = divmod(rest, 10)
+    words: list[str] = []
+    if hundreds or not leading:
+        words += [_DIGITS_VI[hundreds], "trăm"]
+    if tens == 0:
+        if ones and words:
+            words.append("linh")
+    elif tens == 1:
+        words.append("mười")
+    else:
+        words += [_DIGITS_VI[tens], "mươi"]
+    if ones == 1 and tens >= 2:
+        words.append("mốt")
+    elif ones == 5 and tens >= 1:
+        words.append("lăm")
+    elif ones:
+        words.append(_DIGITS_VI[ones])
+    return words
+
+
+def vnd_in_words(amount_vnd: int) -> str:
+    """An amount in Vietnamese words, as receipts write it: 'Hai trăm nghìn đồng',
+    'Một triệu không trăm linh năm nghìn đồng'."""
+    amount = int(amount_vnd)
+    if amount < 0 or amount >= 1000 ** len(_GROUPS_VI):
+        raise ValueError(f"amount out of range: {amount}")
+    if amount == 0:
+        return "Không đồng"
+    groups = []
+    while amount:
+        amount, group = divmod(amount, 1000)
+        groups.append(group)
+    words: list[str] = []
+    top = len(groups) - 1
+    for index in range(top, -1, -1):
+        group = groups[index]
+        if group == 0:
+            continue
+        words += _three_digits_vi(group, leading=index == top)
+        if _GROUPS_VI[index]:
+            words.append(_GROUPS_VI[index])
+    text = " ".join(words)
+    return f"{text[0].upper()}{text[1:]} đồng"
