@@ -30,7 +30,7 @@ from motcua.catalog.models import PaperForm
 from motcua.dossiers import context
 from motcua.dossiers.models import Dossier, Status
 from motcua.i18n import both
-from motcua.worktime.text import format_number, time_limit_text
+from motcua.worktime.text import format_number, opening_hours_text, time_limit_text
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -234,7 +234,14 @@ def _return_point(dossier: Dossier) -> str:
     if dossier.return_by_post:
         return f"qua dịch vụ bưu chính công ích, địa chỉ: {dossier.return_address}"
     unit = dossier.return_unit or dossier.receiving_unit
-    return f"{unit.name_vi}" + (f", {unit.address}" if unit.address else "")
+    parts = [unit.name_vi]
+    if unit.address:
+        parts.append(f"địa chỉ: {unit.address}")
+    if unit.phone:
+        parts.append(f"điện thoại: {unit.phone}")
+    if unit.opening_hours:
+        parts.append(f"giờ làm việc: {opening_hours_text(unit.opening_hours, 'vi')}")
+    return "; ".join(parts)
 
 
 def _receipt_body(dossier: Dossier, styles) -> list:
