@@ -103,3 +103,23 @@ def test_the_demo_log_in_page_fills_the_form_with_one_click(page, settings):
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url("**/desk/")
     assert "Cán bộ một cửa" in page.locator(".who").inner_text()
+
+
+def test_a_fee_is_collected_on_the_dossier_page_and_reported_per_unit_and_day(page, world):
+    dossier = intake(actor=world["counter_dt"], request=judicial_request()).dossier
+    log_in(page, "counter_dt")
+    page.goto(f"/desk/dossiers/{dossier.code}/")
+    page.locator("#action-collect_fee summary").click()
+    page.get_by_label("Số biên lai điện tử").fill("BL-2026-0001")
+    page.locator("#action-collect_fee button[type=submit]").click()
+    page.wait_for_selector("text=Đã thực hiện: Thu phí, lệ phí.")
+    row = page.locator("#fee-receipts tbody tr").first
+    assert "BL-2026-0001" in row.inner_text() and "200.000 đồng" in row.inner_text()
+    page.screenshot(path="/tmp/counter-fee.png", full_page=True)
+    page.goto("/desk/")
+    page.locator("#fees-report-link").click()
+    page.wait_for_url("**/fees/")
+    assert "200.000 đồng" in page.locator("#fees tbody").inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Xuất Excel").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
