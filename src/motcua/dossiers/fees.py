@@ -54,6 +54,7 @@ def _number_taken(ctx: ActionContext, kind: str) -> Reason:
     number = str(ctx.params.get("receipt_number", "")).strip()
     if not number:
         return "Cần số biên lai điện tử.", "The electronic receipt number is required."
+    assert ctx.unit_id is not None  # authorized at a unit (the table's places)
     taken = FeeReceipt.objects.filter(unit_id=ctx.unit_id, kind=kind, receipt_number=number).exists()
     if taken:
         return (
@@ -96,6 +97,7 @@ def refundable(ctx: ActionContext) -> Reason:
 
 
 def _receipt(ctx: ActionContext, kind: str, amount: int, note: str = "") -> FeeReceipt:
+    assert ctx.unit_id is not None  # authorized at a unit (the table's places)
     row = FeeReceipt(
         dossier=ctx.dossier,
         unit_id=ctx.unit_id,
