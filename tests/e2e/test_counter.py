@@ -123,3 +123,29 @@ def test_a_fee_is_collected_on_the_dossier_page_and_reported_per_unit_and_day(pa
     with page.expect_download() as download:
         page.get_by_role("button", name="Xuất Excel").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_a_procedure_this_unit_may_not_receive_gets_form_03_naming_where_to_file(page, world):
+    from motcua.catalog.models import Procedure
+
+    Procedure.objects.filter(code="1.001193").update(
+        boundary_free=False
+    )  # birth registration: its commune only
+    log_in(page, "counter_pc")  # Phú Cường reception point; the matter is in Dầu Tiếng township
+    page.goto("/desk/intake/")
+    procedure = page.locator("#id_procedure")
+    procedure.fill("1.001193")
+    procedure.press("Tab")
+    page.locator("input[name=paper_TP1]").wait_for()
+    page.locator("#id_subject_jurisdiction").select_option("25966")
+    page.get_by_label("Họ và tên").fill("Trần Văn Nam")
+    page.get_by_label("Số CCCD/CMND").fill("074090004321")
+    page.locator("input[name=paper_TP1]").check()
+    page.get_by_role("button", name="Lưu và lập phiếu").click()
+    page.locator("#wrong-place").wait_for()
+    page.get_by_role("button", name="Lập Phiếu từ chối tiếp nhận (Mẫu 03) ghi rõ nơi nộp hồ sơ").click()
+    page.wait_for_url("**/receipt/")
+    assert page.locator("h1").inner_text() == "Đã từ chối tiếp nhận hồ sơ"
+    where = page.locator("#where-to-file").inner_text()
+    assert "Điểm tiếp nhận thị trấn Dầu Tiếng" in where and "Gần Dầu Tiếng nhất" in where
+    page.screenshot(path="/tmp/counter-form-03.png", full_page=True)
