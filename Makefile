@@ -18,7 +18,7 @@ run: setup fonts $(MO)
 	$(BIN)/motcua migrate -v 0
 	$(BIN)/motcua load-demo --until today
 	$(BIN)/motcua collectstatic --noinput -v 0
-	$(BIN)/motcua serve
+	MOTCUA_DEMO=1 $(BIN)/motcua serve
 
 test: setup browser $(MO)
 	$(BIN)/python -m pytest

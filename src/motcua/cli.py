@@ -32,6 +32,62 @@ COMMANDS = {
 }
 
 
+# Commands that run without a migrated database (they create it, describe it, or do not use it).
+WITHOUT_DATABASE = {
+    "migrate",
+    "migrate_all",
+    "makemigrations",
+    "showmigrations",
+    "sqlmigrate",
+    "squashmigrations",
+    "optimizemigration",
+    "check",
+    "collectstatic",
+    "findstatic",
+    "makemessages",
+    "compilemessages",
+    "diffsettings",
+    "help",
+    "version",
+    "shell",
+    "dbshell",
+    "test",
+    "createcachetable",
+    "sendtestemail",
+    "startapp",
+    "startproject",
+}
+
+
+def database_not_ready() -> str | None:
+    """Why a command that reads the database cannot run yet, in one line; None when it can."""
+    import django
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    django.setup()
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return f"Không kết nối được cơ sở dữ liệu / cannot reach the database: {first}"
+    if not pending:
+        return None
+    applied = executor.loader.applied_migrations
+    if not applied:
+        return (
+            "Cơ sở dữ liệu chưa được tạo: hãy chạy `motcua migrate` trước / "
+            "the database is not set up yet: run `motcua migrate` first."
+        )
+    count = len(pending)
+    return (
+        f"Cơ sở dữ liệu chưa được nâng cấp ({count} bước): hãy chạy `motcua migrate` trước / "
+        f"the database is not up to date ({count} migration{'' if count == 1 else 's'} pending): "
+        "run `motcua migrate` first."
+    )
+
+
 def _usage() -> str:
     lines = ["usage: motcua <command> [options]", "", "commands:"]
     lines += [f"  {name:<16} {help_text}" for name, (_, help_text) in COMMANDS.items()]
@@ -57,6 +113,12 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import execute_from_command_line
 
     django_name = COMMANDS.get(name, (name, ""))[0] or name
+    asks_help = any(arg in {"-h", "--help"} for arg in rest)
+    if django_name not in WITHOUT_DATABASE and not asks_help:
+        problem = database_not_ready()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
     execute_from_command_line(["motcua", django_name, *rest])
     return 0
 

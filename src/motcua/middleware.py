@@ -110,3 +110,16 @@ def _json_answer(error: MotcuaError) -> HttpResponse:
     """The API's error shape (as motcua.api answers errors), outside Ninja."""
     body = json.dumps(error.as_dict(), ensure_ascii=False)
     return HttpResponse(body, status=error.http_status, content_type="application/json")
+
+
+class VietnameseUnlessChosen:
+    """Pages are in Vietnamese unless the visitor chose another language (the language switch sets a
+    cookie): the browser's Accept-Language is not asked, so a counter PC set up in English still shows
+    the province's language. Sits before LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

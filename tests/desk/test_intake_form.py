@@ -4,6 +4,7 @@ the fields they judge, and English pages name the units in English."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.services import act, intake
@@ -53,9 +54,10 @@ def test_english_intake_lists_units_in_english_and_the_receiver_defaults_to_the_
     login, world, clock
 ):
     counter = login("counter_dt")
-    english = page_text(counter.get("/desk/intake/", HTTP_ACCEPT_LANGUAGE="en"))
-    assert "Dau Tieng reception point (002.31.00.H57)" in english
     assert "Điểm tiếp nhận thị trấn Dầu Tiếng (002.31.00.H57)" in page_text(counter.get("/desk/intake/"))
+    counter.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the visitor's choice (the language switch)
+    english = page_text(counter.get("/desk/intake/"))
+    assert "Dau Tieng reception point (002.31.00.H57)" in english
     clock.set(at(2026, 3, 2, 9))
     request = judicial_request(return_unit="002.31.00.H57")  # returned where it was received
     code = intake(actor=world["counter_dt"], request=request).dossier.code

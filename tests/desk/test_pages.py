@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from motcua.dossiers.models import Dossier, Status
@@ -175,7 +176,8 @@ def test_intake_errors_are_shown_next_to_the_named_fields(login):
 def test_intake_errors_follow_the_page_language(login):
     client = login("counter_dt")
     bad = {**INTAKE_FORM, "applicant_id_number": "12ab"}
-    page = page_text(client.post("/desk/intake/", bad, HTTP_ACCEPT_LANGUAGE="en"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the visitor chose English
+    page = page_text(client.post("/desk/intake/", bad))
     assert "the ID number must have 12 (or 9) digits" in page and "The intake is invalid." in page
 
 

@@ -55,7 +55,7 @@ def receive_at_the_counter(page) -> tuple[str, str]:
     procedure.fill("2.000488")
     procedure.press("Tab")  # change → htmx loads the checklist
     page.locator("input[name=paper_TP1]").wait_for()
-    page.locator("#id_subject_jurisdiction").fill("25747")
+    page.locator("#id_subject_jurisdiction").select_option("25747")
     page.get_by_label("Họ và tên").fill("Nguyễn Thị Hoa")
     page.get_by_label("Số CCCD/CMND").fill("074190001234")
     page.get_by_label("Số điện thoại").fill("0912345678")

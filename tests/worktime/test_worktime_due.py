@@ -201,4 +201,4 @@ def test_explanation_of_a_calendar_roll_over() -> None:
 def test_explanation_of_on_the_spot() -> None:
     due = CAL.due(at(2026, 3, 3, 9, 0), working("0"))
     assert "(on the spot)" in due.explanation_en
-    assert "(giải quyết ngay)" in due.explanation_vi
+    assert "(giải quyết ngay)" in due.explanation_vi and "trong ngày" in due.explanation_vi

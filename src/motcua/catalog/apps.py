@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
     name = "motcua.catalog"
-    verbose_name = "Danh mục thủ tục / Procedure catalog"
+    verbose_name = _("Procedure catalog")

@@ -11,14 +11,14 @@ from .search import fold
 
 
 class Sector(models.Model):
-    code = models.CharField(max_length=20, unique=True)
-    name_vi = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200, blank=True)
+    code = models.CharField(max_length=20, unique=True, verbose_name=_("code"))
+    name_vi = models.CharField(max_length=200, verbose_name=_("name (Vietnamese)"))
+    name_en = models.CharField(max_length=200, blank=True, verbose_name=_("name (English)"))
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "lĩnh vực / sector"
-        verbose_name_plural = "lĩnh vực / sectors"
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
 
     def __str__(self) -> str:
         return self.name_vi
@@ -43,24 +43,35 @@ class LimitUnit(models.TextChoices):
 
 
 class Procedure(models.Model):
-    code = models.CharField(max_length=20, unique=True)
-    code_verified = models.BooleanField(default=True)
-    name_vi = models.CharField(max_length=400)
-    name_en = models.CharField(max_length=400, blank=True)
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="procedures")
-    competent_level = models.CharField(max_length=10, choices=CompetentLevel.choices)
-    competent_agency = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="competent_for"
+    code = models.CharField(max_length=20, unique=True, verbose_name=_("code"))
+    code_verified = models.BooleanField(default=True, verbose_name=_("code verified"))
+    name_vi = models.CharField(max_length=400, verbose_name=_("name (Vietnamese)"))
+    name_en = models.CharField(max_length=400, blank=True, verbose_name=_("name (English)"))
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="procedures", verbose_name=_("sector")
     )
-    boundary_free = models.BooleanField(default=True)
-    online_level = models.CharField(max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE)
+    competent_level = models.CharField(
+        max_length=10, choices=CompetentLevel.choices, verbose_name=_("competent level")
+    )
+    competent_agency = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="competent_for",
+        verbose_name=_("competent agency"),
+    )
+    boundary_free = models.BooleanField(default=True, verbose_name=_("boundary-free"))
+    online_level = models.CharField(
+        max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.NONE, verbose_name=_("online level")
+    )
     # code and names folded (search.fold) for searching without regard to capitals and diacritics
     search_text = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "thủ tục / procedure"
-        verbose_name_plural = "thủ tục / procedures"
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_vi}"
@@ -73,14 +84,25 @@ class Procedure(models.Model):
 
 
 class ProcedureVersion(models.Model):
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="versions")
-    version = models.PositiveIntegerField()
-    effective_from = models.DateField()
-    legal_basis = models.TextField(blank=True)
-    limit_amount = models.DecimalField(max_digits=7, decimal_places=3)
-    limit_unit = models.CharField(max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS)
-    online_limit_amount = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
-    online_limit_unit = models.CharField(max_length=16, choices=LimitUnit.choices, blank=True)
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="versions", verbose_name=_("procedure")
+    )
+    version = models.PositiveIntegerField(verbose_name=_("version"))
+    effective_from = models.DateField(verbose_name=_("effective from"))
+    legal_basis = models.TextField(blank=True, verbose_name=_("legal basis"))
+    limit_amount = models.DecimalField(max_digits=7, decimal_places=3, verbose_name=_("time limit"))
+    limit_unit = models.CharField(
+        max_length=16,
+        choices=LimitUnit.choices,
+        default=LimitUnit.WORKING_DAYS,
+        verbose_name=_("time limit unit"),
+    )
+    online_limit_amount = models.DecimalField(
+        max_digits=7, decimal_places=3, null=True, blank=True, verbose_name=_("time limit online")
+    )
+    online_limit_unit = models.CharField(
+        max_length=16, choices=LimitUnit.choices, blank=True, verbose_name=_("time limit unit online")
+    )
 
     class Meta:
         ordering = ["procedure__code", "version"]
@@ -88,8 +110,8 @@ class ProcedureVersion(models.Model):
             models.UniqueConstraint(fields=["procedure", "version"], name="unique_procedure_version"),
             models.CheckConstraint(condition=models.Q(limit_amount__gte=0), name="limit_not_negative"),
         ]
-        verbose_name = "phiên bản thủ tục / procedure version"
-        verbose_name_plural = "phiên bản thủ tục / procedure versions"
+        verbose_name = _("procedure version")
+        verbose_name_plural = _("procedure versions")
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.version} ({self.effective_from})"
@@ -100,15 +122,17 @@ class Fee(models.Model):
         FEE = "fee", _("Fee")
         CHARGE = "charge", _("Charge")
 
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
-    name_vi = models.CharField(max_length=300)
-    name_en = models.CharField(max_length=300, blank=True)
-    amount_vnd = models.PositiveBigIntegerField(default=0)
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FEE)
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="fees", verbose_name=_("version")
+    )
+    name_vi = models.CharField(max_length=300, verbose_name=_("name (Vietnamese)"))
+    name_en = models.CharField(max_length=300, blank=True, verbose_name=_("name (English)"))
+    amount_vnd = models.PositiveBigIntegerField(default=0, verbose_name=_("amount (VND)"))
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FEE, verbose_name=_("kind"))
 
     class Meta:
-        verbose_name = "phí, lệ phí / fee"
-        verbose_name_plural = "phí, lệ phí / fees"
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
 
 
 class PaperForm(models.TextChoices):
@@ -119,38 +143,44 @@ class PaperForm(models.TextChoices):
 
 
 class Component(models.Model):
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="components")
-    order = models.PositiveSmallIntegerField(default=0)
-    code = models.CharField(max_length=20)
-    name_vi = models.CharField(max_length=500)
-    name_en = models.CharField(max_length=500, blank=True)
-    form = models.CharField(max_length=20, choices=PaperForm.choices, default=PaperForm.ORIGINAL)
-    quantity = models.PositiveSmallIntegerField(default=1)
-    required = models.BooleanField(default=True)
-    condition_vi = models.CharField(max_length=500, blank=True)
-    condition_en = models.CharField(max_length=500, blank=True)
-    reusable = models.BooleanField(default=False)
-    template = models.CharField(max_length=200, blank=True)
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="components", verbose_name=_("version")
+    )
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
+    code = models.CharField(max_length=20, verbose_name=_("code"))
+    name_vi = models.CharField(max_length=500, verbose_name=_("name (Vietnamese)"))
+    name_en = models.CharField(max_length=500, blank=True, verbose_name=_("name (English)"))
+    form = models.CharField(
+        max_length=20, choices=PaperForm.choices, default=PaperForm.ORIGINAL, verbose_name=_("form")
+    )
+    quantity = models.PositiveSmallIntegerField(default=1, verbose_name=_("quantity"))
+    required = models.BooleanField(default=True, verbose_name=_("required"))
+    condition_vi = models.CharField(max_length=500, blank=True, verbose_name=_("condition (Vietnamese)"))
+    condition_en = models.CharField(max_length=500, blank=True, verbose_name=_("condition (English)"))
+    reusable = models.BooleanField(default=False, verbose_name=_("reusable"))
+    template = models.CharField(max_length=200, blank=True, verbose_name=_("form template"))
 
     class Meta:
         ordering = ["version", "order"]
         constraints = [models.UniqueConstraint(fields=["version", "code"], name="unique_component_code")]
-        verbose_name = "thành phần hồ sơ / dossier component"
-        verbose_name_plural = "thành phần hồ sơ / dossier components"
+        verbose_name = _("dossier component")
+        verbose_name_plural = _("dossier components")
 
     def __str__(self) -> str:
         return f"{self.code} {self.name_vi}"
 
 
 class ResultPaper(models.Model):
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="results")
-    code = models.CharField(max_length=20)
-    name_vi = models.CharField(max_length=300)
-    name_en = models.CharField(max_length=300, blank=True)
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="results", verbose_name=_("version")
+    )
+    code = models.CharField(max_length=20, verbose_name=_("code"))
+    name_vi = models.CharField(max_length=300, verbose_name=_("name (Vietnamese)"))
+    name_en = models.CharField(max_length=300, blank=True, verbose_name=_("name (English)"))
 
     class Meta:
-        verbose_name = "kết quả / result paper"
-        verbose_name_plural = "kết quả / result papers"
+        verbose_name = _("result paper")
+        verbose_name_plural = _("result papers")
 
 
 class Performer(models.TextChoices):
@@ -164,19 +194,23 @@ class Performer(models.TextChoices):
 
 
 class ProcessStep(models.Model):
-    version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="steps")
-    order = models.PositiveSmallIntegerField()
-    name_vi = models.CharField(max_length=300)
-    name_en = models.CharField(max_length=300, blank=True)
-    performer = models.CharField(max_length=20)  # a Performer value or an agency code
-    role = models.CharField(max_length=16, choices=Role.choices)
-    days = models.DecimalField(max_digits=7, decimal_places=3)
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="steps", verbose_name=_("version")
+    )
+    order = models.PositiveSmallIntegerField(verbose_name=_("order"))
+    name_vi = models.CharField(max_length=300, verbose_name=_("name (Vietnamese)"))
+    name_en = models.CharField(max_length=300, blank=True, verbose_name=_("name (English)"))
+    performer = models.CharField(
+        max_length=20, verbose_name=_("performer")
+    )  # a Performer value or an agency code
+    role = models.CharField(max_length=16, choices=Role.choices, verbose_name=_("role"))
+    days = models.DecimalField(max_digits=7, decimal_places=3, verbose_name=_("days"))
 
     class Meta:
         ordering = ["version", "order"]
         constraints = [models.UniqueConstraint(fields=["version", "order"], name="unique_step_order")]
-        verbose_name = "bước xử lý / process step"
-        verbose_name_plural = "bước xử lý / process steps"
+        verbose_name = _("process step")
+        verbose_name_plural = _("process steps")
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name_vi}"

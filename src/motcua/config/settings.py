@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "motcua.desk",
     "motcua.portal",
     "motcua.monitoring",
+    "motcua.payments",
     "motcua.demo",
 ]
 
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "motcua.middleware.RejectNulCharacters",
     "motcua.middleware.ApiMethodNotAllowed",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "motcua.middleware.VietnameseUnlessChosen",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -216,4 +218,9 @@ MOTCUA = {
     "CHECKPOINT_KEY": os.environ.get("MOTCUA_CHECKPOINT_KEY", ""),
     "CHECKPOINT_KEY_FILE": os.environ.get("MOTCUA_CHECKPOINT_KEY_FILE", str(HOME / "checkpoint_key.pem")),
     "CHECKPOINT_DIR": os.environ.get("MOTCUA_CHECKPOINT_DIR", str(HOME / "checkpoints")),
+    # statuses in which a collected fee may be refunded (verify: which endings the fee law refunds);
+    # default: refused and processing stopped
+    "FEE_REFUND_STATUSES": os.environ.get("MOTCUA_FEE_REFUND_STATUSES", "3,8"),
+    # the demo (make run): the log-in page lists the demo accounts, whose password is public
+    "DEMO": _env_flag("MOTCUA_DEMO"),
 }

@@ -18,5 +18,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", include("motcua.desk.urls")),
     path("planning/", include("motcua.monitoring.urls")),
+    path("fees/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),
 ]

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
     name = "motcua.demo"
-    verbose_name = "Dữ liệu mẫu / Demo data"
+    verbose_name = _("Demo data")

@@ -16,11 +16,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
 from motcua.catalog.models import CompetentLevel, LimitUnit, OnlineLevel, Procedure
+from motcua.demo.loader import ensure_unit_staff, unit_staff_plan
 from motcua.dossiers import memo, services
 from motcua.dossiers.lifecycle import Action
 from motcua.dossiers.models import Channel, Dossier, Status
@@ -28,7 +28,7 @@ from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import Applicant, IntakeRequest, PaperIn
 from motcua.dossiers.watch import tick
 from motcua.network.clock import work_calendar
-from motcua.network.models import Jurisdiction, JurisdictionLevel, Role, RoleAssignment, Unit, UnitKind
+from motcua.network.models import Jurisdiction, JurisdictionLevel, Role, Unit, UnitKind
 
 DEFAULT_UNTIL = date(2026, 11, 20)
 DEFAULT_COUNT = 20_000
@@ -184,45 +184,19 @@ class HistoryReport:
 # --- the world: network, catalog and staff, read once -----------------------------------------------
 
 
-STAFF_PREFIX = {Role.COUNTER: "cb", Role.SPECIALIST: "cv", Role.LEADER: "ld"}
-STAFF_TITLE = {Role.COUNTER: "Cán bộ một cửa", Role.SPECIALIST: "Chuyên viên", Role.LEADER: "Lãnh đạo"}
 AGENCY_KINDS = (UnitKind.DEPARTMENT, UnitKind.DISTRICT_PC, UnitKind.COMMUNE_PC, UnitKind.VERTICAL)
 SERVICE_KINDS = (UnitKind.CENTER, UnitKind.BRANCH, UnitKind.RECEPTION_POINT)
 
 
 def staff_plan() -> list[tuple[str, Unit, str]]:
-    """(username, unit, role): a counter officer per service unit, a specialist and a leader per agency."""
-    plan = []
-    for unit in Unit.objects.filter(active=True).order_by("code"):
-        roles = [Role.COUNTER] if unit.kind in SERVICE_KINDS else [Role.SPECIALIST, Role.LEADER]
-        plan += [(f"{STAFF_PREFIX[role]}.{unit.code}", unit, role) for role in roles]
-    return plan
+    """(username, unit, role): the units' own accounts (the demo's, loader.unit_staff_plan)."""
+    return unit_staff_plan()
 
 
 def ensure_history_staff() -> int:
-    """Create the history's staff accounts (unusable passwords) and roles in bulk; returns how many new."""
-    user_model = get_user_model()
-    plan = staff_plan()
-    existing = set(
-        user_model.objects.filter(username__in=[p[0] for p in plan]).values_list("username", flat=True)
-    )
-    new = [
-        user_model(
-            username=name,
-            first_name=STAFF_TITLE[role],
-            last_name=unit.name_vi[:150],
-            password=make_password(None),
-        )
-        for name, unit, role in plan
-        if name not in existing
-    ]
-    user_model.objects.bulk_create(new)
-    users = dict(user_model.objects.filter(username__in=[p[0] for p in plan]).values_list("username", "pk"))
-    RoleAssignment.objects.bulk_create(
-        [RoleAssignment(user_id=users[name], unit=unit, role=role) for name, unit, role in plan],
-        ignore_conflicts=True,
-    )
-    return len(new)
+    """The units' accounts and roles (unusable passwords unless load-demo gave them the demo one);
+    returns how many new."""
+    return ensure_unit_staff()
 
 
 def staff_actors() -> dict[tuple[int, str], Actor]:

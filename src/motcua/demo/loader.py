@@ -7,7 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from motcua.catalog.services import import_catalog
@@ -29,6 +31,61 @@ class DemoAccount:
 
 def demo_password() -> str:
     return os.environ.get("MOTCUA_DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+
+
+def demo_mode() -> bool:
+    """Whether the site runs as the demo (MOTCUA_DEMO=1): the log-in page then lists the demo accounts.
+    Never in production: the accounts' password is public."""
+    return bool(settings.MOTCUA.get("DEMO"))
+
+
+# Every unit's own accounts, so that any procedure's route can be walked: a counter officer at each
+# center, branch and reception point, a specialist and a leader at each agency. The demo history acts
+# through the same accounts.
+UNIT_STAFF_PREFIX = {Role.COUNTER: "cb", Role.SPECIALIST: "cv", Role.LEADER: "ld"}
+UNIT_STAFF_TITLE = {Role.COUNTER: "Cán bộ một cửa", Role.SPECIALIST: "Chuyên viên", Role.LEADER: "Lãnh đạo"}
+SERVICE_KINDS = (UnitKind.CENTER, UnitKind.BRANCH, UnitKind.RECEPTION_POINT)
+
+
+def unit_staff_plan() -> list[tuple[str, Unit, str]]:
+    """(username, unit, role) of every active unit's own accounts, by unit code."""
+    plan = []
+    for unit in Unit.objects.filter(active=True).order_by("code"):
+        roles = [Role.COUNTER] if unit.kind in SERVICE_KINDS else [Role.SPECIALIST, Role.LEADER]
+        plan += [(f"{UNIT_STAFF_PREFIX[role]}.{unit.code}", unit, role) for role in roles]
+    return plan
+
+
+def ensure_unit_staff(password: str | None = None) -> int:
+    """Create every unit's accounts and roles in bulk (once); with a password, an account without a
+    usable one gets it (a password someone set is kept). One hash serves them all: the accounts share
+    the demo password anyway, and hashing hundreds at a time would take minutes. Returns how many new."""
+    user_model = get_user_model()
+    plan = unit_staff_plan()
+    names = [name for name, _, _ in plan]
+    encoded = make_password(password)  # None: an unusable password
+    existing = set(user_model.objects.filter(username__in=names).values_list("username", flat=True))
+    new = [
+        user_model(
+            username=name, first_name=UNIT_STAFF_TITLE[role], last_name=unit.name_vi[:150], password=encoded
+        )
+        for name, unit, role in plan
+        if name not in existing
+    ]
+    user_model.objects.bulk_create(new)
+    if password is not None:
+        unusable = [
+            u.pk
+            for u in user_model.objects.filter(username__in=existing).only("pk", "password")
+            if not u.has_usable_password()
+        ]
+        user_model.objects.filter(pk__in=unusable).update(password=encoded)
+    users = dict(user_model.objects.filter(username__in=names).values_list("username", "pk"))
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user_id=users[name], unit=unit, role=role) for name, unit, role in plan],
+        ignore_conflicts=True,
+    )
+    return len(new)
 
 
 def load_network_and_catalog() -> dict[str, dict[str, int]]:
@@ -92,4 +149,70 @@ def ensure_demo_accounts(password: str | None = None) -> list[DemoAccount]:
                 user.save(update_fields=["password"])
             unit = Unit.objects.get(code=account.unit_code)
             RoleAssignment.objects.get_or_create(user=user, unit=unit, role=account.role)
+        ensure_unit_staff(password)
     return accounts
+
+
+ROLE_ORDER = [Role.ADMIN, Role.MANAGER, Role.COUNTER, Role.POSTAL, Role.SPECIALIST, Role.LEADER]
+KIND_ORDER = [
+    UnitKind.CENTER,
+    UnitKind.BRANCH,
+    UnitKind.RECEPTION_POINT,
+    UnitKind.DEPARTMENT,
+    UnitKind.VERTICAL,
+    UnitKind.DISTRICT_PC,
+    UnitKind.COMMUNE_PC,
+]
+
+
+@dataclass(frozen=True)
+class UnitAccounts:
+    """One unit's own demo accounts: [(username, role)]."""
+
+    unit: Unit
+    accounts: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class DemoDirectory:
+    """The demo accounts as the log-in page and load-demo show them: the named accounts by role, then
+    every unit's own accounts by kind of unit."""
+
+    by_role: list[tuple[str, list[tuple[DemoAccount, Unit]]]]  # (role, [(account, unit)])
+    by_kind: list[tuple[str, list[UnitAccounts]]]  # (unit kind, units)
+
+    @property
+    def unit_count(self) -> int:
+        return sum(len(units) for _, units in self.by_kind)
+
+
+def demo_directory() -> DemoDirectory:
+    """Who can log in to the demo (the accounts that exist: load-demo made them)."""
+    user_model = get_user_model()
+    named = [a for a in demo_accounts_if_loaded() if user_model.objects.filter(username=a.username).exists()]
+    units = {u.code: u for u in Unit.objects.filter(code__in={a.unit_code for a in named})}
+    by_role = [
+        (role, [(a, units[a.unit_code]) for a in named if a.role == role and a.unit_code in units])
+        for role in ROLE_ORDER
+    ]
+    plan = unit_staff_plan()
+    existing = set(
+        user_model.objects.filter(username__in=[n for n, _, _ in plan]).values_list("username", flat=True)
+    )
+    per_unit: dict[int, UnitAccounts] = {}
+    for name, unit, role in plan:
+        if name in existing:
+            per_unit.setdefault(unit.pk, UnitAccounts(unit, [])).accounts.append((name, role))
+    by_kind = [(kind, [u for u in per_unit.values() if u.unit.kind == kind]) for kind in KIND_ORDER]
+    return DemoDirectory(
+        by_role=[(role, found) for role, found in by_role if found],
+        by_kind=[(kind, found) for kind, found in by_kind if found],
+    )
+
+
+def demo_accounts_if_loaded() -> list[DemoAccount]:
+    """The named demo accounts, or none when the demo network is not loaded."""
+    try:
+        return demo_accounts()
+    except LookupError:
+        return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -25,11 +26,11 @@ from reportlab.pdfbase.pdfmetrics import registerFontFamily
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from motcua.catalog.models import LimitUnit, PaperForm
+from motcua.catalog.models import PaperForm
 from motcua.dossiers import context
 from motcua.dossiers.models import Dossier, Status
 from motcua.i18n import both
-from motcua.worktime.text import format_number
+from motcua.worktime.text import format_number, opening_hours_text, time_limit_text
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -226,15 +227,21 @@ def _papers_table(dossier: Dossier, styles) -> Table:
 
 def _limit_text(dossier: Dossier) -> str:
     version = dossier.procedure_version
-    unit = "ngày làm việc" if version.limit_unit == LimitUnit.WORKING_DAYS else "ngày"
-    return f"{format_number(version.limit_amount, 'vi')} {unit}"
+    return time_limit_text(version.limit_amount, version.limit_unit, "vi")
 
 
 def _return_point(dossier: Dossier) -> str:
     if dossier.return_by_post:
         return f"qua dịch vụ bưu chính công ích, địa chỉ: {dossier.return_address}"
     unit = dossier.return_unit or dossier.receiving_unit
-    return f"{unit.name_vi}" + (f", {unit.address}" if unit.address else "")
+    parts = [unit.name_vi]
+    if unit.address:
+        parts.append(f"địa chỉ: {unit.address}")
+    if unit.phone:
+        parts.append(f"điện thoại: {unit.phone}")
+    if unit.opening_hours:
+        parts.append(f"giờ làm việc: {opening_hours_text(unit.opening_hours, 'vi')}")
+    return "; ".join(parts)
 
 
 def _receipt_body(dossier: Dossier, styles) -> list:
@@ -293,8 +300,36 @@ def _refusal_body(dossier: Dossier, styles) -> list:
             body,
         ),
         labelled("Lý do:", dossier.reason or "—", body),
+        *_where_to_file(dossier, styles),
         para("Xin thông báo để Ông/Bà được biết và thực hiện.", body),
     ]
+
+
+def where_to_file(dossier: Dossier) -> dict | None:
+    """The units a refusal at the wrong place named (kept with the intake's event), or None."""
+    events = [e for e in dossier.events.all() if e.action == "refuse"]
+    return events[0].payload.get("where_to_file") if events else None
+
+
+def _unit_line(place: dict, *, with_distance: bool = False) -> str:
+    line = place["name_vi"] + (f", địa chỉ: {place['address']}" if place.get("address") else "")
+    if with_distance and place.get("km") is not None:
+        line += f" (cách khoảng {format_number(Decimal(str(place['km'])), 'vi')} km)"
+    return line
+
+
+def _where_to_file(dossier: Dossier, styles) -> list:
+    found = where_to_file(dossier)
+    if not found:
+        return []
+    body = styles["body"]
+    lines = [para("Ông/Bà có thể nộp hồ sơ tại một trong các đơn vị sau:", body)]
+    lines += [para(f"- {_unit_line(p)}", body) for p in found.get("may_receive", [])]
+    if found.get("nearest"):
+        commune = dossier.subject_jurisdiction.name
+        lines.append(para(f"Các đơn vị gần {commune} nhất:", body))
+        lines += [para(f"- {_unit_line(p, with_distance=True)}", body) for p in found["nearest"]]
+    return lines
 
 
 BODIES = {"01": _receipt_body, "02": _supplement_body, "03": _refusal_body}

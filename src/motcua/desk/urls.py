@@ -7,10 +7,12 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("intake/", views.intake, name="intake"),
     path("intake/checklist/", views.checklist, name="checklist"),
+    path("supplement/", views.supplement_brought, name="supplement_brought"),
     path("dossiers/<str:code>/", views.dossier_page, name="dossier"),
     path("dossiers/<str:code>/receipt/", views.receipt, name="receipt"),
     path("dossiers/<str:code>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),
     path("dossiers/<str:code>/apology-<int:number>.pdf", views.apology_pdf, name="apology_pdf"),
     path("dossiers/<str:code>/control-slip.pdf", views.control_slip_pdf, name="control_slip_pdf"),
+    path("dossiers/<str:code>/fee-<int:number>.pdf", views.fee_receipt_pdf, name="fee_receipt_pdf"),
     path("dossiers/<str:code>/actions/<str:action>/", views.act, name="act"),
 ]

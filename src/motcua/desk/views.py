@@ -23,7 +23,7 @@ from motcua.dossiers.models import Channel, Status
 from motcua.dossiers.permissions import Actor
 from motcua.errors import Forbidden, MotcuaError, NotFound
 
-from . import forms, later_slips, receipts, text
+from . import fee_slips, forms, later_slips, receipts, text
 from . import selectors as desk
 
 PIN_SESSION_KEY = "desk_receipt_pins"
@@ -134,7 +134,11 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
         form = forms.IntakeForm(units=units, return_points=points)
         procedure, components = desk.checklist(request.GET.get("procedure", ""), timezone.localdate())
         return _intake_page(request, form, procedure, forms.checklist_rows(components))
-    form = forms.IntakeForm(request.POST, units=units, return_points=points)
+    data = request.POST
+    if "wrong_place" in data:  # the unit may not receive it: Form 03 naming where to file
+        data = data.copy()
+        data["decision"] = "refuse"
+    form = forms.IntakeForm(data, units=units, return_points=points)
     procedure, components = desk.checklist(request.POST.get("procedure", "").strip(), timezone.localdate())
     rows = forms.checklist_rows(components, request.POST)
     if "load_checklist" in request.POST:
@@ -146,7 +150,8 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
         result = services.intake(actor=actor, request=form.intake_request(papers))
     except MotcuaError as error:
         form.add_problems(error, papers, rows)
-        return _intake_page(request, form, procedure, rows, status=400)
+        wrong_place = error.code == "not_boundary_free"
+        return _intake_page(request, form, procedure, rows, status=400, wrong_place=wrong_place)
     _remember_pin(request, result.dossier.code, result.pin)
     if result.missing and form.cleaned_data["decision"] == "receive":  # the service's rule, said aloud
         names = ", ".join(text.pick(m["name_vi"], m["name_en"]) or m["code"] for m in result.missing)
@@ -160,8 +165,11 @@ def intake(request: HttpRequest, actor: Actor) -> HttpResponse:
     return redirect("desk:receipt", code=result.dossier.code)
 
 
-def _intake_page(request, form, procedure, rows, status: int = 200) -> HttpResponse:
+def _intake_page(
+    request, form, procedure, rows, status: int = 200, wrong_place: bool = False
+) -> HttpResponse:
     context = {
+        "wrong_place": wrong_place,
         "form": form,
         "procedures": desk.procedure_choices(),
         "communes": desk.communes(),
@@ -205,6 +213,7 @@ def receipt(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
         "explanation": _explanation(dossiers.due_explanation(dossier)),
         "slip": receipts.slip_for(dossier),
         "open_supplement": receipts.open_supplement(dossier),
+        "where_to_file": receipts.where_to_file(dossier),
     }
     return render(request, "desk/receipt.html", context)
 
@@ -245,6 +254,20 @@ def control_slip_pdf(request: HttpRequest, actor: Actor, code: str) -> HttpRespo
     return _pdf(later_slips.control_slip_pdf(dossier), f"phieu-kiem-soat-{dossier.code}.pdf")
 
 
+@require_GET
+@staff_page
+def fee_receipt_pdf(request: HttpRequest, actor: Actor, code: str, number: int) -> HttpResponse:
+    """The dossier's n-th fee receipt or refund slip (1 = the first), as printed at the counter."""
+    dossier = dossiers.dossier_detail(actor, code)
+    receipts_on_file = list(dossier.fee_receipts.select_related("unit", "officer").order_by("at", "id"))
+    if not 1 <= number <= len(receipts_on_file):
+        raise NotFound(f"biên lai số {number} của hồ sơ {code}", f"fee receipt {number} of dossier {code}")
+    receipt = receipts_on_file[number - 1]
+    officer = receipt.officer.get_full_name() or receipt.officer.get_username() if receipt.officer else ""
+    pdf = fee_slips.fee_receipt_pdf(dossier, receipt, officer=officer)
+    return _pdf(pdf, f"bien-lai-{number}-{dossier.code}.pdf")
+
+
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -263,6 +286,53 @@ def _officer(dossier) -> str:
 
 def _explanation(due) -> str:
     return text.pick(due.vi, due.en)
+
+
+# --- a supplement brought to this counter ----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page
+def supplement_brought(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """A supplement taken at any counter of the province: the officer finds the dossier by its code and
+    the applicant's ID number, ticks the papers brought, and the dossier's unit gets them."""
+    if not desk.intake_units(actor).exists():
+        raise Forbidden(
+            "Bạn không có vai trò tiếp nhận (một cửa, bưu chính) tại đơn vị nào.",
+            "You hold no counter or postal role at any unit.",
+        )
+    context: dict = {"code": "", "id_number": "", "error": None}
+    if request.method != "POST":
+        return render(request, "desk/supplement_brought.html", context)
+    code = request.POST.get("code", "").strip()[:40]
+    id_number = request.POST.get("id_number", "").strip()[:20]
+    context.update(code=code, id_number=id_number)
+    try:
+        dossier, asked = dossiers.supplement_brought(actor, code, id_number)
+    except NotFound as error:
+        context["error"] = text.message(error)
+        return render(request, "desk/supplement_brought.html", context, status=404)
+    components = list(dossier.procedure_version.components.all())
+    asked_codes = {m["code"] for m in asked.missing if m.get("code")}
+    context.update(dossier=dossier, asked=asked, components=components, ticked=asked_codes)
+    if "receive" not in request.POST:
+        return render(request, "desk/supplement_brought.html", context)
+    chosen = set(request.POST.getlist("papers"))
+    context["ticked"] = chosen
+    params = {
+        "papers": [{"component": c.code, "form": c.form} for c in components if c.code in chosen],
+        "note": request.POST.get("note", "").strip()[:2000],
+        "applicant_id_number": id_number,
+    }
+    try:
+        done = services.act(actor=actor, code=dossier.code, action=Action.SUPPLEMENT_RECEIVED, params=params)
+    except (Forbidden, NotFound):
+        raise
+    except MotcuaError as error:
+        context["error"] = text.message(error)
+        return render(request, "desk/supplement_brought.html", context, status=error.http_status)
+    context["done"] = done
+    return render(request, "desk/supplement_brought.html", context)
 
 
 # --- the dossier page -------------------------------------------------------------------------------

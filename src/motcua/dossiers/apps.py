@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DossiersConfig(AppConfig):
     name = "motcua.dossiers"
-    verbose_name = "Hồ sơ / Dossiers"
+    verbose_name = _("Dossiers")
 
     def ready(self) -> None:
         from django.core import checks

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db.models import Model
 
@@ -19,12 +19,15 @@ from . import memo
 from .models import Apology, Dossier, DossierPaper, DossierStep, Handover, PaperMovement, SupplementRequest
 
 if TYPE_CHECKING:
+    from motcua.payments.models import FeeReceipt
+
     from .permissions import Actor
 
 NOT_CREATED = 0  # the "status" of a dossier that does not exist yet (intake, online submission)
 
 Reason = tuple[str, str] | None  # why an action may not go ahead (vi, en), or None
-AddedRow = Handover | PaperMovement | SupplementRequest | Apology  # a row an action adds to the dossier
+# a row an action adds to the dossier
+AddedRow: TypeAlias = "Handover | PaperMovement | SupplementRequest | Apology | FeeReceipt"
 
 
 @dataclass

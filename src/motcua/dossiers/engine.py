@@ -19,7 +19,7 @@ from .context import ActionContext, Outcome
 from .events import EVENT_BOOKKEEPING, prepare_event
 from .lifecycle import ACTIONS, ActionRecord, actions_from, resolve_target
 from .models import Dossier, DossierEvent, Status
-from .permissions import Actor, authorize, dossier_not_found, ensure_visible
+from .permissions import Actor, authorize, brought_to_counter, dossier_not_found, ensure_visible
 
 # Concrete fields of the dossier but its id: (attribute name, field name).
 DOSSIER_FIELDS = tuple((f.attname, f.name) for f in Dossier._meta.concrete_fields if not f.primary_key)
@@ -39,7 +39,9 @@ def act(
     with transaction.atomic(), reference.scope():
         dossier = locked(code)
         ctx = ActionContext(dossier, now, actor, dict(params or {}), from_status=dossier.status)
-        if not actor.applicant:  # staff see only dossiers of their units (before learning its status)
+        # staff see only dossiers of their units (before learning its status), but for what the
+        # applicant brings to any counter with the dossier's code and their ID number
+        if not actor.applicant and not brought_to_counter(ctx, record.transition_from(dossier.status)):
             ensure_visible(actor, dossier, ctx.steps)
         before = field_values(dossier)
         done = perform(ctx, record)

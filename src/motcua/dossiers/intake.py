@@ -7,7 +7,7 @@ is taken last, with the first event (its hash covers the code)."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -62,6 +62,7 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
     now = now or timezone.now()
     with transaction.atomic(), reference.scope():
         plan = IntakePlan.load(request, now)
+        request = plan.request  # a refusal at the wrong place gets its reason there
         missing = plan.missing_required()
         record = record_of(decided_action(request, missing))
         assert record is not None
@@ -91,6 +92,8 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
             "channel": request.channel,
             "procedure_version": plan.version.version,
         }
+        if plan.where_to_file is not None:
+            done.outcome.payload["where_to_file"] = plan.where_to_file
         pin = pins.new_pin()
         dossier.tracking_secret = pins.tracking_secret(pin)
         insert_new(dossier, ctx.new_rows)
@@ -121,6 +124,15 @@ def insert_new(dossier: Dossier, rows: NewRows | None) -> None:
         row.save(force_insert=True)
 
 
+def wrong_place_reason(procedure: Procedure, subject: Jurisdiction) -> str:
+    """The refusal's reason when the unit may not receive the procedure for that commune (Form 03 is a
+    Vietnamese document: the reason is written in Vietnamese)."""
+    return (
+        f"Thủ tục {procedure.code} - {procedure.name_vi} không được tiếp nhận không phụ thuộc địa giới hành chính; "
+        f"hồ sơ liên quan đến {subject.name} phải nộp tại đơn vị thuộc địa bàn có thẩm quyền (nêu dưới đây)."
+    )
+
+
 def decided_action(request: IntakeRequest, missing: list[dict[str, Any]]) -> str:
     if request.channel == Channel.ONLINE and request.decision == "receive":
         return Action.SUBMIT_ONLINE
@@ -143,6 +155,8 @@ class IntakePlan:
     competent: Unit
     return_unit: Unit | None
     components: dict[str, Component]
+    # a refusal at a unit outside the competent area: the units to name on Form 03
+    where_to_file: dict[str, list[dict[str, Any]]] | None = None
 
     @classmethod
     def load(cls, request: IntakeRequest, now: datetime) -> IntakePlan:
@@ -188,12 +202,21 @@ class IntakePlan:
 
     def check_place_and_papers(self) -> None:
         if not routing.may_receive(self.unit, self.procedure, self.subject):
+            if self.request.decision == "refuse":  # Form 03 naming where to file: a written answer
+                self.where_to_file = routing.where_to_file(self.procedure, self.subject)
+                if not self.request.reason.strip():
+                    self.request = replace(
+                        self.request, reason=wrong_place_reason(self.procedure, self.subject)
+                    )
+                return self._check_papers()
             names = "; ".join(
                 u.name_vi for u in routing.units_that_may_receive(self.procedure, self.subject)[:8]
             )
             raise ValidationFailed(
-                message_vi=f"Thủ tục {self.procedure.code} không tiếp nhận phi địa giới; hãy nộp tại: {names}.",
-                message_en=f"Procedure {self.procedure.code} is not boundary-free; file it at: {names}.",
+                message_vi=f"Thủ tục {self.procedure.code} không tiếp nhận phi địa giới; hãy nộp tại: {names}. "
+                "Có thể lập Phiếu từ chối (Mẫu 03) ghi rõ nơi nộp.",
+                message_en=f"Procedure {self.procedure.code} is not boundary-free; file it at: {names}. "
+                "A refusal slip (Form 03) naming where to file can be issued.",
                 problems=[
                     Problem(
                         "unit",
@@ -203,6 +226,9 @@ class IntakePlan:
                 ],
                 code="not_boundary_free",
             )
+        self._check_papers()
+
+    def _check_papers(self) -> None:
         problems = paper_problems(self.request.papers, self.components)
         if problems:
             raise ValidationFailed(

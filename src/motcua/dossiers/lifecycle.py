@@ -14,7 +14,7 @@ from typing import Any
 
 from motcua.network.models import Role
 
-from . import guards, handlers, supplements
+from . import fees, guards, handlers, supplements
 from .clock import CLOCK_RUNNING
 from .context import NOT_CREATED, ActionContext, Outcome
 from .guards import Guard
@@ -22,11 +22,13 @@ from .models import Status
 from .params import (
     ApologyParams,
     AssignParams,
+    FeeParams,
     FinishParams,
     NoteParams,
     PaymentParams,
     PaymentRequestParams,
     ReasonParams,
+    RefundParams,
     ReturnResultParams,
     Strict,
     SupplementParams,
@@ -43,6 +45,9 @@ class Place(StrEnum):
     CURRENT = "current"  # the unit performing the current step
     RETURN = "return"  # the return point chosen by the applicant
     INVOLVED = "involved"  # any unit of the dossier: receiving, current, competent, return, a step's unit
+    # any center, branch or reception point of the province, for a dossier the applicant brings there
+    # (they show the dossier code and their ID number): boundary-free supplements
+    ANY_COUNTER = "any_counter"
     ORIGINALS_FROM = "originals_from"  # the unit the paper originals waiting to be sent leave from
     ORIGINALS_TO = "originals_to"  # the unit the paper originals on their way go to
     APPLICANT = "applicant"  # the applicant, identified by the dossier code and its secret
@@ -160,7 +165,7 @@ def _records() -> list[ActionRecord]:
                     Status.SUPPLEMENT,
                     RESUME,
                     DESK | PROCESSORS,
-                    (Place.INVOLVED, Place.APPLICANT),
+                    (Place.INVOLVED, Place.ANY_COUNTER, Place.APPLICANT),
                     guards.supplied_papers_complete,
                 ),
             ),
@@ -243,6 +248,43 @@ def _records() -> list[ActionRecord]:
             handlers.payment_received,
             PaymentParams,
             ("online", "receipt"),
+        ),
+        # fees at the counter: collected with the electronic receipt's number (a dossier waiting for its
+        # payment goes on), refunded where the law says so (fees.refundable: configured statuses)
+        ActionRecord(
+            "collect_fee",
+            "Thu phí, lệ phí",
+            "Collect the fee",
+            (
+                allow(Status.AWAITING_PAYMENT, RESUME, DESK, (Place.INVOLVED,), fees.fee_to_collect),
+                allow(
+                    (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.FINISHED),
+                    SAME,
+                    DESK,
+                    (Place.INVOLVED,),
+                    fees.fee_to_collect,
+                ),
+            ),
+            fees.collect_fee,
+            FeeParams,
+            ("amount_vnd", "receipt_number", "note"),
+        ),
+        ActionRecord(
+            "refund_fee",
+            "Hoàn trả phí, lệ phí",
+            "Refund the fee",
+            (
+                allow(
+                    (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED),
+                    SAME,
+                    DESK,
+                    (Place.INVOLVED,),
+                    fees.refundable,
+                ),
+            ),
+            fees.refund_fee,
+            RefundParams,
+            ("amount_vnd", "receipt_number", "reason"),
         ),
         ActionRecord(
             "apologize",

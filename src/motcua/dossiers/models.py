@@ -202,6 +202,7 @@ class Handover(models.Model):
         RETURN_STEP = "return_step", _("Sent back")
         RESULT = "result", _("Result carried")
         RETURNED = "returned", pgettext_lazy("hand-over kind", "Result returned")
+        SUPPLEMENT = "supplement", _("Supplement carried on")  # taken at another unit's counter
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handovers")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -69,11 +69,16 @@ def send_originals_on(ctx: ActionContext) -> None:
         return
     if not any(p.form == "original" for p in ctx.papers):
         return
+    send_papers(ctx, dossier.receiving_unit_id, dossier.competent_unit_id)
+
+
+def send_papers(ctx: ActionContext, from_unit_id: int, to_unit_id: int) -> None:
+    """Paper originals set on their way from one unit to another, due within a working day."""
     ctx.add(
         PaperMovement(
-            dossier=dossier,
-            from_unit_id=dossier.receiving_unit_id,
-            to_unit_id=dossier.competent_unit_id,
+            dossier=ctx.dossier,
+            from_unit_id=from_unit_id,
+            to_unit_id=to_unit_id,
             created_at=ctx.now,
             due_at=memo.calendar().add_working_days(ctx.now, ORIGINALS_DEADLINE_DAYS),
         )

@@ -70,6 +70,9 @@ class SupplementParams(Strict):
 class SupplementReceivedParams(Strict):
     papers: Papers = Field(default_factory=list)  # what the applicant brought (intake supplement)
     note: Annotated[str, Text(2000)] = ""
+    # at a counter not involved in the dossier: the applicant's ID number, shown with the code (never
+    # recorded in the event)
+    applicant_id_number: Annotated[str, Text(20)] = ""
 
 
 class AssignParams(Strict):
@@ -101,3 +104,19 @@ class FinishParams(Strict):
 class ReturnResultParams(Strict):
     receiver: Annotated[str, Text(200)] = ""
     note: Annotated[str, Text(2000)] = ""
+
+
+class FeeParams(Strict):
+    """A fee collected at the counter (empty amount: what the procedure's fees leave to pay)."""
+
+    amount_vnd: int | None = Field(None, ge=0, le=10**15)
+    receipt_number: Annotated[str, Text(40, 1)]
+    note: Annotated[str, Text(2000)] = ""
+
+
+class RefundParams(Strict):
+    """A fee refunded (empty amount: all that was collected and not refunded yet)."""
+
+    amount_vnd: int | None = Field(None, ge=0, le=10**15)
+    receipt_number: Annotated[str, Text(40, 1)]
+    reason: Annotated[str, Text(2000, 1)]

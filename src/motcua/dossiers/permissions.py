@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -9,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from motcua.auth import HELD_ROLES
 from motcua.errors import Forbidden, NotFound
-from motcua.network.models import Role, RoleAssignment, UnitKind
+from motcua.network.models import SERVICE_UNIT_KINDS, Role, RoleAssignment, Unit, UnitKind
 
 from .context import ActionContext
 from .lifecycle import STEP_ROLE, Place, Transition
@@ -85,11 +86,34 @@ def place_unit_ids(ctx: ActionContext, place: Place) -> list[int]:
         return [dossier.return_unit_id or dossier.current_unit_id]
     if place == Place.INVOLVED:
         return involved_unit_ids(dossier, ctx.steps)
+    if place == Place.ANY_COUNTER:  # the actor's own centers, branches and reception points
+        return counter_unit_ids(ctx.actor)
     if place == Place.ORIGINALS_FROM:  # the sender of originals not sent yet
         return list(dict.fromkeys(m.from_unit_id for m in ctx.movements if m.waiting_to_be_sent))
     if place == Place.ORIGINALS_TO:  # the addressee of originals on their way
         return list(dict.fromkeys(m.to_unit_id for m in ctx.movements if m.in_transit))
     return []
+
+
+def counter_unit_ids(actor: Actor) -> list[int]:
+    """The centers, branches and reception points where the actor holds a role."""
+    if not actor.unit_ids:
+        return []
+    units = Unit.objects.filter(pk__in=actor.unit_ids, kind__in=SERVICE_UNIT_KINDS).order_by("pk")
+    return list(units.values_list("pk", flat=True))
+
+
+def brought_to_counter(ctx: ActionContext, transition: Transition | None) -> bool:
+    """Whether a counter anywhere in the province may act on a dossier it is not involved in: the
+    transition allows any counter, the actor holds a counter or postal role at a service unit, and the
+    applicant showed the dossier's code with their ID number (as the PIN opens tracking)."""
+    if transition is None or Place.ANY_COUNTER not in transition.places:
+        return False
+    given = str(ctx.params.get("applicant_id_number") or "").strip()
+    if not given or not hmac.compare_digest(given.encode(), ctx.dossier.applicant_id_number.encode()):
+        return False
+    desk_units = {unit for unit, role in ctx.actor.roles if role in (Role.COUNTER, Role.POSTAL)}
+    return bool(desk_units & set(counter_unit_ids(ctx.actor)))
 
 
 def allowed_roles(transition: Transition, ctx: ActionContext) -> frozenset[str]:

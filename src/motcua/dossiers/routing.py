@@ -3,6 +3,9 @@ from the unit that received the dossier; each step of the process template gets 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from motcua.catalog.models import CompetentLevel, Performer, Procedure
 from motcua.errors import ValidationFailed
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit, UnitKind
@@ -88,3 +91,48 @@ def units_that_may_receive(procedure: Procedure, subject: Jurisdiction) -> list[
     if area is None or procedure.boundary_free:
         return list(units)
     return [u for u in units if area in u.jurisdiction.ancestors_and_self()]
+
+
+NEAREST_COUNT = 3
+
+
+@dataclass(frozen=True)
+class Place:
+    """A unit named on a refusal slip (Form 03), with its distance from the commune, when known."""
+
+    code: str
+    name_vi: str
+    name_en: str
+    address: str
+    km: float | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name_vi": self.name_vi,
+            "name_en": self.name_en,
+            "address": self.address,
+            "km": self.km,
+        }
+
+
+def where_to_file(procedure: Procedure, subject: Jurisdiction) -> dict[str, list[dict[str, Any]]]:
+    """For a procedure refused at a unit outside its competent area: the units that may receive it
+    ("may_receive", by code) and, among them, the ones nearest the commune concerned ("nearest", by
+    straight-line distance; none when coordinates are missing)."""
+    from motcua.planning.travel import haversine_km  # the planning's distance (NumPy: imported when needed)
+
+    units = sorted(units_that_may_receive(procedure, subject), key=lambda u: u.code)
+    nearest = []
+    if subject.lat is not None and subject.lon is not None:
+        located = [u for u in units if u.lat is not None and u.lon is not None]
+        distances = sorted(
+            (round(float(haversine_km(subject.lat, subject.lon, u.lat, u.lon)), 1), u.code, u)
+            for u in located
+        )
+        nearest = [_place(u, km) for km, _, u in distances[:NEAREST_COUNT]]
+    return {"may_receive": [_place(u) for u in units], "nearest": nearest}
+
+
+def _place(unit: Unit, km: float | None = None) -> dict[str, Any]:
+    return Place(unit.code, unit.name_vi, unit.name_en, unit.address, km).as_dict()

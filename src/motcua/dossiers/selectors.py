@@ -44,7 +44,8 @@ from .models import (
     StepState,
     SupplementRequest,
 )
-from .permissions import Actor, authorize, dossier_not_found, ensure_visible, involving
+from .permissions import Actor, authorize, brought_to_counter, dossier_not_found, ensure_visible, involving
+from .pins import pin_matches
 
 MAX_PAGE = 200
 QUEUE_RELATED = ("procedure", "receiving_unit", "current_unit")
@@ -472,3 +473,28 @@ def _status_changes(dossier: Dossier) -> list[StatusChange]:
 def action_label(action: str) -> tuple[str, str]:
     record = ACTIONS.get(action)
     return record.labels if record else (action, action)
+
+
+def supplement_brought(actor: Actor, code: str, id_number: str) -> tuple[Dossier, SupplementRequest]:
+    """A dossier whose applicant brings papers to a counter of any unit: found by its code and the
+    applicant's ID number together, and only while a supplement request is open. An unknown code, a
+    wrong ID number and a dossier not waiting for papers give the same answer."""
+    code, id_number = code.strip()[:40], id_number.strip()[:20]
+    dossier = (
+        Dossier.objects.select_related("procedure", "current_unit", "receiving_unit")
+        .filter(code=code)
+        .first()
+    )
+    found = None
+    if dossier is not None and id_number and dossier.status == Status.SUPPLEMENT:
+        ctx = ActionContext(
+            dossier, timezone.now(), actor, {"applicant_id_number": id_number}, dossier.status
+        )
+        if brought_to_counter(ctx, ACTIONS["supplement_received"].transition_from(dossier.status)):
+            found = open_supplement(list(dossier.supplements.order_by("requested_at", "id")))
+    if dossier is None or found is None:
+        raise NotFound(
+            f"hồ sơ {code} đang chờ bổ sung của người có số giấy tờ đã nhập",
+            f"dossier {code} waiting for a supplement from the person with the ID number given",
+        )
+    return dossier, found

@@ -8,9 +8,9 @@ from typing import Any
 
 from motcua.errors import ValidationFailed
 
-from . import clock, handlers
+from . import clock, handlers, moves
 from .context import NOT_CREATED, ActionContext, Outcome
-from .models import DossierPaper, Status, SupplementRequest
+from .models import DossierPaper, Handover, Status, SupplementRequest
 from .validation import PaperIn, paper_problems
 
 
@@ -84,16 +84,39 @@ def supplement_received(ctx: ActionContext) -> Outcome:
     request = ctx.open_supplement
     assert request is not None  # the table allows this action only while a request is open
     supplied = record_papers(ctx, ctx.params.get("papers") or [])
+    carried = carry_on(ctx, supplied)
     changes: dict[str, Any] = {"resume_status": None, "paused_since": None}
     request.completed_at = ctx.now
     if request.at_intake:  # the checklist is complete now (guard): the dossier is received
         ctx.save(request, ["completed_at"])
         changes.update(handlers.receive(ctx).changes)
-        return Outcome(changes, {"at_intake": True, "papers": supplied})
+        return Outcome(changes, {"at_intake": True, "papers": supplied, **carried})
     changes.update(clock.resume_clock(ctx))
     request.due_after = changes.get("due_at", ctx.dossier.due_at)
     ctx.save(request, ["completed_at", "due_after"])
-    return Outcome(changes, {"at_intake": False, "paused_from": ctx.dossier.paused_since, "papers": supplied})
+    payload = {"at_intake": False, "paused_from": ctx.dossier.paused_since, "papers": supplied, **carried}
+    return Outcome(changes, payload)
+
+
+def carry_on(ctx: ActionContext, supplied: list[str]) -> dict[str, Any]:
+    """A supplement taken at a unit other than the one holding the dossier (any counter of the
+    province) is handed over to that unit, as a row of the control slip; originals among the papers
+    travel there within a working day."""
+    holder = ctx.dossier.current_unit_id
+    if ctx.unit_id is None or ctx.unit_id == holder:
+        return {}
+    moves.record_handover(
+        ctx, Handover.Kind.SUPPLEMENT, ctx.dossier.current_step_order, ctx.unit_id, holder, None
+    )
+    codes = {c.pk: c.code for c in ctx.components.values()}
+    originals = [
+        codes[p.component_id]
+        for p in ctx.papers
+        if codes.get(p.component_id) in supplied and p.form == "original"
+    ]
+    if originals:
+        moves.send_papers(ctx, ctx.unit_id, holder)
+    return {"taken_at_unit": ctx.unit_id, "carried_to_unit": holder, "originals": originals}
 
 
 def record_papers(ctx: ActionContext, given: list) -> list[str]:

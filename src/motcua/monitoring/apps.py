@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MonitoringConfig(AppConfig):
     name = "motcua.monitoring"
-    verbose_name = "Giám sát, quy hoạch / Monitoring and planning"
+    verbose_name = _("Monitoring and planning")

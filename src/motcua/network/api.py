@@ -17,6 +17,7 @@ class UnitOut(Schema):
     coord_approximate: bool
     counters: int
     opening_hours: str
+    phone: str
 
 
 @router.get("/units", response=list[UnitOut], summary="Service units (public)")
@@ -34,6 +35,7 @@ def list_units(request):
             coord_approximate=u.coord_approximate,
             counters=u.counters,
             opening_hours=u.opening_hours,
+            phone=u.phone,
         )
         for u in selectors.service_units()
     ]

@@ -40,6 +40,7 @@ UNIT_COLUMNS = [
     "coord_approximate",
     "counters",
     "opening_hours",
+    "phone",
 ]
 STAFF_COLUMNS = ["username", "full_name", "email", "unit_code", "role"]
 KINDS = {"jurisdictions": JURISDICTION_COLUMNS, "units": UNIT_COLUMNS, "staff": STAFF_COLUMNS}
@@ -92,6 +93,7 @@ def parse_unit(check: RowChecker) -> dict:
         "coord_approximate": check.boolean("coord_approximate", default=True),
         "counters": check.integer("counters") or 0,
         "opening_hours": check.text("opening_hours", max_length=120),
+        "phone": check.text("phone", max_length=40),
     }
 
 

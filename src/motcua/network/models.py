@@ -27,25 +27,34 @@ class JurisdictionLevel(models.TextChoices):
 
 
 class Jurisdiction(models.Model):
-    code = models.CharField(max_length=16, unique=True)
+    code = models.CharField(max_length=16, unique=True, verbose_name=_("code"))
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
-    level = models.CharField(max_length=16, choices=JurisdictionLevel.choices)
-    unit_type = models.CharField(max_length=16, blank=True)
-    name = models.CharField(max_length=120)
-    population = models.PositiveIntegerField(null=True, blank=True)
-    population_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    area_km2 = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    lat = models.FloatField(null=True, blank=True)
-    lon = models.FloatField(null=True, blank=True)
-    coord_approximate = models.BooleanField(default=True)
-    coord_source = models.CharField(max_length=300, blank=True)
+    level = models.CharField(max_length=16, choices=JurisdictionLevel.choices, verbose_name=_("level"))
+    unit_type = models.CharField(max_length=16, blank=True, verbose_name=_("type"))
+    name = models.CharField(max_length=120, verbose_name=_("name"))
+    population = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("population"))
+    population_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("population year")
+    )
+    area_km2 = models.DecimalField(
+        max_digits=9, decimal_places=2, null=True, blank=True, verbose_name=_("area (km²)")
+    )
+    lat = models.FloatField(null=True, blank=True, verbose_name=_("latitude"))
+    lon = models.FloatField(null=True, blank=True, verbose_name=_("longitude"))
+    coord_approximate = models.BooleanField(default=True, verbose_name=_("approximate coordinates"))
+    coord_source = models.CharField(max_length=300, blank=True, verbose_name=_("source of the coordinates"))
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "địa bàn / jurisdiction"
-        verbose_name_plural = "địa bàn / jurisdictions"
+        verbose_name = _("jurisdiction")
+        verbose_name_plural = _("jurisdictions")
 
     def __str__(self) -> str:
         return self.name
@@ -74,26 +83,38 @@ SERVICE_UNIT_KINDS = (UnitKind.CENTER, UnitKind.BRANCH, UnitKind.RECEPTION_POINT
 class Unit(models.Model):
     """A service unit (center, branch, reception point) or a competent agency."""
 
-    code = models.CharField(max_length=16, unique=True, validators=[validate_agency_code])
-    kind = models.CharField(max_length=20, choices=UnitKind.choices, db_index=True)
-    name_vi = models.CharField(max_length=200)
-    name_en = models.CharField(max_length=200, blank=True)
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="units")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    code = models.CharField(
+        max_length=16, unique=True, validators=[validate_agency_code], verbose_name=_("code")
     )
-    address = models.CharField(max_length=300, blank=True)
-    lat = models.FloatField(null=True, blank=True)
-    lon = models.FloatField(null=True, blank=True)
-    coord_approximate = models.BooleanField(default=True)
-    counters = models.PositiveSmallIntegerField(default=1)
-    opening_hours = models.CharField(max_length=120, blank=True)
-    active = models.BooleanField(default=True)
+    kind = models.CharField(max_length=20, choices=UnitKind.choices, db_index=True, verbose_name=_("kind"))
+    name_vi = models.CharField(max_length=200, verbose_name=_("name (Vietnamese)"))
+    name_en = models.CharField(max_length=200, blank=True, verbose_name=_("name (English)"))
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="units", verbose_name=_("jurisdiction")
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    address = models.CharField(max_length=300, blank=True, verbose_name=_("address"))
+    phone = models.CharField(
+        max_length=40, blank=True, verbose_name=_("phone")
+    )  # the public's line, as printed on the unit list
+    lat = models.FloatField(null=True, blank=True, verbose_name=_("latitude"))
+    lon = models.FloatField(null=True, blank=True, verbose_name=_("longitude"))
+    coord_approximate = models.BooleanField(default=True, verbose_name=_("approximate coordinates"))
+    counters = models.PositiveSmallIntegerField(default=1, verbose_name=_("counters"))
+    opening_hours = models.CharField(max_length=120, blank=True, verbose_name=_("opening hours"))
+    active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "đơn vị / unit"
-        verbose_name_plural = "đơn vị / units"
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
 
     def __str__(self) -> str:
         return f"{self.name_vi} ({self.code})"
@@ -115,14 +136,18 @@ class Role(models.TextChoices):
 class RoleAssignment(models.Model):
     """A role held at one unit: rights are always scoped to a unit."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="role_assignments")
-    role = models.CharField(max_length=16, choices=Role.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("unit")
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, verbose_name=_("role"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_role_per_unit")]
-        verbose_name = "vai trò / role"
-        verbose_name_plural = "vai trò / roles"
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.unit.code}"
@@ -146,15 +171,15 @@ class CalendarOverride(models.Model):
         OFF = "off", _("Extra day off")
         WORK = "work", _("Extra working day")
 
-    day = models.DateField(unique=True)
-    kind = models.CharField(max_length=4, choices=Kind.choices)
-    reason_vi = models.CharField(max_length=200)
-    reason_en = models.CharField(max_length=200, blank=True)
+    day = models.DateField(unique=True, verbose_name=_("day"))
+    kind = models.CharField(max_length=4, choices=Kind.choices, verbose_name=_("kind"))
+    reason_vi = models.CharField(max_length=200, verbose_name=_("reason (Vietnamese)"))
+    reason_en = models.CharField(max_length=200, blank=True, verbose_name=_("reason (English)"))
 
     class Meta:
         ordering = ["day"]
-        verbose_name = "điều chỉnh lịch / calendar override"
-        verbose_name_plural = "điều chỉnh lịch / calendar overrides"
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
 
     def __str__(self) -> str:
         return f"{self.day} {self.kind}: {self.reason_vi}"

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "motcua.portal"
-    verbose_name = "Cổng công dân / Public portal"
+    verbose_name = _("Public portal")

@@ -139,9 +139,9 @@ def _explain_limit(trace: DueTrace, text: _Text) -> None:
         )
     elif amount == 0:
         text.add(
-            "Thời hạn giải quyết 0 ngày làm việc (giải quyết ngay): "
+            "Thời hạn giải quyết: trong ngày (giải quyết ngay): "
             "hạn là cuối ngày làm việc bắt đầu tính thời hạn.",
-            "Time limit 0 working days (on the spot): "
+            "Time limit: the same day (on the spot): "
             "due at the end of the working day on which the clock starts.",
         )
     else:

@@ -14,6 +14,7 @@ from motcua.catalog.models import PaperForm
 from motcua.desk import text
 from motcua.dossiers.lifecycle import ACTIONS
 from motcua.dossiers.models import Status
+from motcua.worktime.text import fee_text, money_text, opening_hours_text, time_limit_text
 
 register = template.Library()
 
@@ -84,7 +85,7 @@ def event_details(event) -> str:
 
 def _detail_value(key: str, value) -> str:
     if key == "amount_vnd":
-        return f"{int(value):,} đ".replace(",", ".")
+        return money(value)
     if key == "new_due_at":
         moment = parse_datetime(str(value))
         return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else str(value)
@@ -127,3 +128,38 @@ def days(value) -> str:
         return str(value or "")
     written = f"{number:f}"
     return written if text.english() else written.replace(".", ",")
+
+
+def _language() -> str:
+    return "en" if text.english() else "vi"
+
+
+@register.filter
+def time_limit(amount, unit="working_days") -> str:
+    """A time limit in the page's language: 'Trong ngày', '1 working day', '10 calendar days'."""
+    try:
+        number = Decimal(str(amount))
+    except (InvalidOperation, TypeError, ValueError):
+        return str(amount or "")
+    return time_limit_text(number, str(unit or "working_days"), _language())
+
+
+@register.filter
+def money(amount) -> str:
+    """An amount of dong in the page's language: '200.000 đồng' / '200,000 VND'."""
+    try:
+        return money_text(int(amount), _language())
+    except (TypeError, ValueError):
+        return str(amount or "")
+
+
+@register.filter
+def opening_hours(spec) -> str:
+    """A unit's opening hours in the page's language ('Thứ Hai - Thứ Sáu: 07:00-11:30, ...')."""
+    return opening_hours_text(str(spec or ""), _language())
+
+
+@register.filter
+def fee_line(fee) -> str:
+    """A catalog fee in the page's language, its amount written once."""
+    return fee_text(text.pick(fee.name_vi, fee.name_en), fee.amount_vnd, _language())

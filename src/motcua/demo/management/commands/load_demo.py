@@ -2,10 +2,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.demo.history import DEFAULT_COUNT, DEFAULT_SEED, DEFAULT_UNTIL
-from motcua.demo.loader import demo_password, ensure_demo_accounts, load_network_and_catalog
+from motcua.demo.loader import demo_directory, demo_password, ensure_demo_accounts, load_network_and_catalog
 from motcua.demo.management.commands.load_history import parse_day
 from motcua.demo.tasks import queue_history_load
 from motcua.errors import MotcuaError
+from motcua.i18n import both
+from motcua.network.models import Role, UnitKind
 
 
 class Command(BaseCommand):
@@ -39,21 +41,37 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         for part, figures in counts.items():
             self.stdout.write(f"{part}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
-        accounts = ensure_demo_accounts()
-        self.stdout.write(
-            "\nTài khoản mẫu / demo accounts (mật khẩu / password: "
-            f"{demo_password()}, trừ khi đã đổi / unless changed):"
-        )
-        for account in accounts:
-            self.stdout.write(
-                f"  {account.username:<20} {account.role:<11} {account.unit_code}  {account.full_name}"
-            )
+        ensure_demo_accounts()
+        self._print_accounts()
         if options["no_history"]:
             return
         if options["history_now"]:
             self._history(options)
         else:
             self._queue_history(options)
+
+    def _print_accounts(self) -> None:
+        directory = demo_directory()
+        self.stdout.write(
+            "\nTài khoản mẫu / demo accounts (mật khẩu / password: "
+            f"{demo_password()}, trừ khi đã đổi / unless changed; MOTCUA_DEMO=1 lists them on the log-in page):"
+        )
+        for role, accounts in directory.by_role:
+            vi, en = both(Role(role).label)
+            self.stdout.write(f"\n  {vi} / {en}:")
+            for account, unit in accounts:
+                self.stdout.write(
+                    f"    {account.username:<20} {account.full_name:<18} {unit.name_vi} ({unit.code})"
+                )
+        self.stdout.write(
+            f"\nTài khoản của từng đơn vị / every unit's own accounts ({directory.unit_count} đơn vị / units):"
+        )
+        for kind, units in directory.by_kind:
+            vi, en = both(UnitKind(kind).label)
+            self.stdout.write(f"\n  {vi} / {en} ({len(units)}):")
+            for entry in units:
+                names = ", ".join(name for name, _ in entry.accounts)
+                self.stdout.write(f"    {names:<38} {entry.unit.name_vi}")
 
     def _queue_history(self, options) -> None:
         load = queue_history_load(
