@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.desk",
     "motcua.portal",
     "motcua.monitoring",
+    "motcua.tickets",
     "motcua.demo",
 ]
 
@@ -176,4 +177,7 @@ MOTCUA = {
     "DUE_SOON_WORKING_HOURS": float(os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "8")),
     # reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default
     "TRUSTED_PROXIES": os.environ.get("MOTCUA_TRUSTED_PROXIES", ""),
+    # the display board's voice (tickets/announce.py): Debian's espeak-ng; the board stays silent without it
+    "ESPEAK_NG": os.environ.get("MOTCUA_ESPEAK_NG", "espeak-ng"),
+    "ESPEAK_VOICE": os.environ.get("MOTCUA_ESPEAK_VOICE", "vi"),
 }

@@ -15,5 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", include("motcua.desk.urls")),
     path("planning/", include("motcua.monitoring.urls")),
+    path("tickets/", include("motcua.tickets.urls")),
     path("", include("motcua.portal.urls")),
 ]
