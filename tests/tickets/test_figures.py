@@ -17,7 +17,7 @@ from motcua.tickets.selectors import measured_queues
 from tests.factories import BRANCH_DT, POINT_DAU_TIENG, at, page_text
 
 MONDAY_NINE = at(2026, 3, 2, 9, 0)  # a Monday
-LATER = at(2026, 3, 8, 17, 0)  # the Sunday after: one week observed
+LATER = at(2026, 3, 9, 17, 0)  # a week later (no ticket on the second Monday: the unit was closed)
 
 
 def serve_a_morning(unit, world, tickets: int = 30, service_minutes: int = 10) -> None:
@@ -41,7 +41,7 @@ def test_measured_figures_per_hour_and_group(queue, world):
     serve_a_morning(queue, world)
     figures = measured_queues(until=LATER)[queue.pk]
     slot = figures.unit.slots[(1, 9)]
-    assert figures.unit.weeks == 1 and slot.arrivals_per_hour == 30
+    assert figures.unit.days == 1 and slot.arrivals_per_hour == 30
     assert slot.mean_service_minutes == pytest.approx(10)
     # ticket i (issued at 9:i) is called at 9:30 + 10 i: waits 30 + 9 i minutes
     assert slot.mean_wait_minutes == pytest.approx(sum(30 + 9 * i for i in range(30)) / 30)

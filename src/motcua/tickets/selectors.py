@@ -3,12 +3,11 @@ waiting and service times per unit, group and hour of the week (the staffing pag
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Min, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
@@ -114,8 +113,8 @@ def counter_panel(counter: Counter, day: date) -> CounterPanel:
 
 @dataclass
 class SlotFigures:
-    """One hour of the week (ISO weekday, hour) at a unit or in a group: tickets issued per week in that
-    hour, and the mean measured service and waiting times of those tickets (None: none measured)."""
+    """One hour of the week (ISO weekday, hour) at a unit or in a group: tickets issued in that hour per
+    day the unit was open on that weekday, and the mean measured service and waiting times of those tickets (None: none measured)."""
 
     arrivals_per_hour: float
     mean_service_minutes: float | None
@@ -124,9 +123,9 @@ class SlotFigures:
 
 @dataclass
 class QueueFigures:
-    """A unit's (or a group's) measured queue over the observed weeks."""
+    """A unit's (or a group's) measured queue over the days the unit issued tickets."""
 
-    weeks: float
+    days: int
     slots: dict[tuple[int, int], SlotFigures] = field(default_factory=dict)
     mean_service_minutes: float | None = None
     mean_wait_minutes: float | None = None
@@ -140,11 +139,14 @@ class UnitQueue:
 
 def measured_queues(*, until: datetime, weeks: int = 8) -> dict[int, UnitQueue]:
     """Per unit that issued tickets in the `weeks` before `until`: arrivals, service and waiting times
-    per hour of the week, for the unit and for each of its groups. A unit that started issuing tickets
-    recently is divided by the weeks it has been observed, not by `weeks`."""
+    per hour of the week, for the unit and for each of its groups. An hour's arrivals are divided by
+    the days of that weekday on which the unit issued tickets at all: a unit that started recently, or
+    was closed on a holiday, is not averaged over days it did not open."""
     since = until - timedelta(weeks=weeks)
     tickets = Ticket.objects.filter(issued_at__gte=since, issued_at__lt=until)
-    first = dict(tickets.values_list("unit_id").annotate(first=Min("issued_at")))
+    open_days: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for unit_id, day in tickets.values_list("unit_id", "day").distinct().order_by():
+        open_days[unit_id][day.isoweekday()] += 1
     rows = (
         tickets.annotate(weekday=ExtractIsoWeekDay("issued_at"), hour=ExtractHour("issued_at"))
         .values_list("unit_id", "group__name_vi", "weekday", "hour")
@@ -171,8 +173,7 @@ def measured_queues(*, until: datetime, weeks: int = 8) -> dict[int, UnitQueue]:
             cell[4] += (wait or 0.0) * called
     result: dict[int, UnitQueue] = {}
     for (unit_id, group), slots in sums.items():
-        observed = max(1.0, min(float(weeks), math.ceil((until - first[unit_id]).total_seconds() / 604800)))
-        figures = _figures(slots, observed)
+        figures = _figures(slots, open_days[unit_id])
         queue = result.setdefault(unit_id, UnitQueue(unit=figures, groups={}))
         if group is None:
             queue.unit = figures
@@ -181,12 +182,12 @@ def measured_queues(*, until: datetime, weeks: int = 8) -> dict[int, UnitQueue]:
     return result
 
 
-def _figures(slots: dict[tuple[int, int], list[float]], weeks: float) -> QueueFigures:
-    figures = QueueFigures(weeks=weeks)
+def _figures(slots: dict[tuple[int, int], list[float]], open_days: dict[int, int]) -> QueueFigures:
+    figures = QueueFigures(days=sum(open_days.values()))
     totals = [0.0, 0.0, 0.0, 0.0]
-    for slot, (n, served, service_sum, called, wait_sum) in sorted(slots.items()):
-        figures.slots[slot] = SlotFigures(
-            arrivals_per_hour=n / weeks,
+    for (weekday, hour), (n, served, service_sum, called, wait_sum) in sorted(slots.items()):
+        figures.slots[(weekday, hour)] = SlotFigures(
+            arrivals_per_hour=n / max(1, open_days.get(weekday, 0)),
             mean_service_minutes=service_sum / served / 60 if served else None,
             mean_wait_minutes=wait_sum / called / 60 if called else None,
         )
