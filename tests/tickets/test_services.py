@@ -179,3 +179,17 @@ def test_another_units_or_an_inactive_group_is_refused(queue):
 def test_tickets_only_at_a_service_unit(queue, code):
     with pytest.raises(NotFound):
         services.issue_ticket(unit_code=code, group_id=groups(queue)["A"].pk, now=NINE)
+
+
+def test_call_next_stays_within_its_query_budget(queue, world, django_assert_max_num_queries):
+    """The counter's lock, closing the current ticket, taking the next, marking it, the board's call,
+    the counter's pointer: six statements, no query per group or per waiting ticket (plus the savepoint
+    pair of the test's transaction)."""
+    for minute in range(5):
+        issue(queue, "A", minute)
+    counter = counters(queue)[0]
+    counter.groups.set(list(groups(queue).values()))
+    services.call_next(actor=world["counter_dt"], counter_id=counter.pk, now=NINE)
+    with django_assert_max_num_queries(8):
+        result = services.call_next(actor=world["counter_dt"], counter_id=counter.pk, now=NINE)
+    assert result.ticket.number == 2 and result.finished.number == 1

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from motcua.catalog.models import Sector
@@ -85,7 +86,12 @@ class CallResult:
 
 def _locked_counter(actor: Actor, counter_id: int) -> Counter:
     """The counter row, locked for the transaction, after the permission check."""
-    counter = Counter.objects.select_for_update().filter(pk=counter_id, active=True).first()
+    counter = (
+        Counter.objects.select_for_update(of=("self",))
+        .select_related("current__group")  # the current ticket comes with the lock: one query
+        .filter(pk=counter_id, active=True)
+        .first()
+    )
     if counter is None:
         raise NotFound(f"quầy số hiệu {counter_id}", f"Counter {counter_id}")
     ensure_may_call(actor, counter.unit_id)
@@ -93,11 +99,10 @@ def _locked_counter(actor: Actor, counter_id: int) -> Counter:
 
 
 def _current(counter: Counter) -> Ticket | None:
-    if counter.current_id is None:
-        return None
-    return (
-        Ticket.objects.select_related("group").filter(pk=counter.current_id, state=TicketState.CALLED).first()
-    )
+    """The ticket the counter serves now (read with the counter's lock); only this counter's
+    services change it, so it cannot move while the lock is held."""
+    ticket = counter.current
+    return ticket if ticket is not None and ticket.state == TicketState.CALLED else None
 
 
 def _close(ticket: Ticket, state: str, now: datetime) -> None:
@@ -135,9 +140,9 @@ def _take_next(counter: Counter, now: datetime) -> Ticket | None:
     waiting = Ticket.objects.filter(
         unit_id=counter.unit_id, day=timezone.localdate(now), state=TicketState.WAITING
     )
-    group_ids = list(counter.groups.values_list("pk", flat=True))
-    if group_ids:
-        waiting = waiting.filter(group_id__in=group_ids)
+    # the counter's groups, or every group when it has none chosen (in the same query)
+    served = Counter.groups.through.objects.filter(counter_id=counter.pk)
+    waiting = waiting.filter(~Exists(served) | Q(group_id__in=served.values("servicegroup_id")))
     if connection.features.has_select_for_update_skip_locked:
         waiting = waiting.select_for_update(skip_locked=True, of=("self",))
     return waiting.select_related("group").order_by("issued_at", "id").first()
