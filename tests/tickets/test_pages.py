@@ -134,3 +134,15 @@ def test_without_espeak_the_board_is_silent_but_works(client, queue, login, loca
     assert client.get(f"{BOARD}calls/{call.pk}.wav").status_code == 404
     board = page_text(client.get(BOARD))
     assert "A001" in board and "data-audio" not in board and 'id="sound"' not in board
+
+
+def test_the_kiosk_carries_its_printing_set_up_to_each_ticket(client, queue, local_cache):
+    page = page_text(client.get(KIOSK, {"print": "1", "paper": "a6", "evil": "x"}))
+    assert 'name="print" value="1"' in page and 'name="paper" value="a6"' in page and "evil" not in page
+    response = client.post(KIOSK, {"group": group_id(queue, "A"), "print": "1", "paper": "a6"})
+    assert response["Location"].endswith("/?print=1&paper=a6")
+    ticket_page = page_text(client.get(response["Location"]))
+    assert 'data-autoprint="' in ticket_page and ".pdf?paper=a6" in ticket_page
+    assert f'data-return-url="{KIOSK}?print=1&amp;paper=a6"' in ticket_page
+    plain = page_text(client.get(take(client, queue)["Location"]))
+    assert "data-autoprint" not in plain and ".pdf?paper=80mm" in plain

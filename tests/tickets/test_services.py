@@ -193,3 +193,12 @@ def test_call_next_stays_within_its_query_budget(queue, world, django_assert_max
     with django_assert_max_num_queries(8):
         result = services.call_next(actor=world["counter_dt"], counter_id=counter.pk, now=NINE)
     assert result.ticket.number == 2 and result.finished.number == 1
+
+
+def test_a_ticket_left_open_overnight_gets_no_service_time(queue, world):
+    ticket = issue(queue, "A", day=2)
+    counter = counters(queue)[0]
+    services.call_next(actor=world["counter_dt"], counter_id=counter.pk, now=at(2026, 3, 2, 16, 50))
+    services.call_next(actor=world["counter_dt"], counter_id=counter.pk, now=at(2026, 3, 3, 7, 30))
+    ticket.refresh_from_db()
+    assert ticket.state == TicketState.DONE and ticket.service_s is None and ticket.wait_s is not None

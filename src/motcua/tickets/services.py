@@ -106,9 +106,13 @@ def _current(counter: Counter) -> Ticket | None:
 
 
 def _close(ticket: Ticket, state: str, now: datetime) -> None:
+    """Close a called ticket. One still open from an earlier day (the counter never pressed again that
+    evening) gets no service time: its length is unknown and would skew the staffing figures."""
     ticket.state = state
     ticket.finished_at = now
-    if state == TicketState.DONE and ticket.called_at is not None:
+    ticket.service_s = None
+    same_day = ticket.day == timezone.localdate(now)
+    if state == TicketState.DONE and ticket.called_at is not None and same_day:
         ticket.service_s = max(0, int((now - ticket.called_at).total_seconds()))
     ticket.save(update_fields=["state", "finished_at", "service_s"])
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -80,11 +82,25 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @public_screen
 def kiosk(request: HttpRequest, unit: Unit) -> HttpResponse:
+    printing_options = _printing(request.POST if request.method == "POST" else request.GET)
     if request.method == "POST":
         ticket = services.issue_ticket(unit_code=unit.code, group_id=request.POST.get("group", ""))
-        return redirect("tickets:ticket", unit_code=unit.code, ticket_id=ticket.pk)
+        url = reverse("tickets:ticket", kwargs={"unit_code": unit.code, "ticket_id": ticket.pk})
+        return redirect(f"{url}?{urlencode(printing_options)}" if printing_options else url)
     groups = selectors.kiosk_groups(unit, timezone.localdate())
-    return render(request, "tickets/kiosk.html", {"unit": unit, "groups": groups})
+    context = {"unit": unit, "groups": groups, "printing": printing_options}
+    return render(request, "tickets/kiosk.html", context)
+
+
+def _printing(data) -> dict[str, str]:
+    """The kiosk's printing set-up, carried from its address to each ticket: ?print=1 prints at once
+    (Chromium in --kiosk-printing mode prints without a dialog), ?paper=a6 (default 80 mm)."""
+    options = {}
+    if data.get("print") == "1":
+        options["print"] = "1"
+    if data.get("paper") in printing.PAPERS:
+        options["paper"] = data["paper"]
+    return options
 
 
 def _ticket(unit: Unit, ticket_id: int):
@@ -98,12 +114,16 @@ def _ticket(unit: Unit, ticket_id: int):
 @public_screen
 def ticket_page(request: HttpRequest, unit: Unit, ticket_id: int) -> HttpResponse:
     ticket = _ticket(unit, ticket_id)
+    options = _printing(request.GET)
+    kiosk_url = reverse("tickets:kiosk", kwargs={"unit_code": unit.code})
     context = {
+        "kiosk_url": f"{kiosk_url}?{urlencode(options)}" if options else kiosk_url,
         "unit": unit,
         "ticket": ticket,
         "ahead": selectors.waiting_ahead(ticket),
         "return_after": KIOSK_RETURN_S,
         "autoprint": request.GET.get("print") == "1",
+        "paper": options.get("paper", "80mm"),
     }
     return render(request, "tickets/ticket.html", context)
 
