@@ -146,3 +146,16 @@ def test_the_kiosk_carries_its_printing_set_up_to_each_ticket(client, queue, loc
     assert f'data-return-url="{KIOSK}?print=1&amp;paper=a6"' in ticket_page
     plain = page_text(client.get(take(client, queue)["Location"]))
     assert "data-autoprint" not in plain and ".pdf?paper=80mm" in plain
+
+
+def test_the_counter_offers_the_actions_of_its_table(client, queue, login):
+    from motcua.tickets.actions import ACTIONS
+
+    officer = login("counter_dt")
+    idle = page_text(officer.get(counter_url(queue)))
+    assert 'value="call_next"' in idle and 'value="recall"' not in idle
+    take(client, queue)
+    officer.post(counter_url(queue), {"action": "call_next"})
+    serving = page_text(officer.get(counter_url(queue)))
+    assert all(f'value="{name}"' in serving for name in ACTIONS)
+    assert ">Gọi lại<" in serving and ">Vắng mặt<" in serving

@@ -25,6 +25,7 @@ from motcua.network.models import SERVICE_UNIT_KINDS, Unit
 from motcua.ratelimit import client_subject, hit
 
 from . import announce, printing, selectors, services
+from .actions import ACTIONS, offered
 from .models import Counter
 from .permissions import ensure_may_call
 
@@ -186,12 +187,6 @@ def call_audio(request: HttpRequest, unit: Unit, call_id: int) -> HttpResponse:
 
 # --- the counter -----------------------------------------------------------------------------------------
 
-_ACTIONS = {
-    "call_next": lambda actor, counter: services.call_next(actor=actor, counter_id=counter),
-    "recall": lambda actor, counter: services.recall(actor=actor, counter_id=counter),
-    "served": lambda actor, counter: services.finish(actor=actor, counter_id=counter, served=True),
-    "absent": lambda actor, counter: services.finish(actor=actor, counter_id=counter, served=False),
-}
 _ACTION = re.compile(r"[a-z_]{1,20}")
 
 
@@ -218,15 +213,21 @@ def counter(request: HttpRequest, actor: Actor, counter: Counter) -> HttpRespons
     status, error = 200, None
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if not _ACTION.fullmatch(action) or action not in _ACTIONS:
+        if not _ACTION.fullmatch(action) or action not in ACTIONS:
             error, status = _("Unknown action: choose call next, recall, served or absent."), 400
         else:
             try:
-                _ACTIONS[action](actor, counter.pk)
+                ACTIONS[action].run(actor, counter.pk)
                 return redirect("tickets:counter", counter_id=counter.pk)
             except MotcuaError as failure:
                 error, status = text.message(failure), failure.http_status
         counter.refresh_from_db()
     panel = selectors.counter_panel(counter, timezone.localdate())
-    context = {"panel": panel, "unit": counter.unit, "error": error, "poll_s": BOARD_POLL_S * 5}
+    context = {
+        "panel": panel,
+        "unit": counter.unit,
+        "actions": offered(panel.current is not None),
+        "error": error,
+        "poll_s": BOARD_POLL_S * 5,
+    }
     return render(request, "tickets/counter.html", context, status=status)
