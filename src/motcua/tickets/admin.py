@@ -19,3 +19,13 @@ class CounterAdmin(admin.ModelAdmin):
     search_fields = ("unit__code", "unit__name_vi")
     autocomplete_fields = ("unit",)
     filter_horizontal = ("groups",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        self._unit_id = obj.unit_id if obj else None
+        return super().get_form(request, obj, change, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        """A counter serves groups of its own unit only (a new counter: choose after saving it)."""
+        if db_field.name == "groups":
+            kwargs["queryset"] = ServiceGroup.objects.filter(unit_id=getattr(self, "_unit_id", None))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
