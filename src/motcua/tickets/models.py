@@ -56,6 +56,12 @@ class Counter(models.Model):
     def __str__(self) -> str:
         return f"Quầy {self.number} ({self.unit.code})"
 
+    @property
+    def serving(self) -> "Ticket | None":
+        """The ticket called here and not closed yet (read `current` with select_related)."""
+        ticket = self.current
+        return ticket if ticket is not None and ticket.state == TicketState.CALLED else None
+
 
 class TicketSequence(models.Model):
     """The last number given per unit, group and day: locked and incremented in the issuing

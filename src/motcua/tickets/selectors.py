@@ -60,7 +60,7 @@ class Board:
 
 def board(unit: Unit, day: date) -> Board:
     counters = [
-        (c.number, c.current.label if c.current and c.current.day == day else None)
+        (c.number, c.serving.label if c.serving and c.serving.day == day else None)
         for c in Counter.objects.filter(unit=unit, active=True)
         .select_related("current__group")
         .order_by("number")
@@ -97,11 +97,7 @@ class CounterPanel:
 
 
 def counter_panel(counter: Counter, day: date) -> CounterPanel:
-    current = (
-        Ticket.objects.select_related("group").filter(pk=counter.current_id, state=TicketState.CALLED).first()
-        if counter.current_id
-        else None
-    )
+    current = Counter.objects.select_related("current__group").get(pk=counter.pk).serving
     served = set(counter.groups.values_list("pk", flat=True))
     waiting = [(g, n) for g, n in kiosk_groups(counter.unit, day) if not served or g.pk in served]
     served_today = Ticket.objects.filter(counter=counter, day=day, state=TicketState.DONE).count()

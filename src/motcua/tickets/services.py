@@ -101,8 +101,7 @@ def _locked_counter(actor: Actor, counter_id: int) -> Counter:
 def _current(counter: Counter) -> Ticket | None:
     """The ticket the counter serves now (read with the counter's lock); only this counter's
     services change it, so it cannot move while the lock is held."""
-    ticket = counter.current
-    return ticket if ticket is not None and ticket.state == TicketState.CALLED else None
+    return counter.serving
 
 
 def _close(ticket: Ticket, state: str, now: datetime) -> None:
