@@ -159,3 +159,10 @@ def test_the_counter_offers_the_actions_of_its_table(client, queue, login):
     serving = page_text(officer.get(counter_url(queue)))
     assert all(f'value="{name}"' in serving for name in ACTIONS)
     assert ">Gọi lại<" in serving and ">Vắng mặt<" in serving
+
+
+def test_the_index_lists_the_units_with_a_kiosk_and_a_unit_without_groups_says_so(client, queue, local_cache):
+    index = page_text(client.get("/tickets/"))
+    assert KIOSK in index and BOARD in index and "/tickets/000.00.31.H57/" not in index
+    ServiceGroup.objects.filter(unit=queue).update(active=False)
+    assert "Điểm phục vụ này không dùng số thứ tự" in page_text(client.get(KIOSK))
