@@ -57,6 +57,13 @@ def test_api_errors_are_4xx_json(clients, queue):
     assert clients["counter_dt"].post("/api/tickets/counters/999999/actions/call_next").status_code == 404
     assert clients["anonymous"].get("/api/tickets/units/000.00.01.H57/board").status_code == 404
     assert clients["outsider"].get("/api/tickets/counters").json() == []
+    assert clients["counter_dt"].post("/api/tickets/counters/x/actions/call_next").status_code == 422
+    assert (
+        clients["counter_dt"].post(f"/api/tickets/counters/{'9' * 25}/actions/call_next").status_code == 404
+    )
+    spec = clients["anonymous"].get("/api/openapi.json").json()
+    declared = set(spec["paths"]["/api/tickets/counters/{counter_id}/actions/{action}"]["post"]["responses"])
+    assert {"200", "401", "403", "404", "409", "422"} <= declared
 
 
 def test_the_public_board_is_rate_limited(clients, queue, settings):

@@ -166,3 +166,15 @@ def test_the_index_lists_the_units_with_a_kiosk_and_a_unit_without_groups_says_s
     assert KIOSK in index and BOARD in index and "/tickets/000.00.31.H57/" not in index
     ServiceGroup.objects.filter(unit=queue).update(active=False)
     assert "Điểm phục vụ này không dùng số thứ tự" in page_text(client.get(KIOSK))
+
+
+def test_ids_beyond_any_integer_column_are_404(queue, login, local_cache):
+    big = "9" * 25
+    officer = login("counter_dt")
+    for path in (
+        f"/tickets/counters/{big}/",
+        f"{KIOSK}{big}/",
+        f"{KIOSK}{big}.pdf",
+        f"{BOARD}calls/{big}.wav",
+    ):
+        assert officer.get(path).status_code == 404, path

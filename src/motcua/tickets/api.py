@@ -90,7 +90,11 @@ def _counter_out(counter: Counter) -> CounterOut:
     )
 
 
-@router.get("/counters", response=list[CounterOut], summary="The counters where I may call tickets")
+@router.get(
+    "/counters",
+    response={200: list[CounterOut], **errors(401)},
+    summary="The counters where I may call tickets",
+)
 def my_counters(request: HttpRequest):
     actor = Actor.staff(request.auth)  # type: ignore[attr-defined]
     return [_counter_out(c) for c in selectors.caller_counters(actor).select_related("current__group")]
@@ -98,7 +102,7 @@ def my_counters(request: HttpRequest):
 
 @router.post(
     "/counters/{counter_id}/actions/{action}",
-    response={200: CounterOut, **errors(401, 403, 404, 409)},
+    response={200: CounterOut, **errors(400, 401, 403, 404, 409, 422)},
     summary="Call next, recall, served or absent at a counter",
 )
 def counter_action(request: HttpRequest, counter_id: int, action: str):
