@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
 from motcua.network.models import Unit
 from motcua.tickets.services import set_up_unit
-from tests.factories import PASSWORD, POINT_DAU_TIENG
+from tests.factories import PASSWORD, POINT_DAU_TIENG, at
 
 pytestmark = [
     pytest.mark.e2e,
@@ -51,7 +51,8 @@ def second_page(browser, live_server):
         context.close()
 
 
-def test_kiosk_ticket_counter_call_board(page, second_page):
+def test_kiosk_ticket_counter_call_board(page, second_page, clock):
+    clock.set(at(2026, 3, 2, 9, 0))  # the live server runs in this process: its clock is frozen too
     set_up_unit(unit=Unit.objects.get(code=POINT_DAU_TIENG), counters=2)
 
     # the waiting room's screen, with its sound turned on
@@ -87,6 +88,7 @@ def test_kiosk_ticket_counter_call_board(page, second_page):
         # the board picks the call up by itself within its polling interval
         expect(board.locator("#now-calling")).to_contain_text("A001")
         expect(board.locator("#now-calling")).to_contain_text("Quầy 1")
+        expect(board.locator("ol.calls li").first).to_contain_text("09:00")
     assert spoken.value.url.endswith(".wav")
     expect(board.locator("#counter-1")).to_contain_text("A001")
     officer.screenshot(path="/tmp/tickets-counter.png", full_page=True)

@@ -6,7 +6,15 @@ from django.test import Client
 
 from motcua.network.models import Unit
 from motcua.tickets.services import set_up_unit
-from tests.factories import POINT_DAU_TIENG
+from tests.factories import POINT_DAU_TIENG, at
+
+
+@pytest.fixture(autouse=True)
+def frozen_time(clock):
+    """Tickets are numbered and called per local day: no test here reads the wall clock (a test
+    running across midnight would find yesterday's tickets gone). Tests may move the clock on."""
+    clock.set(at(2026, 3, 2, 9, 0))
+    return clock
 
 
 @pytest.fixture
