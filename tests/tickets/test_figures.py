@@ -84,3 +84,26 @@ def test_the_sentence_says_every_digit_and_the_counter(label, counter):
     assert spoken[0] == label[0] and len(spoken) == len(label)
     assert [announce.DIGITS_VI.index(w) for w in spoken[1:]] == [int(d) for d in label[1:]]
     assert words[1] == f"{counter}."
+
+
+@pytest.mark.django_db
+def test_an_hour_with_few_services_uses_the_queues_mean_service_time(queue, world):
+    serve_a_morning(queue, world, tickets=10, service_minutes=10)
+    # a few long services in the afternoon: no hour has enough services measured to be believed alone
+    group = ServiceGroup.objects.get(unit=queue, letter="A")
+    counter = Counter.objects.get(unit=queue, number=2)
+    afternoon = MONDAY_NINE + timedelta(hours=5)
+    for n in range(3):
+        services.issue_ticket(unit_code=queue.code, group_id=group.pk, now=afternoon + timedelta(minutes=n))
+    moment = afternoon + timedelta(minutes=5)
+    for _ in range(3):
+        services.call_next(actor=world["counter_dt"], counter_id=counter.pk, now=moment)
+        moment += timedelta(minutes=40)
+    services.finish(actor=world["counter_dt"], counter_id=counter.pk, now=moment)
+    figures = measured_queues(until=LATER)[queue.pk].unit
+    assert figures.slots[(1, 14)].mean_service_minutes == pytest.approx(40)
+    overall = figures.mean_service_minutes
+    assert overall == pytest.approx((10 * 10 + 3 * 40) / 13)
+    rows = {r.unit_code: r for r in staffing_table(until=LATER, max_mean_wait_minutes=10)}
+    busiest = rows[POINT_DAU_TIENG]
+    assert busiest.peak_slot == "Thứ Hai 09:00" and busiest.service_minutes == round(overall, 2)

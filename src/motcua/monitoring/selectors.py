@@ -163,14 +163,17 @@ def group_staffing_table(
 
 
 MEASURED_FALLBACK_SERVICE_MINUTES = 15.0  # a queue with no ticket served yet: the page's usual default
+MIN_SERVED_IN_HOUR = 20  # fewer services measured in an hour: its own mean is too noisy to size counters
 
 
 def _busiest_measured_hour(queue: QueueFigures, max_mean_wait_minutes: float):
     """The hour of the week needing most counters (then the most arrivals), with its Erlang C figures;
-    each hour uses the service time measured in it, else the queue's overall mean."""
+    each hour uses the service time measured in it when it has MIN_SERVED_IN_HOUR services measured,
+    else the queue's overall mean."""
     best = None
     for slot_key, slot in queue.slots.items():
-        minutes = slot.mean_service_minutes or queue.mean_service_minutes or MEASURED_FALLBACK_SERVICE_MINUTES
+        own = slot.mean_service_minutes if slot.served >= MIN_SERVED_IN_HOUR else None
+        minutes = own or queue.mean_service_minutes or MEASURED_FALLBACK_SERVICE_MINUTES
         minutes = max(minutes, 0.1)  # a few seconds' service still occupies the counter
         figures = counters_needed(
             slot.arrivals_per_hour, minutes, max_mean_wait_minutes=max_mean_wait_minutes

@@ -115,6 +115,7 @@ class SlotFigures:
     arrivals_per_hour: float
     mean_service_minutes: float | None
     mean_wait_minutes: float | None
+    served: int = 0  # tickets whose service time was measured in this hour
 
 
 @dataclass
@@ -186,6 +187,7 @@ def _figures(slots: dict[tuple[int, int], list[float]], open_days: dict[int, int
             arrivals_per_hour=n / max(1, open_days.get(weekday, 0)),
             mean_service_minutes=service_sum / served / 60 if served else None,
             mean_wait_minutes=wait_sum / called / 60 if called else None,
+            served=int(served),
         )
         for i, value in enumerate((served, service_sum, called, wait_sum)):
             totals[i] += value
