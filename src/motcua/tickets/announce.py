@@ -1,16 +1,15 @@
-"""The display board's voice: "Xin mời số A 0 0 5 đến quầy số 3" as a WAV file made by espeak-ng
-(Debian's espeak-ng package, Vietnamese voice). Each sentence is made once and kept under
-MOTCUA_HOME/ticket-audio (a ticket number and a counter repeat every day). Without espeak-ng the board
-still shows and highlights every call; it only stays silent."""
+"""The display board's voice: "Xin mời số A không không năm, đến quầy số 3" as a WAV made by espeak-ng
+(Debian's espeak-ng package, Vietnamese voice) when a board asks for a call. Nothing is kept on disk:
+a sentence takes espeak-ng a few milliseconds, the board asks once per call, and a cache of every
+ticket number at every counter would grow without bound. Without espeak-ng the board still shows and
+flashes every call; it only stays silent."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
 
 from django.conf import settings
 
@@ -35,36 +34,25 @@ def available() -> bool:
     return program() is not None
 
 
-def folder() -> Path:
-    return Path(settings.HOME) / "ticket-audio"
-
-
-def speech(text: str) -> Path | None:
-    """The WAV file saying `text`, made now if not made before; None when espeak-ng is absent or fails."""
+def speech(text: str) -> bytes | None:
+    """The WAV saying `text`; None when espeak-ng is absent or fails."""
     espeak = program()
     if espeak is None:
         return None
     voice = settings.MOTCUA.get("ESPEAK_VOICE", "vi")
-    digest = hashlib.sha256(f"{voice}|{text}".encode()).hexdigest()[:32]
-    target = folder() / f"{digest}.wav"
-    if target.exists():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    handle, path = tempfile.mkstemp(suffix=".wav")
     os.close(handle)
     try:
         done = subprocess.run(
-            [espeak, "-v", voice, "-s", "135", "-w", temporary, text],
+            [espeak, "-v", voice, "-s", "135", "-w", path, text],
             capture_output=True,
             timeout=TIMEOUT_S,
             check=False,
         )
-        if done.returncode != 0 or os.path.getsize(temporary) == 0:
-            return None
-        os.replace(temporary, target)  # atomic: another process may be making the same file
-        return target
+        with open(path, "rb") as made:
+            audio = made.read()
+        return audio if done.returncode == 0 and audio[:4] == b"RIFF" else None
     except (OSError, subprocess.TimeoutExpired):
         return None
     finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        os.unlink(path)

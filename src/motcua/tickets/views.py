@@ -9,7 +9,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -177,11 +177,11 @@ def call_audio(request: HttpRequest, unit: Unit, call_id: int) -> HttpResponse:
     call = selectors.call_of(unit, call_id)
     if call is None:
         raise NotFound(f"lượt gọi số {call_id}", f"Call {call_id}")
-    path = announce.speech(announce.sentence(call.ticket.label, call.counter.number))
-    if path is None:
+    audio = announce.speech(announce.sentence(call.ticket.label, call.counter.number))
+    if audio is None:
         raise NotFound("âm thanh (espeak-ng chưa được cài đặt)", "Audio (espeak-ng is not installed)")
-    response = FileResponse(path.open("rb"), content_type="audio/wav")
-    response["Cache-Control"] = "public, max-age=86400"
+    response = HttpResponse(audio, content_type="audio/wav")
+    response["Cache-Control"] = "public, max-age=86400"  # a call's sentence never changes
     return response
 
 
