@@ -12,12 +12,29 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
 from django.utils import timezone
 
 from motcua.dossiers.permissions import Actor
-from motcua.network.models import Unit
+from motcua.errors import NotFound
+from motcua.network.models import SERVICE_UNIT_KINDS, Unit
 
 from .models import Counter, ServiceGroup, Ticket, TicketCall, TicketState
 from .permissions import caller_unit_ids
 
 BOARD_CALLS = 8  # the latest announcements listed on the board
+
+
+def units_with_kiosk() -> QuerySet[Unit]:
+    """The active service units with at least one active service group."""
+    return (
+        Unit.objects.filter(kind__in=SERVICE_UNIT_KINDS, active=True, service_groups__active=True)
+        .distinct()
+        .order_by("kind", "code")
+    )
+
+
+def active_counter(counter_id: int) -> Counter:
+    counter = Counter.objects.select_related("unit").filter(pk=counter_id, active=True).first()
+    if counter is None:
+        raise NotFound(f"quầy số hiệu {counter_id}", f"Counter {counter_id}")
+    return counter
 
 
 def kiosk_groups(unit: Unit, day: date) -> list[tuple[ServiceGroup, int]]:

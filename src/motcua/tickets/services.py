@@ -28,7 +28,8 @@ def service_unit(unit_code: str) -> Unit:
     """An active service unit (center, branch, reception point) by its code, or NotFound."""
     unit = Unit.objects.filter(code=unit_code, kind__in=SERVICE_UNIT_KINDS, active=True).first()
     if unit is None:
-        raise NotFound(f"điểm phục vụ mã '{unit_code}'", f"Service unit '{unit_code}'")
+        shown = unit_code[:40]
+        raise NotFound(f"điểm phục vụ mã '{shown}'", f"Service unit '{shown}'")
     return unit
 
 

@@ -21,7 +21,7 @@ from motcua.desk import text
 from motcua.desk.views import problem_page
 from motcua.dossiers.permissions import Actor
 from motcua.errors import MotcuaError, NotFound
-from motcua.network.models import SERVICE_UNIT_KINDS, Unit
+from motcua.network.models import Unit
 from motcua.ratelimit import client_subject, hit
 
 from . import announce, printing, selectors, services
@@ -66,11 +66,7 @@ def _problem(request: HttpRequest, error: MotcuaError) -> HttpResponse:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The service units with a kiosk and a board; for a counter officer, the counters they may call at."""
-    units = (
-        Unit.objects.filter(kind__in=SERVICE_UNIT_KINDS, active=True, service_groups__active=True)
-        .distinct()
-        .order_by("kind", "code")
-    )
+    units = selectors.units_with_kiosk()
     counters = []
     if request.user.is_authenticated:
         counters = list(selectors.caller_counters(Actor.staff(request.user)))
@@ -196,9 +192,7 @@ def counter_page(view):
     def wrapper(request: HttpRequest, counter_id: int) -> HttpResponse:
         try:
             actor = Actor.staff(request.user)
-            counter = Counter.objects.select_related("unit").filter(pk=counter_id, active=True).first()
-            if counter is None:
-                raise NotFound(f"quầy số hiệu {counter_id}", f"Counter {counter_id}")
+            counter = selectors.active_counter(counter_id)
             ensure_may_call(actor, counter.unit_id)
             return view(request, actor, counter)
         except MotcuaError as error:
