@@ -127,7 +127,8 @@ def counter_panel(counter: Counter, day: date) -> CounterPanel:
 @dataclass
 class SlotFigures:
     """One hour of the week (ISO weekday, hour) at a unit or in a group: tickets issued in that hour per
-    day the unit was open on that weekday, and the mean measured service and waiting times of those tickets (None: none measured)."""
+    day the unit was open on that weekday, and the mean measured service and waiting times of those
+    tickets (None: none measured)."""
 
     arrivals_per_hour: float
     mean_service_minutes: float | None
