@@ -12,15 +12,15 @@ fonts:
 	@[ -f $(DEJAVU) ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 
-.PHONY: run test setup browser fonts messages lint format bench bench-quick clean
+.PHONY: run test setup browser fonts voice messages lint format bench bench-quick clean
 
-run: setup fonts $(MO)
+run: setup fonts voice $(MO)
 	$(BIN)/motcua migrate -v 0
 	$(BIN)/motcua load-demo --until today
 	$(BIN)/motcua collectstatic --noinput -v 0
 	MOTCUA_DEMO=1 $(BIN)/motcua serve
 
-test: setup browser $(MO)
+test: setup browser voice $(MO)
 	$(BIN)/python -m pytest
 
 setup: $(STAMP)
@@ -40,6 +40,13 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
+
+# The display board reads the called numbers aloud with Debian's espeak-ng (Vietnamese voice); without
+# it the board still works, silently.
+ESPEAK := /usr/bin/espeak-ng
+voice:
+	@[ -x $(ESPEAK) ] || { echo "Installing Debian's espeak-ng (apt)..."; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq espeak-ng >/dev/null; }
 
 $(MO): src/motcua/locale/vi/LC_MESSAGES/django.po
 	@command -v msgfmt >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -41,6 +41,8 @@ DEFAULT_LIMITS = {
     "submit_ip": Limit(5, 60),
     "login_ip": Limit(30, 300),  # failed log-ins (staff pages and admin alike) from one address
     "login_user_ip": Limit(5, 300),  # failed log-ins of one user name from one address
+    "ticket_ip": Limit(30, 60),  # queue tickets taken from one address (a kiosk, or someone pressing on)
+    "screen_ip": Limit(240, 60),  # kiosk and display-board reads (the board polls every 2 s)
 }
 PURGE_EVERY_S = 3600.0
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.monitoring",
     "motcua.payments",
+    "motcua.tickets",
     "motcua.demo",
 ]
 
@@ -223,4 +224,7 @@ MOTCUA = {
     "FEE_REFUND_STATUSES": os.environ.get("MOTCUA_FEE_REFUND_STATUSES", "3,8"),
     # the demo (make run): the log-in page lists the demo accounts, whose password is public
     "DEMO": _env_flag("MOTCUA_DEMO"),
+    # the display board's voice (tickets/announce.py): Debian's espeak-ng; the board stays silent without it
+    "ESPEAK_NG": os.environ.get("MOTCUA_ESPEAK_NG", "espeak-ng"),
+    "ESPEAK_VOICE": os.environ.get("MOTCUA_ESPEAK_VOICE", "vi"),
 }

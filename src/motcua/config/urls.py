@@ -19,5 +19,6 @@ urlpatterns = [
     path("desk/", include("motcua.desk.urls")),
     path("planning/", include("motcua.monitoring.urls")),
     path("fees/", include("motcua.payments.urls")),
+    path("tickets/", include("motcua.tickets.urls")),
     path("", include("motcua.portal.urls")),
 ]

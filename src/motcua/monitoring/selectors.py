@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.dossiers.models import Channel, Dossier
 from motcua.network.models import SERVICE_UNIT_KINDS, Unit, UnitKind
 from motcua.planning import counters_needed
+from motcua.tickets.selectors import QueueFigures, measured_queues
 
 from .models import PlanRun
 
@@ -32,6 +33,24 @@ class StaffingRow:
     counters_needed: int
     mean_wait_minutes: float
     utilisation: float
+    # where the figures come from: "tickets" (measured by the queue-ticket system) or "dossiers" (the
+    # intakes and returns, with the typed service time)
+    source: str = "dossiers"
+    service_minutes: float = 0.0  # the service time the row's Erlang C used (measured or typed)
+    measured_wait_minutes: float | None = None  # the queue's measured mean wait at that hour
+
+
+@dataclass(frozen=True)
+class GroupStaffingRow:
+    """A service group of a unit with queue tickets: its hour needing most counters (Erlang C)."""
+
+    unit_code: str
+    group: str
+    peak_slot: str
+    arrivals_per_hour: float
+    service_minutes: float
+    measured_wait_minutes: float | None
+    counters_needed: int
 
 
 WEEKDAYS_VI = {
@@ -68,10 +87,33 @@ def counter_visits_by_slot(*, until: datetime, weeks: int) -> dict[int, dict[tup
 def staffing_table(
     *, until: datetime, weeks: int = 8, service_minutes: float = 15.0, max_mean_wait_minutes: float = 10.0
 ) -> list[StaffingRow]:
-    """Counters each service unit needs at its busiest hour of the week (Erlang C), beside what it has."""
+    """Counters each service unit needs at its busiest hour of the week (Erlang C), beside what it has.
+    A unit with queue tickets is sized from them: arrivals, service time and wait measured per hour of
+    the week; the others from their intakes and returns with the typed service time."""
     visits = counter_visits_by_slot(until=until, weeks=weeks)
+    measured = measured_queues(until=until, weeks=weeks)
     rows = []
     for unit in Unit.objects.filter(kind__in=SERVICE_UNIT_KINDS, active=True).order_by("kind", "code"):
+        if unit.id in measured:
+            peak = _busiest_measured_hour(measured[unit.id].unit, max_mean_wait_minutes)
+            (weekday, hour), slot, figures, minutes = peak
+            rows.append(
+                StaffingRow(
+                    unit_code=unit.code,
+                    unit_name=unit.name_vi,
+                    kind=unit.kind,
+                    counters_now=unit.counters,
+                    peak_arrivals_per_hour=round(slot.arrivals_per_hour, 2),
+                    peak_slot=f"{WEEKDAYS_VI[weekday]} {hour:02d}:00",
+                    counters_needed=figures.counters,
+                    mean_wait_minutes=round(figures.mean_wait_minutes, 2),
+                    utilisation=round(figures.utilisation, 3),
+                    source="tickets",
+                    service_minutes=round(minutes, 2),
+                    measured_wait_minutes=_rounded(slot.mean_wait_minutes),
+                )
+            )
+            continue
         slots = visits.get(unit.id, {})
         (weekday, hour), count = max(slots.items(), key=lambda item: item[1], default=((1, 8), 0))
         rate = count / weeks
@@ -87,9 +129,63 @@ def staffing_table(
                 counters_needed=figures.counters,
                 mean_wait_minutes=round(figures.mean_wait_minutes, 2),
                 utilisation=round(figures.utilisation, 3),
+                service_minutes=service_minutes,
             )
         )
     return rows
+
+
+def group_staffing_table(
+    *, until: datetime, weeks: int = 8, max_mean_wait_minutes: float = 10.0
+) -> list[GroupStaffingRow]:
+    """Per service group of the units with queue tickets: the hour of the week needing most counters."""
+    codes = dict(Unit.objects.values_list("id", "code"))
+    rows = []
+    for unit_id, queue in sorted(
+        measured_queues(until=until, weeks=weeks).items(), key=lambda i: codes[i[0]]
+    ):
+        for group, group_figures in sorted(queue.groups.items()):
+            (weekday, hour), slot, figures, minutes = _busiest_measured_hour(
+                group_figures, max_mean_wait_minutes
+            )
+            rows.append(
+                GroupStaffingRow(
+                    unit_code=codes[unit_id],
+                    group=group,
+                    peak_slot=f"{WEEKDAYS_VI[weekday]} {hour:02d}:00",
+                    arrivals_per_hour=round(slot.arrivals_per_hour, 2),
+                    service_minutes=round(minutes, 2),
+                    measured_wait_minutes=_rounded(slot.mean_wait_minutes),
+                    counters_needed=figures.counters,
+                )
+            )
+    return rows
+
+
+MEASURED_FALLBACK_SERVICE_MINUTES = 15.0  # a queue with no ticket served yet: the page's usual default
+MIN_SERVED_IN_HOUR = 20  # fewer services measured in an hour: its own mean is too noisy to size counters
+
+
+def _busiest_measured_hour(queue: QueueFigures, max_mean_wait_minutes: float):
+    """The hour of the week needing most counters (then the most arrivals), with its Erlang C figures;
+    each hour uses the service time measured in it when it has MIN_SERVED_IN_HOUR services measured,
+    else the queue's overall mean."""
+    best = None
+    for slot_key, slot in queue.slots.items():
+        own = slot.mean_service_minutes if slot.served >= MIN_SERVED_IN_HOUR else None
+        minutes = own or queue.mean_service_minutes or MEASURED_FALLBACK_SERVICE_MINUTES
+        minutes = max(minutes, 0.1)  # a few seconds' service still occupies the counter
+        figures = counters_needed(
+            slot.arrivals_per_hour, minutes, max_mean_wait_minutes=max_mean_wait_minutes
+        )
+        rank = (figures.counters, slot.arrivals_per_hour * minutes)
+        if best is None or rank > best[0]:
+            best = (rank, (slot_key, slot, figures, minutes))
+    return best[1]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
 
 
 def percent(value) -> str:

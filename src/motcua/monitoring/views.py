@@ -175,10 +175,11 @@ def staffing(request: HttpRequest) -> HttpResponse:
     rows = selectors.staffing_table(
         until=timezone.now(), service_minutes=service_minutes, max_mean_wait_minutes=max_wait
     )
+    groups = selectors.group_staffing_table(until=timezone.now(), max_mean_wait_minutes=max_wait)
     return render(
         request,
         "monitoring/staffing.html",
-        {"rows": rows, "service_minutes": service_minutes, "max_wait": max_wait},
+        {"rows": rows, "groups": groups, "service_minutes": service_minutes, "max_wait": max_wait},
     )
 
 

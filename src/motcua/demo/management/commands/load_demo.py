@@ -5,6 +5,7 @@ from motcua.demo.history import DEFAULT_COUNT, DEFAULT_SEED, DEFAULT_UNTIL
 from motcua.demo.loader import demo_directory, demo_password, ensure_demo_accounts, load_network_and_catalog
 from motcua.demo.management.commands.load_history import parse_day
 from motcua.demo.tasks import queue_history_load
+from motcua.demo.tickets import DEMO_WEEKS, load_ticket_history, set_up_demo_queues
 from motcua.errors import MotcuaError
 from motcua.i18n import both
 from motcua.network.models import Role, UnitKind
@@ -41,8 +42,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         for part, figures in counts.items():
             self.stdout.write(f"{part}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
-        ensure_demo_accounts()
+        accounts = ensure_demo_accounts()
         self._print_accounts()
+        self._queues(accounts, options)
         if options["no_history"]:
             return
         if options["history_now"]:
@@ -72,6 +74,18 @@ class Command(BaseCommand):
             for entry in units:
                 names = ", ".join(name for name, _ in entry.accounts)
                 self.stdout.write(f"    {names:<38} {entry.unit.name_vi}")
+    def _queues(self, accounts, options) -> None:
+        made = set_up_demo_queues()
+        officers = {a.unit_code: a.username for a in accounts if a.role == Role.COUNTER}
+        tickets = load_ticket_history(
+            unit_codes=sorted(officers.items()), until=options["until"], seed=options["seed"]
+        )
+        self.stdout.write(
+            f"\nSố thứ tự / queue tickets: {made['units']} điểm phục vụ / service units, "
+            f"{made['groups']} nhóm dịch vụ mới / new service groups, {made['counters']} quầy mới / new counters; "
+            f"{tickets} số đã phục vụ trong {DEMO_WEEKS} tuần qua / tickets served in the last {DEMO_WEEKS} weeks.\n"
+            "Máy lấy số, màn hình hiển thị, quầy / kiosks, display boards, counters: /tickets/"
+        )
 
     def _queue_history(self, options) -> None:
         load = queue_history_load(
