@@ -24,6 +24,10 @@ COMMANDS = {
     "verify-log": ("verify_log", "Kiểm tra nhật ký hồ sơ (chuỗi băm) / verify the dossier event log"),
     "create-token": ("create_token", "Tạo khóa API cho một cán bộ / create an API token for a user"),
     "calendar": ("calendar", "Lịch làm việc của một năm / working days, holidays and overrides of a year"),
+    "rebuild-stats": (
+        "rebuild_stats",
+        "Dựng lại số liệu giám sát từ nhật ký / rebuild the monitoring aggregates from the event log",
+    ),
     "plan": (None, "Quy hoạch mạng lưới điểm phục vụ / plan the network of service points"),
 }
 

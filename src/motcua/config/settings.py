@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.desk",
     "motcua.portal",
     "motcua.monitoring",
+    "motcua.oversight",
     "motcua.demo",
 ]
 

@@ -1,0 +1,112 @@
+"""Aggregates kept incrementally: per day and per combination of the dossier's fixed attributes
+(procedure, sector, competent agency, receiving unit, channel, assisted, received outside the competent
+area), the counts the scoreboard and the adoption figures need; per day, receiving unit and hour, the
+intakes; per dossier, the little state the fold needs between two events. All are written in the
+transaction of the event they follow (tallies.py) and can be rebuilt from the event log
+(`motcua rebuild-stats`)."""
+
+from django.db import models
+
+from motcua.catalog.models import Procedure, Sector
+from motcua.dossiers.models import Dossier
+from motcua.network.models import Unit
+
+# The counters of a DailyTally row, in order (the fold, the rebuild and the selectors share this list).
+COUNTERS = (
+    "received",  # the clock started (reception)
+    "refused",
+    "withdrawn",
+    "stopped",
+    "finished",  # result ready
+    "on_time",  # finished on or before the appointment (and no second supplement request)
+    "finished_late",
+    "returned",
+    "late_open",  # signed change of the number of open dossiers marked late: a stock over the days
+    "fee_bearing",  # received with fees to pay
+    "payments",
+    "paid_online",
+    "repeated_supplements",  # a second request from the same agency
+    "apologies",
+    "resolution_seconds",  # working time from the clock's start to the result, pauses taken out
+    "rated",
+    "satisfied",
+)
+
+
+class DailyTally(models.Model):
+    day = models.DateField()
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+", db_index=False)
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+", db_index=False)
+    competent_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    receiving_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    channel = models.PositiveSmallIntegerField()
+    assisted = models.BooleanField(default=False)
+    outside = models.BooleanField(default=False)  # received outside the competent agency's area
+
+    received = models.IntegerField(default=0)
+    refused = models.IntegerField(default=0)
+    withdrawn = models.IntegerField(default=0)
+    stopped = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    finished_late = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    late_open = models.IntegerField(default=0)
+    fee_bearing = models.IntegerField(default=0)
+    payments = models.IntegerField(default=0)
+    paid_online = models.IntegerField(default=0)
+    repeated_supplements = models.IntegerField(default=0)
+    apologies = models.IntegerField(default=0)
+    resolution_seconds = models.BigIntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "day",
+                    "procedure",
+                    "competent_unit",
+                    "receiving_unit",
+                    "channel",
+                    "assisted",
+                    "outside",
+                ],
+                name="one_daily_tally_per_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["competent_unit", "day"], name="tally_by_competent_day"),
+            models.Index(fields=["receiving_unit", "day"], name="tally_by_receiving_day"),
+            models.Index(fields=["sector", "day"], name="tally_by_sector_day"),
+        ]
+
+
+class HourTally(models.Model):
+    """Intakes (every dossier's first event: received, refused, supplement asked, filed online) per day,
+    receiving unit and local hour: the volume per hour of the week, a siting and staffing figure."""
+
+    day = models.DateField()
+    receiving_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    hour = models.PositiveSmallIntegerField()
+    intakes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["receiving_unit", "day", "hour"], name="one_hour_tally_per_key")
+        ]
+        indexes = [models.Index(fields=["day"], name="hour_tally_by_day")]
+
+
+class DossierTally(models.Model):
+    """What the fold remembers of a dossier between two of its events."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="+")
+    seq = models.PositiveIntegerField(default=0)  # the last event folded
+    status = models.PositiveSmallIntegerField(default=0)
+    late = models.BooleanField(default=False)
+    open_late = models.BooleanField(default=False)
+    paused_since = models.DateTimeField(null=True, blank=True)
+    paused_seconds = models.BigIntegerField(default=0)
+    clock_start = models.DateTimeField(null=True, blank=True)

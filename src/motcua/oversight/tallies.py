@@ -1,0 +1,404 @@
+"""The aggregates follow the event log: one fold, used twice.
+
+- live: every dossier event saved (DossierEvent's post_save, inside the transaction of the action or
+  intake that appended it, so the counts commit or roll back with the event) folds that one event;
+- rebuild: `motcua rebuild-stats` folds every dossier's events from scratch, compares the result with
+  the kept counts, reports the differences and replaces them.
+
+Because both go through `fold`, the kept counts equal a recomputation from the events by construction;
+tests check it on random histories. What late means is the watch's mark (the `late` the clock rules
+set, dossiers/clock.py); working time comes from the work calendar (worktime)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from motcua.catalog.models import Procedure
+from motcua.dossiers import memo
+from motcua.dossiers.models import Dossier, DossierEvent, Status
+from motcua.network.models import Jurisdiction, Unit
+
+from .models import COUNTERS, DailyTally, DossierTally, HourTally
+
+# Not open for Index 766's "still open and late": finished, returned, or closed without a result.
+NOT_OPEN = frozenset({Status.FINISHED, Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
+KEY_FIELDS = ("procedure_id", "competent_unit_id", "receiving_unit_id", "channel", "assisted", "outside")
+
+
+@dataclass(frozen=True)
+class Static:
+    """A dossier's attributes fixed at intake, which key its counts."""
+
+    procedure_id: int
+    sector_id: int
+    competent_unit_id: int
+    receiving_unit_id: int
+    channel: int
+    assisted: bool
+    outside: bool
+    fee_bearing: bool
+
+    @property
+    def key(self) -> tuple:
+        return (
+            self.procedure_id,
+            self.competent_unit_id,
+            self.receiving_unit_id,
+            self.channel,
+            self.assisted,
+            self.outside,
+        )
+
+
+@dataclass
+class FoldState:
+    seq: int = 0
+    status: int = 0
+    late: bool = False
+    open_late: bool = False
+    paused_since: datetime | None = None
+    paused_seconds: int = 0
+    clock_start: datetime | None = None
+
+
+@dataclass
+class Folded:
+    """Counts to add: (day, sector, key) -> Counter of COUNTERS; (unit, day, hour) -> intakes."""
+
+    daily: dict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    hourly: Counter = field(default_factory=Counter)
+
+
+def _moment(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(value)
+
+
+def _working_seconds(start: datetime | None, end: datetime) -> int:
+    if start is None or end <= start:
+        return 0
+    return int(memo.calendar().working_time_between(start, end).total_seconds())
+
+
+def fold(state: FoldState, static: Static, event: Any, into: Folded) -> None:
+    """Add one event's counts to `into` and move `state` past it. `event` has seq, at, action,
+    from_status, to_status, changes, payload (a DossierEvent, saved or read back)."""
+    local = timezone.localtime(event.at)
+    day = local.date()
+    counts = into.daily[(day, static.sector_id, static.key)]
+    changes, payload, action = event.changes or {}, event.payload or {}, event.action
+    if event.seq == 1:
+        into.hourly[(static.receiving_unit_id, day, local.hour)] += 1
+    if "clock_start" in changes:
+        state.clock_start = _moment(changes["clock_start"])
+    if "received_at" in changes and changes["received_at"] is not None:
+        counts["received"] += 1
+        counts["fee_bearing"] += int(static.fee_bearing)
+    if action == "refuse":
+        counts["refused"] += 1
+    elif action == "withdraw":
+        counts["withdrawn"] += 1
+    elif action == "stop":
+        counts["stopped"] += 1
+    elif action == "finish":
+        counts["finished"] += 1
+        counts["on_time" if changes.get("finished_on_time") else "finished_late"] += 1
+        counts["resolution_seconds"] += max(
+            0, _working_seconds(state.clock_start, event.at) - state.paused_seconds
+        )
+    elif action == "return_result":
+        counts["returned"] += 1
+    elif action == "payment_received":
+        counts["payments"] += 1
+        counts["paid_online"] += int(bool(payload.get("online")))
+    elif action == "apologize":
+        counts["apologies"] += 1
+    elif action == "rate":  # the contract for ratings: payload {"satisfied": bool}
+        counts["rated"] += 1
+        counts["satisfied"] += int(bool(payload.get("satisfied")))
+    if action == "request_supplement" and payload.get("repeated"):
+        counts["repeated_supplements"] += 1
+    if "paused_since" in changes:
+        started = _moment(changes["paused_since"])
+        if started is None and state.paused_since is not None:  # the pause ends
+            state.paused_seconds += _working_seconds(state.paused_since, event.at)
+        state.paused_since = started
+    if "late" in changes:
+        state.late = bool(changes["late"])
+    state.status = event.to_status
+    open_late = state.late and state.status not in NOT_OPEN
+    if open_late != state.open_late:
+        counts["late_open"] += 1 if open_late else -1
+        state.open_late = open_late
+    state.seq = event.seq
+
+
+# --- the dossier's fixed attributes ------------------------------------------------------------------
+
+
+def _jurisdiction_chain(jurisdiction_id: int) -> tuple[int, ...]:
+    chain, node = [], jurisdiction_id
+    parents = memo.remembered(
+        ("oversight_jurisdiction_parents",),
+        lambda: dict(Jurisdiction.objects.values_list("id", "parent_id")),
+    )
+    while node is not None and node not in chain:
+        chain.append(node)
+        node = parents.get(node)
+    return tuple(chain)
+
+
+def outside_area(receiving_unit_id: int, competent_unit_id: int) -> bool:
+    """Received outside the competent agency's area: the receiving unit's place is not the competent
+    agency's place nor inside it (a commune's dossier filed in another commune or district)."""
+
+    def compute() -> bool:
+        places = dict(
+            Unit.objects.filter(pk__in=[receiving_unit_id, competent_unit_id]).values_list(
+                "id", "jurisdiction_id"
+            )
+        )
+        return places[competent_unit_id] not in _jurisdiction_chain(places[receiving_unit_id])
+
+    return memo.remembered(("oversight_outside", receiving_unit_id, competent_unit_id), compute)
+
+
+def sector_of(procedure_id: int) -> int:
+    return memo.remembered(
+        ("oversight_sector", procedure_id),
+        lambda: Procedure.objects.values_list("sector_id", flat=True).get(pk=procedure_id),
+    )
+
+
+def static_of(values: dict[str, Any]) -> Static:
+    """From a dossier's values (or a Dossier's __dict__)."""
+    return Static(
+        procedure_id=values["procedure_id"],
+        sector_id=sector_of(values["procedure_id"]),
+        competent_unit_id=values["competent_unit_id"],
+        receiving_unit_id=values["receiving_unit_id"],
+        channel=values["channel"],
+        assisted=bool(values["assisted"]),
+        outside=outside_area(values["receiving_unit_id"], values["competent_unit_id"]),
+        fee_bearing=bool(values["fee_total_vnd"]),
+    )
+
+
+STATIC_FIELDS = (
+    "id",
+    "procedure_id",
+    "competent_unit_id",
+    "receiving_unit_id",
+    "channel",
+    "assisted",
+    "fee_total_vnd",
+)
+EVENT_FIELDS = ("dossier_id", "seq", "at", "action", "from_status", "to_status", "changes", "payload")
+
+# --- live: in the event's transaction ----------------------------------------------------------------
+
+STATE_FIELDS = ("seq", "status", "late", "open_late", "paused_since", "paused_seconds", "clock_start")
+
+
+def _state_of(row: DossierTally) -> FoldState:
+    return FoldState(**{name: getattr(row, name) for name in STATE_FIELDS})
+
+
+def record(event: DossierEvent) -> None:
+    """Fold one newly saved event into the kept counts (inside the event's transaction)."""
+    dossier: Dossier = event.dossier
+    static = static_of(dossier.__dict__)
+    row = None if event.seq == 1 else DossierTally.objects.filter(dossier_id=dossier.pk).first()
+    folded = Folded()
+    if row is None:
+        row, state = DossierTally(dossier_id=dossier.pk), FoldState()
+        if event.seq > 1:  # a dossier older than the aggregates: catch up with its earlier events
+            earlier = DossierEvent.objects.filter(dossier_id=dossier.pk, seq__lt=event.seq).order_by("seq")
+            for previous in earlier.only(*EVENT_FIELDS[1:]):
+                fold(state, static, previous, folded)
+    else:
+        state = _state_of(row)
+    fold(state, static, event, folded)
+    for name in STATE_FIELDS:
+        setattr(row, name, getattr(state, name))
+    row.save(force_insert=row._state.adding)
+    add(folded)
+
+
+def add(folded: Folded) -> None:
+    for (day, sector_id, key), counts in folded.daily.items():
+        increments = {name: value for name, value in counts.items() if value}
+        if increments:
+            _increment(
+                DailyTally,
+                {"day": day, **dict(zip(KEY_FIELDS, key, strict=True))},
+                increments,
+                {"sector_id": sector_id},
+            )
+    for (unit_id, day, hour), count in folded.hourly.items():
+        _increment(
+            HourTally, {"receiving_unit_id": unit_id, "day": day, "hour": hour}, {"intakes": count}, {}
+        )
+
+
+def _increment(model, key: dict, increments: dict[str, int], extra: dict) -> None:
+    """One UPDATE adding to the row of the key, or an INSERT when there is none (a concurrent INSERT of
+    the same key makes this one fail in its savepoint: the UPDATE then finds the row)."""
+    update = {name: F(name) + value for name, value in increments.items()}
+    if model.objects.filter(**key).update(**update):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**key, **extra, **increments)
+    except IntegrityError:
+        model.objects.filter(**key).update(**update)
+
+
+def _on_event_saved(sender, instance: DossierEvent, created: bool, raw: bool = False, **kwargs) -> None:
+    if created and not raw:
+        record(instance)
+
+
+def connect() -> None:
+    post_save.connect(_on_event_saved, sender=DossierEvent, dispatch_uid="oversight_tallies")
+
+
+# --- rebuild: from the event log ---------------------------------------------------------------------
+
+
+def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+@dataclass
+class _EventRow:
+    seq: int
+    at: datetime
+    action: str
+    from_status: int | None
+    to_status: int
+    changes: dict
+    payload: dict
+
+
+def recompute(chunk: int = 2000) -> tuple[Folded, dict[int, FoldState]]:
+    """Every dossier's events folded from scratch."""
+    folded, states = Folded(), {}
+    ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True))
+    with memo.reference_data_memo():
+        for part in _chunks(ids, chunk):
+            statics = {
+                v["id"]: static_of(v) for v in Dossier.objects.filter(pk__in=part).values(*STATIC_FIELDS)
+            }
+            rows = DossierEvent.objects.filter(dossier_id__in=part).order_by("dossier_id", "seq")
+            for values in rows.values(*EVENT_FIELDS).iterator(chunk_size=5000):
+                dossier_id = values.pop("dossier_id")
+                state = states.setdefault(dossier_id, FoldState())
+                fold(state, statics[dossier_id], _EventRow(**values), folded)
+    return folded, states
+
+
+def kept() -> Folded:
+    folded = Folded()
+    for row in DailyTally.objects.values("day", "sector_id", *KEY_FIELDS, *COUNTERS).iterator(
+        chunk_size=5000
+    ):
+        key = (row["day"], row["sector_id"], tuple(row[name] for name in KEY_FIELDS))
+        folded.daily[key].update({name: row[name] for name in COUNTERS if row[name]})
+    for unit_id, day, hour, intakes in HourTally.objects.values_list(
+        "receiving_unit_id", "day", "hour", "intakes"
+    ):
+        if intakes:
+            folded.hourly[(unit_id, day, hour)] += intakes
+    return folded
+
+
+@dataclass(frozen=True)
+class Difference:
+    table: str
+    key: tuple
+    counter: str
+    kept: int
+    rebuilt: int
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.key}: {self.counter} kept {self.kept}, rebuilt {self.rebuilt}"
+
+
+def differences(kept_counts: Folded, rebuilt: Folded) -> list[Difference]:
+    found = []
+    for key in sorted(set(kept_counts.daily) | set(rebuilt.daily), key=str):
+        a, b = kept_counts.daily.get(key, Counter()), rebuilt.daily.get(key, Counter())
+        for name in COUNTERS:
+            if a.get(name, 0) != b.get(name, 0):
+                found.append(Difference("daily", key, name, a.get(name, 0), b.get(name, 0)))
+    for key in sorted(set(kept_counts.hourly) | set(rebuilt.hourly), key=str):
+        if kept_counts.hourly.get(key, 0) != rebuilt.hourly.get(key, 0):
+            found.append(
+                Difference(
+                    "hourly", key, "intakes", kept_counts.hourly.get(key, 0), rebuilt.hourly.get(key, 0)
+                )
+            )
+    return found
+
+
+@dataclass
+class RebuildReport:
+    dossiers: int
+    daily_rows: int
+    hourly_rows: int
+    differences: list[Difference]
+    applied: bool
+
+
+def rebuild(*, apply: bool = True) -> RebuildReport:
+    """Recompute from the events, compare with the kept counts and (apply) replace them, in one
+    transaction during which no event can be appended (SQLite: the transaction holds the write lock;
+    PostgreSQL: the event table is locked against inserts, readers go on)."""
+    with transaction.atomic():
+        if apply and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {DossierEvent._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        rebuilt, states = recompute()
+        found = differences(kept(), rebuilt)
+        if apply:
+            _replace(rebuilt, states)
+    return RebuildReport(len(states), len(rebuilt.daily), len(rebuilt.hourly), found, apply)
+
+
+def _replace(rebuilt: Folded, states: dict[int, FoldState]) -> None:
+    DailyTally.objects.all().delete()
+    HourTally.objects.all().delete()
+    DossierTally.objects.all().delete()
+    DailyTally.objects.bulk_create(
+        (
+            DailyTally(day=day, sector_id=sector_id, **dict(zip(KEY_FIELDS, key, strict=True)), **counts)
+            for (day, sector_id, key), counts in rebuilt.daily.items()
+        ),
+        batch_size=2000,
+    )
+    HourTally.objects.bulk_create(
+        (
+            HourTally(receiving_unit_id=unit_id, day=day, hour=hour, intakes=count)
+            for (unit_id, day, hour), count in rebuilt.hourly.items()
+        ),
+        batch_size=2000,
+    )
+    DossierTally.objects.bulk_create(
+        (
+            DossierTally(dossier_id=dossier_id, **{name: getattr(state, name) for name in STATE_FIELDS})
+            for dossier_id, state in states.items()
+        ),
+        batch_size=2000,
+    )
