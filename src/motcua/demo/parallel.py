@@ -57,10 +57,7 @@ def parallel_possible() -> bool:
 def history_models() -> list:
     """The models a story writes to: the dossiers app's, parents first (dossier before its rows)."""
     models = list(apps.get_app_config("dossiers").get_models())
-    models = sorted(models, key=lambda model: model._meta.model_name != "dossier")
-    # the aggregates kept with each event (oversight/tallies.py): keyed by dossier or by receiving unit,
-    # which the workers share out, so no two workers write one row
-    return models + list(apps.get_app_config("oversight").get_models())
+    return sorted(models, key=lambda model: model._meta.model_name != "dossier")
 
 
 @dataclass

@@ -1,9 +1,8 @@
 """Aggregates kept incrementally: per day and per combination of the dossier's fixed attributes
 (procedure, sector, competent agency, receiving unit, channel, assisted, received outside the competent
 area), the counts the scoreboard and the adoption figures need; per day, receiving unit and hour, the
-intakes; per dossier, the little state the fold needs between two events. All are written in the
-transaction of the event they follow (tallies.py) and can be rebuilt from the event log
-(`motcua rebuild-stats`)."""
+intakes; per dossier, the little state the fold needs between two events. A follower of the event log
+keeps them (tallies.py); they can be rebuilt from the event log (`motcua rebuild-stats`)."""
 
 from django.db import models
 
@@ -21,6 +20,7 @@ COUNTERS = (
     "on_time",  # finished on or before the appointment (and no second supplement request)
     "finished_late",
     "returned",
+    "pending",  # signed change of the number of dossiers received and not finished nor closed: a stock
     "late_open",  # signed change of the number of open dossiers marked late: a stock over the days
     "fee_bearing",  # received with fees to pay
     "payments",
@@ -51,6 +51,7 @@ class DailyTally(models.Model):
     on_time = models.IntegerField(default=0)
     finished_late = models.IntegerField(default=0)
     returned = models.IntegerField(default=0)
+    pending = models.IntegerField(default=0)
     late_open = models.IntegerField(default=0)
     fee_bearing = models.IntegerField(default=0)
     payments = models.IntegerField(default=0)
@@ -107,6 +108,14 @@ class DossierTally(models.Model):
     status = models.PositiveSmallIntegerField(default=0)
     late = models.BooleanField(default=False)
     open_late = models.BooleanField(default=False)
+    pending = models.BooleanField(default=False)
     paused_since = models.DateTimeField(null=True, blank=True)
     paused_seconds = models.BigIntegerField(default=0)
     clock_start = models.DateTimeField(null=True, blank=True)
+
+
+class FollowCursor(models.Model):
+    """How far a follower of the event log has read (the id below which every event is folded)."""
+
+    name = models.CharField(max_length=32, unique=True)
+    last_id = models.BigIntegerField(default=0)

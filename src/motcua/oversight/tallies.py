@@ -1,7 +1,9 @@
 """The aggregates follow the event log: one fold, used twice.
 
-- live: every dossier event saved (DossierEvent's post_save, inside the transaction of the action or
-  intake that appended it, so the counts commit or roll back with the event) folds that one event;
+- follow: a pass folds the events appended since the previous pass (by id; an event is read again
+  until it is SETTLE old, and each dossier's last folded seq makes a second reading harmless). The
+  scoreboard runs a pass before it reads, so its figures are those of the moment; `motcua tick` runs
+  one too. Nothing is added to the intake's and the actions' transactions;
 - rebuild: `motcua rebuild-stats` folds every dossier's events from scratch, compares the result with
   the kept counts, reports the differences and replaces them.
 
@@ -14,12 +16,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.signals import post_save
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
@@ -27,10 +28,13 @@ from motcua.dossiers import memo
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 from motcua.network.models import Jurisdiction, Unit
 
-from .models import COUNTERS, DailyTally, DossierTally, HourTally
+from .models import COUNTERS, DailyTally, DossierTally, FollowCursor, HourTally
 
 # Not open for Index 766's "still open and late": finished, returned, or closed without a result.
 NOT_OPEN = frozenset({Status.FINISHED, Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
+# Received and in someone's hands: pending (not finished, not closed).
+IN_HAND = frozenset({Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.AWAITING_PAYMENT})
+TALLIES = "tallies"
 KEY_FIELDS = ("procedure_id", "competent_unit_id", "receiving_unit_id", "channel", "assisted", "outside")
 
 
@@ -65,6 +69,7 @@ class FoldState:
     status: int = 0
     late: bool = False
     open_late: bool = False
+    pending: bool = False
     paused_since: datetime | None = None
     paused_seconds: int = 0
     clock_start: datetime | None = None
@@ -140,6 +145,10 @@ def fold(state: FoldState, static: Static, event: Any, into: Folded) -> None:
     if open_late != state.open_late:
         counts["late_open"] += 1 if open_late else -1
         state.open_late = open_late
+    pending = state.clock_start is not None and state.status in IN_HAND
+    if pending != state.pending:
+        counts["pending"] += 1 if pending else -1
+        state.pending = pending
     state.seq = event.seq
 
 
@@ -205,34 +214,102 @@ STATIC_FIELDS = (
 )
 EVENT_FIELDS = ("dossier_id", "seq", "at", "action", "from_status", "to_status", "changes", "payload")
 
-# --- live: in the event's transaction ----------------------------------------------------------------
+# --- following the event log --------------------------------------------------------------------------
 
-STATE_FIELDS = ("seq", "status", "late", "open_late", "paused_since", "paused_seconds", "clock_start")
+STATE_FIELDS = (
+    "seq",
+    "status",
+    "late",
+    "open_late",
+    "pending",
+    "paused_since",
+    "paused_seconds",
+    "clock_start",
+)
+# An event is read again by the next pass until it is this old: a transaction that took its id earlier
+# may commit after a later one (the per-dossier seq makes reading an event twice harmless).
+SETTLE = timedelta(seconds=60)
+BATCH = 5000
 
 
 def _state_of(row: DossierTally) -> FoldState:
     return FoldState(**{name: getattr(row, name) for name in STATE_FIELDS})
 
 
-def record(event: DossierEvent) -> None:
-    """Fold one newly saved event into the kept counts (inside the event's transaction)."""
-    dossier: Dossier = event.dossier
-    static = static_of(dossier.__dict__)
-    row = None if event.seq == 1 else DossierTally.objects.filter(dossier_id=dossier.pk).first()
-    folded = Folded()
-    if row is None:
-        row, state = DossierTally(dossier_id=dossier.pk), FoldState()
-        if event.seq > 1:  # a dossier older than the aggregates: catch up with its earlier events
-            earlier = DossierEvent.objects.filter(dossier_id=dossier.pk, seq__lt=event.seq).order_by("seq")
-            for previous in earlier.only(*EVENT_FIELDS[1:]):
-                fold(state, static, previous, folded)
-    else:
-        state = _state_of(row)
-    fold(state, static, event, folded)
-    for name in STATE_FIELDS:
-        setattr(row, name, getattr(state, name))
-    row.save(force_insert=row._state.adding)
+def follow(*, batch: int = BATCH) -> int:
+    """Fold the events appended since the last pass into the kept counts; returns how many were
+    folded. Passes are serialized (the cursor's row is locked); each batch is one transaction. The
+    cursor passes only the events settled so far; newer ones are read again by the next pass."""
+    folded_events, position, settled_so_far = 0, None, True
+    while True:
+        with transaction.atomic():
+            FollowCursor.objects.get_or_create(name=TALLIES)
+            cursor = FollowCursor.objects.select_for_update().get(name=TALLIES)
+            position = cursor.last_id if position is None else position
+            events = list(
+                DossierEvent.objects.filter(id__gt=position)
+                .order_by("id")
+                .values("id", "recorded_at", *EVENT_FIELDS)[:batch]
+            )
+            if not events:
+                return folded_events
+            folded_events += _fold_batch(events)
+            position = events[-1]["id"]
+            settled = timezone.now() - SETTLE
+            for values in events:
+                settled_so_far = settled_so_far and values["recorded_at"] < settled
+                if not settled_so_far:
+                    break
+                cursor.last_id = values["id"]
+            cursor.save(update_fields=["last_id"])
+        if len(events) < batch:
+            return folded_events
+
+
+def _fold_batch(events: list[dict]) -> int:
+    dossier_ids = {e["dossier_id"] for e in events}
+    rows = {r.dossier_id: r for r in DossierTally.objects.filter(dossier_id__in=dossier_ids)}
+    folded, done = Folded(), 0
+    with memo.reference_data_memo():
+        statics = {
+            v["id"]: static_of(v) for v in Dossier.objects.filter(pk__in=dossier_ids).values(*STATIC_FIELDS)
+        }
+        states = {d: _state_of(r) for d, r in rows.items()}
+        for values in events:
+            dossier_id = values["dossier_id"]
+            state = states.setdefault(dossier_id, FoldState())
+            if values["seq"] <= state.seq:
+                continue  # folded by an earlier pass
+            if values["seq"] > state.seq + 1:  # an earlier event committed late: fold it first
+                missing = DossierEvent.objects.filter(
+                    dossier_id=dossier_id, seq__gt=state.seq, seq__lt=values["seq"]
+                ).order_by("seq")
+                for earlier in missing.values(*EVENT_FIELDS):
+                    fold(state, statics[dossier_id], _row(earlier), folded)
+                    done += 1
+            fold(state, statics[dossier_id], _row(values), folded)
+            done += 1
+    _save_states(states, rows)
     add(folded)
+    return done
+
+
+def _row(values: dict) -> _EventRow:
+    return _EventRow(**{name: values[name] for name in EVENT_FIELDS[1:]})
+
+
+def _save_states(states: dict[int, FoldState], rows: dict[int, DossierTally]) -> None:
+    new, changed = [], []
+    for dossier_id, state in states.items():
+        row = rows.get(dossier_id)
+        if row is None:
+            new.append(DossierTally(dossier_id=dossier_id, **{n: getattr(state, n) for n in STATE_FIELDS}))
+        elif _state_of(row) != state:
+            for name in STATE_FIELDS:
+                setattr(row, name, getattr(state, name))
+            changed.append(row)
+    DossierTally.objects.bulk_create(new, batch_size=2000)
+    DossierTally.objects.bulk_update(changed, list(STATE_FIELDS), batch_size=2000)
 
 
 def add(folded: Folded) -> None:
@@ -252,25 +329,10 @@ def add(folded: Folded) -> None:
 
 
 def _increment(model, key: dict, increments: dict[str, int], extra: dict) -> None:
-    """One UPDATE adding to the row of the key, or an INSERT when there is none (a concurrent INSERT of
-    the same key makes this one fail in its savepoint: the UPDATE then finds the row)."""
+    """One UPDATE adding to the row of the key, or an INSERT when there is none."""
     update = {name: F(name) + value for name, value in increments.items()}
-    if model.objects.filter(**key).update(**update):
-        return
-    try:
-        with transaction.atomic():
-            model.objects.create(**key, **extra, **increments)
-    except IntegrityError:
-        model.objects.filter(**key).update(**update)
-
-
-def _on_event_saved(sender, instance: DossierEvent, created: bool, raw: bool = False, **kwargs) -> None:
-    if created and not raw:
-        record(instance)
-
-
-def connect() -> None:
-    post_save.connect(_on_event_saved, sender=DossierEvent, dispatch_uid="oversight_tallies")
+    if not model.objects.filter(**key).update(**update):
+        model.objects.create(**key, **extra, **increments)
 
 
 # --- rebuild: from the event log ---------------------------------------------------------------------
@@ -366,7 +428,10 @@ def rebuild(*, apply: bool = True) -> RebuildReport:
     """Recompute from the events, compare with the kept counts and (apply) replace them, in one
     transaction during which no event can be appended (SQLite: the transaction holds the write lock;
     PostgreSQL: the event table is locked against inserts, readers go on)."""
+    follow()  # what the kept counts should already hold
     with transaction.atomic():
+        FollowCursor.objects.get_or_create(name=TALLIES)
+        FollowCursor.objects.select_for_update().get(name=TALLIES)  # no pass meanwhile
         if apply and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {DossierEvent._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
@@ -378,6 +443,8 @@ def rebuild(*, apply: bool = True) -> RebuildReport:
 
 
 def _replace(rebuilt: Folded, states: dict[int, FoldState]) -> None:
+    last = DossierEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    FollowCursor.objects.update_or_create(name=TALLIES, defaults={"last_id": last})
     DailyTally.objects.all().delete()
     HourTally.objects.all().delete()
     DossierTally.objects.all().delete()
