@@ -150,11 +150,13 @@ def _mount_routers() -> None:
     from motcua.dossiers.api import router as dossiers_router
     from motcua.dossiers.api import track_router
     from motcua.network.api import router as network_router
+    from motcua.oversight.api import router as monitoring_router
 
     api.add_router("/network", network_router)
     api.add_router("/catalog", catalog_router)
     api.add_router("/dossiers", dossiers_router)
     api.add_router("/track", track_router)
+    api.add_router("/monitoring", monitoring_router)
 
 
 _mount_routers()

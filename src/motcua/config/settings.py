@@ -7,6 +7,7 @@ MOTCUA_DEBUG      1 to enable debug pages (never in production)
 MOTCUA_ALLOWED_HOSTS comma-separated host names (default: localhost names)
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -126,7 +127,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/desk/"
+LOGIN_REDIRECT_URL = "/start/"  # the dashboard for those who oversee, the work queue for the others
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -177,4 +178,8 @@ MOTCUA = {
     "DUE_SOON_WORKING_HOURS": float(os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "8")),
     # reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default
     "TRUSTED_PROXIES": os.environ.get("MOTCUA_TRUSTED_PROXIES", ""),
+    # Index 766 weights, thresholds and grade bands: the documented defaults of oversight/scoring.py
+    # (each with its legal source) unless overridden here, e.g.
+    # {"components": {"online.dossiers_online": {"max_points": 4, "threshold": 0.5}}, "zero_denominator": "na"}
+    "INDEX766": json.loads(os.environ.get("MOTCUA_INDEX766", "null")),
 }

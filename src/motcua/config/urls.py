@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from motcua.accounts import LoginView
 from motcua.api import api, unknown_path
+from motcua.oversight.views import landing
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,5 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("desk/", include("motcua.desk.urls")),
     path("planning/", include("motcua.monitoring.urls")),
+    path("oversight/", include("motcua.oversight.urls")),
+    path("start/", landing, name="landing"),
     path("", include("motcua.portal.urls")),
 ]

@@ -896,3 +896,67 @@ def report_tables(scope: Scope, period: Period) -> list[Table]:
     by_sector.key, by_sector.title_vi, by_sector.title_en = "report_sectors", "Theo lĩnh vực", "By sector"
     tables.append(by_sector)
     return tables
+
+
+# --- every table by its key (pages, exports and the API share this) ---------------------------------------
+
+TABLE_KEYS = (
+    "scoreboard",
+    "units",
+    "procedures",
+    "sectors",
+    "late",
+    "unit_ranking",
+    "person_ranking",
+    "repeated_supplements",
+    "due_soon",
+    "adoption_units",
+    "adoption_procedures",
+    "adoption_sectors",
+    "adoption_months",
+    "flows",
+    "channels",
+    "hours",
+    "volumes",
+    "report_units",
+    "report_sectors",
+)
+
+
+def build_table(key: str, scope: Scope, period: Period) -> Table:
+    """The table of that key (TABLE_KEYS, or dossiers_<list> for a list of LISTS)."""
+    if key.startswith("dossiers_") and key[len("dossiers_") :] in LISTS:
+        return dossier_table(scope, period, key[len("dossiers_") :])
+    builders: dict[str, Callable[[], Table]] = {
+        "scoreboard": lambda: scoreboard_table(scoreboard(scope, period)),
+        "units": lambda: units_table(scope, period),
+        "procedures": lambda: procedures_table(scope, period),
+        "sectors": lambda: sectors_table(scope, period),
+        "late": lambda: late_dossiers_table(scope, period),
+        "unit_ranking": lambda: rankings(scope, period)[0],
+        "person_ranking": lambda: rankings(scope, period)[1],
+        "repeated_supplements": lambda: repeated_supplements_table(scope, period),
+        "due_soon": lambda: due_soon_table(scope),
+        "adoption_units": lambda: adoption_tables(scope, period)[0],
+        "adoption_procedures": lambda: adoption_tables(scope, period)[1],
+        "adoption_sectors": lambda: adoption_tables(scope, period)[2],
+        "adoption_months": lambda: adoption_tables(scope, period)[3],
+        "flows": lambda: flow_table(scope, period),
+        "channels": lambda: channels_table(scope, period),
+        "hours": lambda: hours_table(scope, period),
+        "volumes": lambda: volumes_table(scope, period),
+        "report_units": lambda: report_tables(scope, period)[0],
+        "report_sectors": lambda: report_tables(scope, period)[1],
+    }
+    if key not in builders:
+        from motcua.errors import Problem, ValidationFailed
+
+        known = ", ".join([*TABLE_KEYS, *(f"dossiers_{name}" for name in LISTS)])
+        raise ValidationFailed(
+            message_vi=f"Không có bảng '{key[:40]}'. Các bảng: {known}.",
+            message_en=f"There is no table '{key[:40]}'. Tables: {known}.",
+            problems=[Problem("table", "không có bảng này", "no such table", "table")],
+            http_status=404,
+            code="not_found",
+        )
+    return builders[key]()
