@@ -143,20 +143,20 @@ def _procedures_in(scope: Scope) -> QuerySet[Procedure]:
     return procedures
 
 
+def working_days(seconds: int) -> Decimal:
+    return (Decimal(seconds) / HOUR / WORKING_DAY_HOURS).quantize(Decimal("0.01"))
+
+
 def measures(scope: Scope, period: Period, figures: dict[str, int]) -> dict[str, scoring.Measure | None]:
     due = figures["finished"] + figures["late_open"]
     found: dict[str, scoring.Measure | None] = {
         "on_time": scoring.Measure(figures["on_time"], due),
         "average_time": scoring.Measure(
-            figures["resolution_seconds"],
+            working_days(figures["resolution_seconds"]),
             figures["finished"],
-            value=(
-                (
-                    Decimal(figures["resolution_seconds"]) / HOUR / WORKING_DAY_HOURS / figures["finished"]
-                ).quantize(Decimal("0.01"))
-                if figures["finished"]
-                else None
-            ),
+            value=working_days(figures["resolution_seconds"]) / figures["finished"]
+            if figures["finished"]
+            else None,
         ),
     }
     online_received = DailyTally.objects.filter(
