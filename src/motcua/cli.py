@@ -28,6 +28,10 @@ COMMANDS = {
         "rebuild_stats",
         "Dựng lại số liệu giám sát từ nhật ký / rebuild the monitoring aggregates from the event log",
     ),
+    "sync": (
+        "sync",
+        "Đồng bộ hồ sơ lên Cổng DVC quốc gia / send the national-portal sync outbox (--every N, --rebuild)",
+    ),
     "plan": (None, "Quy hoạch mạng lưới điểm phục vụ / plan the network of service points"),
 }
 

@@ -2,6 +2,8 @@
 render, a drill-down goes from the province to a unit, a procedure and a dossier, and an export
 downloads. Screenshots go to /tmp/oversight-*.png."""
 
+from pathlib import Path
+
 import pytest
 
 from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
@@ -31,7 +33,9 @@ def flushable_events(triggers_back_after_module, transactional_db):
 
 @pytest.fixture
 def march(world):
-    code = intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0)).dossier.code
+    code = intake(
+        actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0)
+    ).dossier.code
     act(actor=world["counter_dt"], code=code, action="complete_step", now=at(2026, 3, 2, 10, 0))
     act(actor=world["spec_justice"], code=code, action="complete_step", now=at(2026, 3, 3, 10, 0))
     act(actor=world["lead_justice"], code=code, action="finish", now=at(2026, 3, 5, 10, 0))
@@ -55,7 +59,7 @@ def test_dashboard_charts_drill_down_and_export(page, march):
         page.locator('[data-export="units-csv"]').click()
     download = download_info.value
     assert download.suggested_filename == "motcua-units-2026-03.csv"
-    assert "Sở Tư pháp" in open(download.path(), encoding="utf-8-sig").read()
+    assert "Sở Tư pháp" in Path(download.path()).read_text(encoding="utf-8-sig")
 
     page.locator('table[data-table="units"] a', has_text="Sở Tư pháp").click()  # province → unit
     page.wait_for_url(f"**unit={JUSTICE}**")

@@ -34,6 +34,7 @@ def test_managers_land_on_the_dashboard_and_see_the_scoreboard(world, month):
     assert "Chỉ số 766" in page and 'data-component="progress.on_time"' in page
     assert "không đo tại đây" in page.lower()  # components without data
     assert 'id="oversight-charts"' in page and "<script>" not in page  # data as json_script only
+    assert "Đồng bộ lên Cổng Dịch vụ công quốc gia" in page and "data-backlog>0<" in page
     assert (
         f"/desk/dossiers/{month}/"
         in manager.get("/oversight/dossiers/on_time/", {"period": "2026-03"}).content.decode()

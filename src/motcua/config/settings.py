@@ -181,5 +181,11 @@ MOTCUA = {
     # Index 766 weights, thresholds and grade bands: the documented defaults of oversight/scoring.py
     # (each with its legal source) unless overridden here, e.g.
     # {"components": {"online.dossiers_online": {"max_points": 4, "threshold": 0.5}}, "zero_denominator": "na"}
+    # the national-portal sync outbox: "folder" (default: MOTCUA_HOME/sync-outbox) or "http" (SYNC_URL)
+    "SYNC_SENDER": os.environ.get("MOTCUA_SYNC_SENDER", "folder"),
+    "SYNC_FOLDER": os.environ.get("MOTCUA_SYNC_FOLDER", ""),
+    "SYNC_URL": os.environ.get("MOTCUA_SYNC_URL", ""),
+    "SYNC_TOKEN": os.environ.get("MOTCUA_SYNC_TOKEN", ""),
+    "SYNC_TIMEOUT": float(os.environ.get("MOTCUA_SYNC_TIMEOUT", "10")),
     "INDEX766": json.loads(os.environ.get("MOTCUA_INDEX766", "null")),
 }

@@ -119,3 +119,32 @@ class FollowCursor(models.Model):
 
     name = models.CharField(max_length=32, unique=True)
     last_id = models.BigIntegerField(default=0)
+
+
+class SyncRecord(models.Model):
+    """One change of a dossier as the national portal receives it (DOMAIN.md section 7), in the outbox
+    until the portal acknowledges it. One per event: (dossier, seq) is the idempotency key, so the same
+    change is never produced, nor counted, twice. Sent in order per dossier: a record waits until the
+    dossier's earlier ones are acknowledged."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+", db_index=False)
+    seq = models.PositiveIntegerField()
+    key = models.CharField(max_length=64, unique=True)  # "<dossier code>:<seq>"
+    changed_at = models.DateTimeField()  # the event's moment
+    created_at = models.DateTimeField()
+    payload = models.JSONField()
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=300, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="one_sync_record_per_event")]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="sync_backlog",
+            ),
+            models.Index(fields=["changed_at"], name="sync_by_changed_at"),
+        ]

@@ -18,7 +18,7 @@ from motcua.desk.views import problem_page
 from motcua.dossiers.permissions import Actor
 from motcua.errors import MotcuaError, Problem, ValidationFailed
 
-from . import exports, selectors, tallies
+from . import exports, portal_sync, selectors, tallies
 from .scope import Period, Scope, children_of, may_oversee, parse_period, parse_scope, unit_tree
 
 DASHBOARD_TABLES = (
@@ -149,6 +149,7 @@ def dashboard(request: HttpRequest, scope: Scope, period: Period) -> HttpRespons
         "query": _query(scope, period),
         "children": children_of(scope.unit.id if scope.unit else None),
         "lists": selectors.LISTS,
+        "backlog": portal_sync.backlog(),
     }
     return render(request, "oversight/dashboard.html", context)
 
