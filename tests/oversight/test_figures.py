@@ -182,3 +182,18 @@ def test_drill_down_tables_and_the_periodic_report(world, march):
     # on Mon 2 Mar 09:30, D2 (due Tue 09:00, at the Phú Cường point) is due within a working day
     due_soon = selectors.due_soon_table(scope, now=at(2026, 3, 2, 9, 30)).rows
     assert [(r["code"], r["count"]) for r in due_soon] == [("001.30.00.H57", 1)]
+
+
+def test_the_per_scope_rows_agree_with_the_detailed_ones_for_every_unit(world, march):
+    from django.db.models import Sum
+
+    from motcua.oversight.models import COUNTERS, DailyTally
+    from motcua.oversight.scope import unit_tree
+
+    period = parse_period("2026-03")
+    for node in [None, *unit_tree().values()]:
+        scope = parse_scope(world["manager"], unit=node.code if node else "")
+        fast = selectors.counts(scope, period, follow=False)
+        rows = DailyTally.objects.filter(scope.tally_q())
+        slow = {name: rows.aggregate(n=Sum(name, default=0))["n"] for name in COUNTERS}
+        assert fast == slow, node

@@ -13,6 +13,7 @@ from motcua.network.models import Unit
 # The counters of a DailyTally row, in order (the fold, the rebuild and the selectors share this list).
 COUNTERS = (
     "received",  # the clock started (reception)
+    "received_online",  # of which filed online
     "refused",
     "withdrawn",
     "stopped",
@@ -33,17 +34,11 @@ COUNTERS = (
 )
 
 
-class DailyTally(models.Model):
-    day = models.DateField()
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+", db_index=False)
-    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+", db_index=False)
-    competent_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
-    receiving_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
-    channel = models.PositiveSmallIntegerField()
-    assisted = models.BooleanField(default=False)
-    outside = models.BooleanField(default=False)  # received outside the competent agency's area
+class Counts(models.Model):
+    """The counters (COUNTERS) of a tally row."""
 
     received = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
     refused = models.IntegerField(default=0)
     withdrawn = models.IntegerField(default=0)
     stopped = models.IntegerField(default=0)
@@ -61,6 +56,20 @@ class DailyTally(models.Model):
     resolution_seconds = models.BigIntegerField(default=0)
     rated = models.IntegerField(default=0)
     satisfied = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyTally(Counts):
+    day = models.DateField()
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+", db_index=False)
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+", db_index=False)
+    competent_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    receiving_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    channel = models.PositiveSmallIntegerField()
+    assisted = models.BooleanField(default=False)
+    outside = models.BooleanField(default=False)  # received outside the competent agency's area
 
     class Meta:
         constraints = [
@@ -81,6 +90,40 @@ class DailyTally(models.Model):
             models.Index(fields=["competent_unit", "day"], name="tally_by_competent_day"),
             models.Index(fields=["receiving_unit", "day"], name="tally_by_receiving_day"),
             models.Index(fields=["sector", "day"], name="tally_by_sector_day"),
+        ]
+
+
+PROVINCE = 0  # ScopeTally.unit_id of the whole province
+
+
+class ScopeTally(Counts):
+    """The same counts per day and per scope: the province (unit_id 0) and every unit, each holding
+    the dossiers that it or a unit under it received or is competent for (once each). The scoreboard
+    of the province or of a unit reads a year as at most 366 rows of this table."""
+
+    day = models.DateField()
+    unit_id = models.IntegerField()  # PROVINCE or a Unit's id (not a foreign key: 0 is the province)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit_id", "day"], name="one_scope_tally_per_day")]
+
+
+class ProcedureMonthTally(models.Model):
+    """Per month, scope (as ScopeTally) and procedure: what the procedure-share components need (online
+    services that received dossiers, procedures paid online)."""
+
+    month = models.DateField()
+    unit_id = models.IntegerField()
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+", db_index=False)
+    received = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
+    paid_online = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "month", "procedure"], name="one_procedure_month_tally"
+            )
         ]
 
 

@@ -171,6 +171,16 @@ class Scope:
             parts.append(f"procedure {self.procedure.code}")
         return " · ".join(parts)
 
+    @property
+    def scope_unit_id(self) -> int | None:
+        """The ScopeTally row set that holds this scope (0: the province), or None when the scope needs
+        the detailed tallies (a sector or procedure, or several overseen units)."""
+        if self.sector is not None or self.procedure is not None:
+            return None
+        if self.unit_ids is None:
+            return 0
+        return self.unit.id if self.unit is not None else None
+
     def tally_q(self) -> Q:
         """Rows of DailyTally in the scope: a unit's are the dossiers it received or is competent for."""
         q = Q()

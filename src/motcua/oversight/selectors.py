@@ -34,7 +34,7 @@ from motcua.dossiers.models import (
 from motcua.worktime import StepTimes, deadlines
 
 from . import scoring, tallies
-from .models import COUNTERS, DailyTally, HourTally
+from .models import COUNTERS, PROVINCE, DailyTally, HourTally, ProcedureMonthTally, ScopeTally
 from .scope import Period, Scope, children_of, unit_tree
 
 HOUR = Decimal(3600)
@@ -104,7 +104,11 @@ def counts(scope: Scope, period: Period, *, follow: bool = True) -> dict[str, in
     in_period = Q(day__gte=period.first)
     flows = {name: Sum(name, filter=in_period, default=0) for name in COUNTERS if name not in STOCKS}
     stocks = {name: Sum(name, default=0) for name in STOCKS}
-    return DailyTally.objects.filter(scope.tally_q(), day__lte=period.last).aggregate(**flows, **stocks)
+    if scope.scope_unit_id is not None:  # the province or a unit: a row per day
+        rows = ScopeTally.objects.filter(unit_id=scope.scope_unit_id, day__lte=period.last)
+    else:
+        rows = DailyTally.objects.filter(scope.tally_q(), day__lte=period.last)
+    return rows.aggregate(**flows, **stocks)
 
 
 STOCKS = ("pending", "late_open")
@@ -124,7 +128,7 @@ def source_seen(counter: str) -> bool:
     key = f"oversight:seen:{counter}"
     seen = cache.get(key)
     if seen is None:
-        seen = DailyTally.objects.filter(**{f"{counter}__gt": 0}).exists()
+        seen = ScopeTally.objects.filter(unit_id=PROVINCE, **{f"{counter}__gt": 0}).exists()
         cache.set(key, seen, 300 if seen else 60)
     return seen
 
@@ -135,12 +139,28 @@ def _procedures_in(scope: Scope) -> QuerySet[Procedure]:
         return procedures.filter(pk=scope.procedure.pk)
     if scope.sector is not None:
         procedures = procedures.filter(sector_id=scope.sector.pk)
-    if scope.unit_ids is not None:
+    if scope.scope_unit_id is not None and scope.unit_ids is not None:
+        procedures = procedures.filter(
+            Q(competent_agency_id__in=scope.unit_ids)
+            | Q(pk__in=ProcedureMonthTally.objects.filter(unit_id=scope.scope_unit_id).values("procedure_id"))
+        )
+    elif scope.unit_ids is not None:
         procedures = procedures.filter(
             Q(competent_agency_id__in=scope.unit_ids)
             | Q(pk__in=DailyTally.objects.filter(scope.tally_q()).values("procedure_id"))
         )
     return procedures
+
+
+def _procedures_with(scope: Scope, period: Period, counter: str) -> QuerySet:
+    """Ids of the procedures with a non-zero counter in the scope and period."""
+    if scope.scope_unit_id is not None:
+        rows = ProcedureMonthTally.objects.filter(
+            unit_id=scope.scope_unit_id, month__gte=period.first.replace(day=1), month__lte=period.last
+        )
+    else:
+        rows = DailyTally.objects.filter(scope.tally_q(), day__gte=period.first, day__lte=period.last)
+    return rows.filter(**{f"{counter}__gt": 0}).values("procedure_id").distinct()
 
 
 def working_days(seconds: int) -> Decimal:
@@ -159,40 +179,18 @@ def measures(scope: Scope, period: Period, figures: dict[str, int]) -> dict[str,
             else None,
         ),
     }
-    online_received = DailyTally.objects.filter(
-        scope.tally_q(), day__gte=period.first, day__lte=period.last, channel=Channel.ONLINE
-    ).aggregate(n=Sum("received", default=0))["n"]
-    found["dossiers_online"] = scoring.Measure(online_received, figures["received"])
+    found["dossiers_online"] = scoring.Measure(figures["received_online"], figures["received"])
     procedures = _procedures_in(scope)
     total = procedures.count()
     online = procedures.exclude(online_level=OnlineLevel.NONE)
     found["procedures_online"] = scoring.Measure(online.count(), total)
-    used = (
-        DailyTally.objects.filter(
-            scope.tally_q(),
-            day__gte=period.first,
-            day__lte=period.last,
-            channel=Channel.ONLINE,
-            received__gt=0,
-        )
-        .exclude(procedure__online_level=OnlineLevel.NONE)
-        .values("procedure_id")
-        .distinct()
-        .count()
-    )
+    used = online.filter(pk__in=_procedures_with(scope, period, "received_online")).count()
     found["online_services_used"] = scoring.Measure(used, online.count())
     if source_seen("paid_online"):
         fee_bearing = procedures.filter(
             Exists(Fee.objects.filter(version__procedure=OuterRef("pk"), amount_vnd__gt=0))
         )
-        paid = (
-            DailyTally.objects.filter(
-                scope.tally_q(), day__gte=period.first, day__lte=period.last, paid_online__gt=0
-            )
-            .values("procedure_id")
-            .distinct()
-            .count()
-        )
+        paid = fee_bearing.filter(pk__in=_procedures_with(scope, period, "paid_online")).count()
         found["procedures_paid_online"] = scoring.Measure(paid, fee_bearing.count())
         found["dossiers_paid_online"] = scoring.Measure(figures["paid_online"], figures["fee_bearing"])
     if source_seen("rated"):

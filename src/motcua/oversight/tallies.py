@@ -25,10 +25,19 @@ from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.dossiers import memo
-from motcua.dossiers.models import Dossier, DossierEvent, Status
+from motcua.dossiers.models import Channel, Dossier, DossierEvent, Status
 from motcua.network.models import Jurisdiction, Unit
 
-from .models import COUNTERS, DailyTally, DossierTally, FollowCursor, HourTally
+from .models import (
+    COUNTERS,
+    PROVINCE,
+    DailyTally,
+    DossierTally,
+    FollowCursor,
+    HourTally,
+    ProcedureMonthTally,
+    ScopeTally,
+)
 
 # Not open for Index 766's "still open and late": finished, returned, or closed without a result.
 NOT_OPEN = frozenset({Status.FINISHED, Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED})
@@ -81,6 +90,43 @@ class Folded:
 
     daily: dict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
     hourly: Counter = field(default_factory=Counter)
+    # derived from daily (derive): (day, scope unit) -> counts; (month, scope unit, procedure) -> counts
+    scoped: dict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    months: dict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+
+PROCEDURE_COUNTERS = ("received", "received_online", "paid_online")
+
+
+def _unit_chain(unit_id: int) -> list[int]:
+    parents = memo.remembered(
+        ("oversight_unit_parents",), lambda: dict(Unit.objects.values_list("id", "parent_id"))
+    )
+    chain, node = [], unit_id
+    while node is not None and node not in chain:
+        chain.append(node)
+        node = parents.get(node)
+    return chain
+
+
+def scope_units(competent_unit_id: int, receiving_unit_id: int) -> tuple[int, ...]:
+    """The scopes a dossier counts in, once each: the province, and every unit that is, or is above,
+    its competent agency or its receiving unit."""
+    return memo.remembered(
+        ("oversight_scope_units", competent_unit_id, receiving_unit_id),
+        lambda: tuple(sorted({PROVINCE, *_unit_chain(competent_unit_id), *_unit_chain(receiving_unit_id)})),
+    )
+
+
+def derive(folded: Folded) -> None:
+    """The per-scope counts, from the daily ones (inside a reference memo)."""
+    for (day, _sector, key), counts in folded.daily.items():
+        procedure_id, competent_id, receiving_id = key[0], key[1], key[2]
+        per_procedure = {name: counts[name] for name in PROCEDURE_COUNTERS if counts.get(name)}
+        for unit_id in scope_units(competent_id, receiving_id):
+            folded.scoped[(day, unit_id)].update(counts)
+            if per_procedure:
+                folded.months[(day.replace(day=1), unit_id, procedure_id)].update(per_procedure)
 
 
 def _moment(value: Any) -> datetime | None:
@@ -108,6 +154,7 @@ def fold(state: FoldState, static: Static, event: Any, into: Folded) -> None:
         state.clock_start = _moment(changes["clock_start"])
     if "received_at" in changes and changes["received_at"] is not None:
         counts["received"] += 1
+        counts["received_online"] += int(static.channel == Channel.ONLINE)
         counts["fee_bearing"] += int(static.fee_bearing)
     if action == "refuse":
         counts["refused"] += 1
@@ -289,6 +336,7 @@ def _fold_batch(events: list[dict]) -> int:
                     done += 1
             fold(state, statics[dossier_id], _row(values), folded)
             done += 1
+        derive(folded)
     _save_states(states, rows)
     add(folded)
     return done
@@ -326,6 +374,19 @@ def add(folded: Folded) -> None:
         _increment(
             HourTally, {"receiving_unit_id": unit_id, "day": day, "hour": hour}, {"intakes": count}, {}
         )
+    for (day, unit_id), counts in folded.scoped.items():
+        increments = {name: value for name, value in counts.items() if value}
+        if increments:
+            _increment(ScopeTally, {"day": day, "unit_id": unit_id}, increments, {})
+    for (month, unit_id, procedure_id), counts in folded.months.items():
+        increments = {name: value for name, value in counts.items() if value}
+        if increments:
+            _increment(
+                ProcedureMonthTally,
+                {"month": month, "unit_id": unit_id, "procedure_id": procedure_id},
+                increments,
+                {},
+            )
 
 
 def _increment(model, key: dict, increments: dict[str, int], extra: dict) -> None:
@@ -368,6 +429,7 @@ def recompute(chunk: int = 2000) -> tuple[Folded, dict[int, FoldState]]:
                 dossier_id = values.pop("dossier_id")
                 state = states.setdefault(dossier_id, FoldState())
                 fold(state, statics[dossier_id], _EventRow(**values), folded)
+        derive(folded)
     return folded, states
 
 
@@ -383,6 +445,13 @@ def kept() -> Folded:
     ):
         if intakes:
             folded.hourly[(unit_id, day, hour)] += intakes
+    for row in ScopeTally.objects.values("day", "unit_id", *COUNTERS).iterator(chunk_size=5000):
+        folded.scoped[(row["day"], row["unit_id"])].update(
+            {name: row[name] for name in COUNTERS if row[name]}
+        )
+    for row in ProcedureMonthTally.objects.values("month", "unit_id", "procedure_id", *PROCEDURE_COUNTERS):
+        key = (row["month"], row["unit_id"], row["procedure_id"])
+        folded.months[key].update({name: row[name] for name in PROCEDURE_COUNTERS if row[name]})
     return folded
 
 
@@ -405,6 +474,15 @@ def differences(kept_counts: Folded, rebuilt: Folded) -> list[Difference]:
         for name in COUNTERS:
             if a.get(name, 0) != b.get(name, 0):
                 found.append(Difference("daily", key, name, a.get(name, 0), b.get(name, 0)))
+    for table, names, a_rows, b_rows in (
+        ("scope", COUNTERS, kept_counts.scoped, rebuilt.scoped),
+        ("procedure_month", PROCEDURE_COUNTERS, kept_counts.months, rebuilt.months),
+    ):
+        for key in sorted(set(a_rows) | set(b_rows), key=str):
+            a, b = a_rows.get(key, Counter()), b_rows.get(key, Counter())
+            for name in names:
+                if a.get(name, 0) != b.get(name, 0):
+                    found.append(Difference(table, key, name, a.get(name, 0), b.get(name, 0)))
     for key in sorted(set(kept_counts.hourly) | set(rebuilt.hourly), key=str):
         if kept_counts.hourly.get(key, 0) != rebuilt.hourly.get(key, 0):
             found.append(
@@ -445,9 +523,19 @@ def rebuild(*, apply: bool = True) -> RebuildReport:
 def _replace(rebuilt: Folded, states: dict[int, FoldState]) -> None:
     last = DossierEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     FollowCursor.objects.update_or_create(name=TALLIES, defaults={"last_id": last})
-    DailyTally.objects.all().delete()
-    HourTally.objects.all().delete()
-    DossierTally.objects.all().delete()
+    for model in (DailyTally, HourTally, DossierTally, ScopeTally, ProcedureMonthTally):
+        model.objects.all().delete()
+    ScopeTally.objects.bulk_create(
+        (ScopeTally(day=day, unit_id=unit_id, **counts) for (day, unit_id), counts in rebuilt.scoped.items()),
+        batch_size=2000,
+    )
+    ProcedureMonthTally.objects.bulk_create(
+        (
+            ProcedureMonthTally(month=month, unit_id=unit_id, procedure_id=procedure_id, **counts)
+            for (month, unit_id, procedure_id), counts in rebuilt.months.items()
+        ),
+        batch_size=2000,
+    )
     DailyTally.objects.bulk_create(
         (
             DailyTally(day=day, sector_id=sector_id, **dict(zip(KEY_FIELDS, key, strict=True)), **counts)
