@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
@@ -361,39 +360,43 @@ def _save_states(states: dict[int, FoldState], rows: dict[int, DossierTally]) ->
 
 
 def add(folded: Folded) -> None:
-    for (day, sector_id, key), counts in folded.daily.items():
-        increments = {name: value for name, value in counts.items() if value}
-        if increments:
-            _increment(
-                DailyTally,
-                {"day": day, **dict(zip(KEY_FIELDS, key, strict=True))},
-                increments,
-                {"sector_id": sector_id},
-            )
-    for (unit_id, day, hour), count in folded.hourly.items():
-        _increment(
-            HourTally, {"receiving_unit_id": unit_id, "day": day, "hour": hour}, {"intakes": count}, {}
-        )
-    for (day, unit_id), counts in folded.scoped.items():
-        increments = {name: value for name, value in counts.items() if value}
-        if increments:
-            _increment(ScopeTally, {"day": day, "unit_id": unit_id}, increments, {})
-    for (month, unit_id, procedure_id), counts in folded.months.items():
-        increments = {name: value for name, value in counts.items() if value}
-        if increments:
-            _increment(
-                ProcedureMonthTally,
-                {"month": month, "unit_id": unit_id, "procedure_id": procedure_id},
-                increments,
-                {},
-            )
+    """Add the folded counts to the kept rows: each table's rows of the keys are read once, added to in
+    memory and written back in bulk (the follower's passes are serialized by the cursor's lock, so no
+    other writer changes them meanwhile)."""
+    daily = {
+        (day, *key): (counts, {"sector_id": sector_id})
+        for (day, sector_id, key), counts in folded.daily.items()
+    }
+    _upsert(DailyTally, ("day", *KEY_FIELDS), COUNTERS, daily)
+    hourly = {
+        (unit_id, day, hour): (Counter(intakes=n), {}) for (unit_id, day, hour), n in folded.hourly.items()
+    }
+    _upsert(HourTally, ("receiving_unit_id", "day", "hour"), ("intakes",), hourly)
+    _upsert(ScopeTally, ("day", "unit_id"), COUNTERS, {key: (c, {}) for key, c in folded.scoped.items()})
+    months = {key: (c, {}) for key, c in folded.months.items()}
+    _upsert(ProcedureMonthTally, ("month", "unit_id", "procedure_id"), PROCEDURE_COUNTERS, months)
 
 
-def _increment(model, key: dict, increments: dict[str, int], extra: dict) -> None:
-    """One UPDATE adding to the row of the key, or an INSERT when there is none."""
-    update = {name: F(name) + value for name, value in increments.items()}
-    if not model.objects.filter(**key).update(**update):
-        model.objects.create(**key, **extra, **increments)
+def _upsert(model, key_fields: tuple[str, ...], counters: tuple[str, ...], rows: dict[tuple, tuple]) -> None:
+    rows = {key: value for key, value in rows.items() if any(value[0].values())}
+    if not rows:
+        return
+    superset = {f"{name}__in": {key[i] for key in rows} for i, name in enumerate(key_fields)}
+    existing = {
+        tuple(found[name] for name in key_fields): found
+        for found in model.objects.filter(**superset).values("id", *key_fields, *counters)
+    }
+    changed, new = [], []
+    for key, (counts, extra) in rows.items():
+        found = existing.get(key)
+        if found is None:
+            values = {name: counts.get(name, 0) for name in counters}
+            new.append(model(**dict(zip(key_fields, key, strict=True)), **extra, **values))
+        else:
+            values = {name: found[name] + counts.get(name, 0) for name in counters}
+            changed.append(model(id=found["id"], **values))
+    model.objects.bulk_create(new, batch_size=1000)
+    model.objects.bulk_update(changed, list(counters), batch_size=500)
 
 
 # --- rebuild: from the event log ---------------------------------------------------------------------
@@ -503,10 +506,10 @@ class RebuildReport:
 
 
 def rebuild(*, apply: bool = True) -> RebuildReport:
-    """Recompute from the events, compare with the kept counts and (apply) replace them, in one
+    """Recompute from the events, compare with the kept counts (events the follower has not read yet
+    show as differences) and (apply) replace them, in one
     transaction during which no event can be appended (SQLite: the transaction holds the write lock;
     PostgreSQL: the event table is locked against inserts, readers go on)."""
-    follow()  # what the kept counts should already hold
     with transaction.atomic():
         FollowCursor.objects.get_or_create(name=TALLIES)
         FollowCursor.objects.select_for_update().get(name=TALLIES)  # no pass meanwhile
