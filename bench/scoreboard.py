@@ -307,6 +307,14 @@ def run(args) -> tuple[list[tuple[str, object]], list[str]]:
     unit = busiest_unit_with_subordinates()
     scopes = {"province": Scope(), f"unit_{unit.code}": Scope(unit, subtree([unit.id]))}
     periods = {"month": parse_period("2026-10"), "year": parse_period("2026")}
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        selectors.scoreboard(scopes["province"], periods["year"])
+    queries = len(captured.captured_queries)
+    for query in captured.captured_queries:
+        say(f"    {float(query['time']) * 1000:6.1f} ms  {query['sql'][:150]}")
     all_seconds, ours_total, theirs_total, figures, checks = [], 0.0, 0.0, [], []
     for scope_name, scope in scopes.items():
         for period_name, period in periods.items():
@@ -336,7 +344,8 @@ def run(args) -> tuple[list[tuple[str, object]], list[str]]:
     ]
     notes = [
         f"PostgreSQL; {args.rows:,} dossiers, {events:,} events over {DAYS} days to {UNTIL}; unit {unit.code} "
-        f"({unit.name_vi}) with its subordinates; month 2026-10, year 2026; {args.calls} calls per case",
+        f"({unit.name_vi}) with its subordinates; month 2026-10, year 2026; {args.calls} calls per case; "
+        f"one scoreboard call makes {queries} queries",
         f"rebuild differences: {len(report.differences)} (the aggregates were empty before); "
         + "; ".join(checks),
         f"shared machine (2 cores, other developers' jobs): load average before {load_before}, after "

@@ -90,7 +90,7 @@ def test_a_unit_with_its_subordinates_and_a_procedure(world, march):
     assert board_of(world, period="2026-02").board.component("progress.on_time").not_applicable
 
 
-def test_online_payment_becomes_measured_when_the_first_one_is_recorded(world, march, local_cache):
+def test_online_payment_becomes_measured_when_the_first_one_is_recorded(world, march):
     assert not board_of(world).board.component("payment.dossiers_paid_online").measured
     code = intake(
         actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 9, 9, 0)
@@ -99,9 +99,7 @@ def test_online_payment_becomes_measured_when_the_first_one_is_recorded(world, m
         now=at(2026, 3, 9, 9, 5))  # fmt: skip
     act(actor=world["counter_dt"], code=code, action="payment_received", params={"online": True},
         now=at(2026, 3, 9, 9, 10))  # fmt: skip
-    from django.core.cache import cache
-
-    cache.clear()
+    tallies.follow()
     paid = board_of(world).board.component("payment.dossiers_paid_online")
     # fee-bearing dossiers received in March: D1 and this one (the judicial record's 200,000 VND);
     # one paid online: 0.5/0.8 × 6 = 3.75

@@ -162,6 +162,7 @@ class FollowCursor(models.Model):
 
     name = models.CharField(max_length=32, unique=True)
     last_id = models.BigIntegerField(default=0)
+    read_id = models.BigIntegerField(default=0)  # the highest id read (folded, maybe not settled yet)
 
 
 class SyncRecord(models.Model):

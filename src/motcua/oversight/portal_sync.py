@@ -36,6 +36,7 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierPaper, Status
 from . import scoring, selectors
 from .models import FollowCursor, SyncRecord
 from .scope import Period, Scope, unit_tree
+from .tallies import _behind
 
 SYNC = "sync"
 SETTLE = timedelta(seconds=60)
@@ -174,6 +175,8 @@ def _records_for(wanted: dict[int, set[int]]) -> list[SyncRecord]:
 def produce(*, batch: int = BATCH) -> int:
     """Outbox records for the events appended since the last pass (a follower of the event log, as
     tallies.follow); returns how many were made."""
+    if not _behind(SYNC):
+        return 0
     made, position, settled_so_far = 0, None, True
     while True:
         with transaction.atomic():
@@ -203,7 +206,8 @@ def produce(*, batch: int = BATCH) -> int:
                 if not settled_so_far:
                     break
                 cursor.last_id = event["id"]
-            cursor.save(update_fields=["last_id"])
+            cursor.read_id = max(cursor.read_id, position)
+            cursor.save(update_fields=["last_id", "read_id"])
         if len(events) < batch:
             return made
 
@@ -246,7 +250,7 @@ def rebuild() -> RebuildResult:
             SyncRecord.objects.bulk_update(changed, ["payload"], batch_size=1000)
             created, rewritten = created + len(new), rewritten + len(changed)
         last = DossierEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        FollowCursor.objects.filter(name=SYNC).update(last_id=last)
+        FollowCursor.objects.filter(name=SYNC).update(last_id=last, read_id=last)
     return RebuildResult(sum(len(s) for s in wanted.values()), created, rewritten, kept)
 
 

@@ -15,8 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractIsoWeekDay, TruncMonth
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from motcua.dossiers.models import (
     StepState,
     SupplementRequest,
 )
+from motcua.network import reference
 from motcua.worktime import StepTimes, deadlines
 
 from . import scoring, tallies
@@ -123,14 +123,13 @@ def register_measure(name: str, provider: Callable[[Scope, Period], scoring.Meas
     PROVIDERS[name] = provider
 
 
-def source_seen(counter: str) -> bool:
-    """Whether the province has any data of this kind at all (checked at most every five minutes)."""
-    key = f"oversight:seen:{counter}"
-    seen = cache.get(key)
-    if seen is None:
-        seen = ScopeTally.objects.filter(unit_id=PROVINCE, **{f"{counter}__gt": 0}).exists()
-        cache.set(key, seen, 300 if seen else 60)
-    return seen
+def sources_seen() -> set[str]:
+    """The kinds of data the province has at all (online payments, ratings): one look at the
+    province's daily rows."""
+    found = ScopeTally.objects.filter(unit_id=PROVINCE).aggregate(
+        paid_online=Max("paid_online", default=0), rated=Max("rated", default=0)
+    )
+    return {name for name, value in found.items() if value}
 
 
 def _procedures_in(scope: Scope) -> QuerySet[Procedure]:
@@ -181,19 +180,23 @@ def measures(scope: Scope, period: Period, figures: dict[str, int]) -> dict[str,
     }
     found["dossiers_online"] = scoring.Measure(figures["received_online"], figures["received"])
     procedures = _procedures_in(scope)
-    total = procedures.count()
-    online = procedures.exclude(online_level=OnlineLevel.NONE)
-    found["procedures_online"] = scoring.Measure(online.count(), total)
-    used = online.filter(pk__in=_procedures_with(scope, period, "received_online")).count()
-    found["online_services_used"] = scoring.Measure(used, online.count())
-    if source_seen("paid_online"):
+    online = ~Q(online_level=OnlineLevel.NONE)
+    shares = procedures.aggregate(
+        total=Count("pk"),
+        online=Count("pk", filter=online),
+        used=Count("pk", filter=online & Q(pk__in=_procedures_with(scope, period, "received_online"))),
+    )
+    found["procedures_online"] = scoring.Measure(shares["online"], shares["total"])
+    found["online_services_used"] = scoring.Measure(shares["used"], shares["online"])
+    seen = sources_seen()
+    if "paid_online" in seen:
         fee_bearing = procedures.filter(
             Exists(Fee.objects.filter(version__procedure=OuterRef("pk"), amount_vnd__gt=0))
         )
         paid = fee_bearing.filter(pk__in=_procedures_with(scope, period, "paid_online")).count()
         found["procedures_paid_online"] = scoring.Measure(paid, fee_bearing.count())
         found["dossiers_paid_online"] = scoring.Measure(figures["paid_online"], figures["fee_bearing"])
-    if source_seen("rated"):
+    if "rated" in seen:
         late_share = Decimal(figures["finished_late"] + figures["late_open"]) / due if due else Decimal(0)
         rated = figures["rated"]
         dislikes = Decimal(rated - figures["satisfied"]) / rated if rated else Decimal(0)
@@ -216,8 +219,9 @@ class Board:
 
 
 def scoreboard(scope: Scope, period: Period) -> Board:
-    figures = counts(scope, period)
-    return Board(scope, period, figures, scoring.score(rules(), measures(scope, period, figures)))
+    with reference.scope():  # the reference data's generation read once
+        figures = counts(scope, period)
+        return Board(scope, period, figures, scoring.score(rules(), measures(scope, period, figures)))
 
 
 # Which list of dossiers stands behind a component's numerator and denominator.
