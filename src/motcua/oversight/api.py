@@ -12,6 +12,7 @@ from pydantic import Field
 from motcua.auth import staff_auth
 from motcua.dossiers.permissions import Actor
 from motcua.error_schemas import errors
+from motcua.network import reference
 
 from . import selectors, tallies
 from .scope import Period, Scope, parse_period, parse_scope
@@ -108,7 +109,7 @@ def scoreboard(request: HttpRequest, filters: Query[Filters]):
     over a period: each component's numerator, denominator, threshold and points, or "not measured
     here"; the total of the measured components, its scale to 100 and the grade band."""
     scope, period = _parse(request, filters)
-    result = selectors.scoreboard(scope, period)
+    result = selectors.scoreboard(scope, period)  # in a reference scope of its own
     board = result.board
     base = "/api/monitoring/dossiers/"
     components = []
@@ -174,7 +175,8 @@ def table(request: HttpRequest, key: str, filters: Query[Filters]):
     adoption_procedures, adoption_sectors, adoption_months, flows, channels, hours, volumes
     (boundary-free adoption); report_units, report_sectors (the periodic report); scoreboard."""
     scope, period = _parse(request, filters)
-    return selectors.build_table(key[:60], scope, period).as_dict()
+    with reference.scope():
+        return selectors.build_table(key[:60], scope, period).as_dict()
 
 
 @router.get("/dossiers/{name}", response={200: TableOut, **ERRORS}, summary="The dossiers behind a figure")
@@ -182,4 +184,5 @@ def dossiers(request: HttpRequest, name: str, filters: Query[Filters]):
     """The dossiers behind a number (received, online, finished, on_time, late, due, pending,
     fee_bearing, paid_online, repeated_supplement, due_soon, outside), at most 500."""
     scope, period = _parse(request, filters)
-    return selectors.build_table(f"dossiers_{name[:40]}", scope, period).as_dict()
+    with reference.scope():
+        return selectors.build_table(f"dossiers_{name[:40]}", scope, period).as_dict()

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from motcua.dossiers.events import initial_state
 from motcua.dossiers.models import Dossier, DossierEvent, DossierPaper, Status
+from motcua.network import reference
 
 from . import scoring, selectors
 from .models import FollowCursor, SyncRecord
@@ -149,6 +150,11 @@ def _papers_of(dossier_ids: set[int]) -> dict[int, list[dict]]:
 
 def _records_for(wanted: dict[int, set[int]]) -> list[SyncRecord]:
     """SyncRecords (unsaved) for the wanted (dossier id -> seqs)."""
+    with reference.scope():  # the unit codes: the reference data read once
+        return _make_records(wanted)
+
+
+def _make_records(wanted: dict[int, set[int]]) -> list[SyncRecord]:
     now = timezone.now()
     dossiers = Dossier.objects.filter(pk__in=wanted).select_related("procedure__sector")
     events: dict[int, list[dict]] = {}

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from motcua.desk.views import problem_page
 from motcua.dossiers.permissions import Actor
 from motcua.errors import MotcuaError, Problem, ValidationFailed
+from motcua.network import reference
 
 from . import exports, portal_sync, selectors, tallies
 from .scope import Period, Scope, children_of, may_oversee, parse_period, parse_scope, unit_tree
@@ -52,7 +53,8 @@ def overseer_page(view):
             )
             period = parse_period(*(request.GET.get(k, "")[:40] for k in ("period", "from", "to")))
             tallies.follow()
-            return view(request, scope, period, *args, **kwargs)
+            with reference.scope():  # reference data (units, rules) read once per page
+                return view(request, scope, period, *args, **kwargs)
         except MotcuaError as error:
             return problem_page(request, error)
 
