@@ -2,8 +2,9 @@
 
 - follow: a pass folds the events appended since the previous pass (by id; an event is read again
   until it is SETTLE old, and each dossier's last folded seq makes a second reading harmless). The
-  scoreboard runs a pass before it reads, so its figures are those of the moment; `motcua tick` runs
-  one too. Nothing is added to the intake's and the actions' transactions;
+  dashboard, its exports and the monitoring API run a pass before they read (one query when nothing is
+  new), so their figures are those of the moment. Nothing is added to the intake's and the actions'
+  transactions;
 - rebuild: `motcua rebuild-stats` folds every dossier's events from scratch, compares the result with
   the kept counts, reports the differences and replaces them.
 
