@@ -220,7 +220,16 @@ DEFAULT_GROUPS = (
 _THRESHOLD = _d("0.8")  # "80% unless stated" (DOMAIN.md section 5)
 
 
-def _c(key, vi, en, points, threshold=_THRESHOLD, source=None, legal=DECISION_766, **extra) -> ComponentRule:
+def _c(
+    key: str,
+    vi: str,
+    en: str,
+    points: int,
+    threshold: Decimal | None = _THRESHOLD,
+    source: str | None = None,
+    legal: str = DECISION_766,
+    **extra: Any,
+) -> ComponentRule:
     return ComponentRule(key, key.split(".")[0], vi, en, _d(points), threshold, source, legal, **extra)
 
 
