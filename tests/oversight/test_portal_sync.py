@@ -105,3 +105,39 @@ def test_folder_sender_rebuild_and_the_synced_component(world, changes, tmp_path
     result = portal_sync.rebuild()
     assert (result.records, result.created, result.kept_acknowledged) == (8, 6, 2)
     assert SyncRecord.objects.count() == 8
+
+
+def test_the_configured_sender(settings, tmp_path):
+    settings.MOTCUA = {**settings.MOTCUA, "SYNC_SENDER": "folder", "SYNC_FOLDER": str(tmp_path)}
+    assert isinstance(portal_sync.configured_sender(), portal_sync.FolderSender)
+    settings.MOTCUA = {**settings.MOTCUA, "SYNC_SENDER": "http", "SYNC_URL": "http://127.0.0.1:9/x"}
+    sender = portal_sync.configured_sender()
+    assert isinstance(sender, portal_sync.HttpSender) and sender.url == "http://127.0.0.1:9/x"
+    settings.MOTCUA = {**settings.MOTCUA, "SYNC_SENDER": "carrier-pigeon"}
+    with pytest.raises(portal_sync.SendError, match="unknown sync sender 'carrier-pigeon'"):
+        portal_sync.configured_sender()
+
+
+def test_a_portal_that_already_has_the_change_acknowledges_it():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Conflict(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            return
+
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(409 if self.headers["Idempotency-Key"] == "A:1" else 400)
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Conflict)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        sender = portal_sync.HttpSender(f"http://127.0.0.1:{server.server_address[1]}/", timeout=5)
+        sender.send({"key": "A:1", "dossier_code": "A", "seq": 1})  # 409: the portal has it
+        with pytest.raises(portal_sync.SendError, match="HTTP 400"):
+            sender.send({"key": "A:2", "dossier_code": "A", "seq": 2})
+    finally:
+        server.shutdown()
+        server.server_close()
