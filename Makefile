@@ -60,6 +60,7 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy --strict src/motcua/worktime
+	$(BIN)/mypy --strict src/motcua/oversight/scoring.py
 	$(BIN)/mypy src/motcua/planning
 	$(BIN)/mypy src/motcua/dossiers
 

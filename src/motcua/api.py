@@ -152,6 +152,7 @@ def _mount_routers() -> None:
     from motcua.network.api import router as network_router
     from motcua.tickets.api import board_router as ticket_board_router
     from motcua.tickets.api import router as tickets_router
+    from motcua.oversight.api import router as monitoring_router
 
     api.add_router("/network", network_router)
     api.add_router("/catalog", catalog_router)
@@ -159,6 +160,7 @@ def _mount_routers() -> None:
     api.add_router("/track", track_router)
     api.add_router("/tickets", tickets_router)
     api.add_router("/tickets/units", ticket_board_router)
+    api.add_router("/monitoring", monitoring_router)
 
 
 _mount_routers()

@@ -28,6 +28,14 @@ COMMANDS = {
     ),
     "create-token": ("create_token", "Tạo khóa API cho một cán bộ / create an API token for a user"),
     "calendar": ("calendar", "Lịch làm việc của một năm / working days, holidays and overrides of a year"),
+    "rebuild-stats": (
+        "rebuild_stats",
+        "Dựng lại số liệu giám sát từ nhật ký / rebuild the monitoring aggregates from the event log",
+    ),
+    "sync": (
+        "sync",
+        "Đồng bộ hồ sơ lên Cổng DVC quốc gia / send the national-portal sync outbox (--every N, --rebuild)",
+    ),
     "plan": (None, "Quy hoạch mạng lưới điểm phục vụ / plan the network of service points"),
 }
 

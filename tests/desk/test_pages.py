@@ -35,7 +35,9 @@ def test_login_page_is_vietnamese_and_leads_to_the_desk(client, world):
     page = page_text(client.get("/accounts/login/"))
     assert "Đăng nhập cán bộ" in page and "Mật khẩu" in page
     response = client.post("/accounts/login/", {"username": "counter_dt", "password": "x-test-password"})
-    assert response.status_code == 302 and response["Location"] == "/desk/"
+    # the landing page sends those who oversee nothing to the work queue
+    assert response.status_code == 302 and response["Location"] == "/start/"
+    assert client.get("/start/")["Location"] == "/desk/"
     wrong = Client().post("/accounts/login/", {"username": "counter_dt", "password": "nope"})
     assert "Tên đăng nhập hoặc mật khẩu không đúng" in page_text(wrong)
 

@@ -10,6 +10,7 @@ MOTCUA_BEHIND_TLS_PROXY 1 when a reverse proxy terminates TLS and sets X-Forward
 MOTCUA_HSTS_SECONDS, MOTCUA_HSTS_PRELOAD  HSTS lifetime (default one year with MOTCUA_HTTPS) and preload
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "motcua.monitoring",
     "motcua.payments",
     "motcua.tickets",
+    "motcua.oversight",
     "motcua.demo",
 ]
 
@@ -135,7 +137,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/desk/"
+LOGIN_REDIRECT_URL = "/start/"  # the dashboard for those who oversee, the work queue for the others
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -227,4 +229,14 @@ MOTCUA = {
     # the display board's voice (tickets/announce.py): Debian's espeak-ng; the board stays silent without it
     "ESPEAK_NG": os.environ.get("MOTCUA_ESPEAK_NG", "espeak-ng"),
     "ESPEAK_VOICE": os.environ.get("MOTCUA_ESPEAK_VOICE", "vi"),
+    # Index 766 weights, thresholds and grade bands: the documented defaults of oversight/scoring.py
+    # (each with its legal source) unless overridden here, e.g.
+    # {"components": {"online.dossiers_online": {"max_points": 4, "threshold": 0.5}}, "zero_denominator": "na"}
+    # the national-portal sync outbox: "folder" (default: MOTCUA_HOME/sync-outbox) or "http" (SYNC_URL)
+    "SYNC_SENDER": os.environ.get("MOTCUA_SYNC_SENDER", "folder"),
+    "SYNC_FOLDER": os.environ.get("MOTCUA_SYNC_FOLDER", ""),
+    "SYNC_URL": os.environ.get("MOTCUA_SYNC_URL", ""),
+    "SYNC_TOKEN": os.environ.get("MOTCUA_SYNC_TOKEN", ""),
+    "SYNC_TIMEOUT": float(os.environ.get("MOTCUA_SYNC_TIMEOUT", "10")),
+    "INDEX766": json.loads(os.environ.get("MOTCUA_INDEX766", "null")),
 }

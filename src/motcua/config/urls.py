@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 
 from motcua.accounts import AdminLoginForm, LoginView
 from motcua.api import api, unknown_path
+from motcua.oversight.views import landing
 
 # The admin's log-in runs under the same limiter and lockout policy as the staff log-in page.
 admin.site.login_form = AdminLoginForm
@@ -20,5 +21,7 @@ urlpatterns = [
     path("planning/", include("motcua.monitoring.urls")),
     path("fees/", include("motcua.payments.urls")),
     path("tickets/", include("motcua.tickets.urls")),
+    path("oversight/", include("motcua.oversight.urls")),
+    path("start/", landing, name="landing"),
     path("", include("motcua.portal.urls")),
 ]
