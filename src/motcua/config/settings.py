@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "motcua.desk",
     "motcua.portal",
     "motcua.monitoring",
+    "motcua.documents",
     "motcua.demo",
 ]
 
@@ -142,6 +143,16 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(HOME / "media")},
     },
+    # Scanned papers and electronic results: never on a public URL (no MEDIA_URL is routed); any
+    # django-storages backend by setting MOTCUA_DOCUMENT_STORAGE (a dotted class path).
+    "documents": {
+        "BACKEND": os.environ.get(
+            "MOTCUA_DOCUMENT_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": {"location": str(HOME / "documents")}
+        if "MOTCUA_DOCUMENT_STORAGE" not in os.environ
+        else {},
+    },
     # Not the manifest variant: pages must render before collectstatic has run (tests, first start).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
@@ -177,3 +188,23 @@ MOTCUA = {
     # reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default
     "TRUSTED_PROXIES": os.environ.get("MOTCUA_TRUSTED_PROXIES", ""),
 }
+
+# Electronic documents (documents app): limits, signing key store, timestamps, trust roots.
+MOTCUA["DOCUMENTS"] = {
+    "MAX_FILE_MB": float(os.environ.get("MOTCUA_MAX_FILE_MB", "20")),
+    "MAX_DOSSIER_MB": float(os.environ.get("MOTCUA_MAX_DOSSIER_MB", "100")),
+    "MAX_PAGES": int(os.environ.get("MOTCUA_MAX_PAGES", "500")),
+    # where verification links point (printed in QR codes)
+    "PUBLIC_URL": os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+    # "pkcs12": a .p12 file per certificate (demo, tests); "pkcs11": a token (USB token, HSM)
+    "KEY_STORE": os.environ.get("MOTCUA_SIGNING_KEY_STORE", "pkcs12"),
+    "PKCS12_PASSWORD": os.environ.get("MOTCUA_PKCS12_PASSWORD", ""),
+    "PKCS11_LIBRARY": os.environ.get("MOTCUA_PKCS11_LIBRARY", "/usr/lib/softhsm/libsofthsm2.so"),
+    "PKCS11_TOKEN": os.environ.get("MOTCUA_PKCS11_TOKEN", ""),
+    "PKCS11_PIN": os.environ.get("MOTCUA_PKCS11_PIN", ""),
+    "TSA_URL": os.environ.get("MOTCUA_TSA_URL", ""),  # RFC 3161; empty: PAdES B-B
+    # PEM or DER certificates of the trusted roots (a folder); load-demo puts its demo CA there
+    "TRUST_ROOTS": os.environ.get("MOTCUA_TRUST_ROOTS", str(HOME / "trust")),
+    "KEYS": os.environ.get("MOTCUA_KEYS", str(HOME / "keys")),  # the demo's .p12 files
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # larger uploads stream to a temporary file

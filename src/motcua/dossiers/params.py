@@ -101,3 +101,13 @@ class FinishParams(Strict):
 class ReturnResultParams(Strict):
     receiver: Annotated[str, Text(200)] = ""
     note: Annotated[str, Text(2000)] = ""
+
+
+class AttachParams(Strict):
+    component: Annotated[str, Text(40, 1)]
+    note: Annotated[str, Text(2000)] = ""
+
+
+class IssueResultParams(Strict):
+    title: Annotated[str, Text(300)] = ""
+    note: Annotated[str, Text(2000)] = ""

@@ -1,0 +1,79 @@
+"""Reads of the documents app: a dossier's documents, the counts Index 766's digitization group takes,
+a document for the verification page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from motcua.dossiers.models import Dossier, DossierPaper
+
+from .models import Document
+
+
+@dataclass(frozen=True)
+class DigitizationCounts:
+    dossiers: int  # dossiers counted
+    papers: int  # paper lines of those dossiers
+    digitized: int  # papers marked digitized (a signed electronic copy)
+    signed: int  # papers whose current file is signed
+    reused: int  # papers reused from the applicant's store
+    digitized_dossiers: int  # dossiers whose every paper is digitized or reused
+    electronic_results: int  # dossiers with a signed electronic result
+
+
+def digitization_counts(dossiers: QuerySet[Dossier]) -> DigitizationCounts:
+    """The figures of Index 766's digitization group for a set of dossiers (the scoreboard filters them
+    by unit and period)."""
+    papers = DossierPaper.objects.filter(dossier__in=dossiers.values("pk"))
+    totals = papers.aggregate(
+        papers=Count("pk"),
+        digitized=Count("pk", filter=Q(digitized=True)),
+        reused=Count("pk", filter=Q(reused=True)),
+    )
+    signed = (
+        Document.objects.filter(paper__in=papers.values("pk"), current=True, certificate__isnull=False)
+        .values("paper")
+        .distinct()
+        .count()
+    )
+    per_dossier = papers.values("dossier").annotate(
+        n=Count("pk"), done=Count("pk", filter=Q(digitized=True) | Q(reused=True))
+    )
+    digitized_dossiers = sum(1 for row in per_dossier if row["n"] and row["n"] == row["done"])
+    results = (
+        Document.objects.filter(
+            dossier__in=dossiers.values("pk"), kind=Document.Kind.RESULT, certificate__isnull=False
+        )
+        .values("dossier")
+        .distinct()
+        .count()
+    )
+    return DigitizationCounts(
+        dossiers.count(),
+        totals["papers"],
+        totals["digitized"],
+        signed,
+        totals["reused"],
+        digitized_dossiers,
+        results,
+    )
+
+
+def dossier_documents(dossier: Dossier) -> QuerySet[Document]:
+    return dossier.documents.select_related(
+        "certificate", "certificate__unit", "added_by", "paper__component"
+    )
+
+
+def current_documents(dossier: Dossier) -> QuerySet[Document]:
+    return dossier_documents(dossier).filter(current=True)
+
+
+def by_public_id(public_id: str) -> Document | None:
+    return (
+        Document.objects.select_related("certificate", "certificate__unit", "unit")
+        .filter(public_id=public_id[:24])
+        .first()
+    )
