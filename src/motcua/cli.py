@@ -22,6 +22,10 @@ COMMANDS = {
     ),
     "tick": ("tick", "Đánh dấu hồ sơ sắp đến hạn, quá hạn / mark dossiers due soon or late (--every N)"),
     "verify-log": ("verify_log", "Kiểm tra nhật ký hồ sơ (chuỗi băm) / verify the dossier event log"),
+    "verify-documents": (
+        "verify_documents",
+        "Kiểm tra tệp lưu trữ và chữ ký số / rehash every stored file, revalidate every signature",
+    ),
     "create-token": ("create_token", "Tạo khóa API cho một cán bộ / create an API token for a user"),
     "calendar": ("calendar", "Lịch làm việc của một năm / working days, holidays and overrides of a year"),
     "plan": (None, "Quy hoạch mạng lưới điểm phục vụ / plan the network of service points"),

@@ -146,9 +146,7 @@ STORAGES = {
     # Scanned papers and electronic results: never on a public URL (no MEDIA_URL is routed); any
     # django-storages backend by setting MOTCUA_DOCUMENT_STORAGE (a dotted class path).
     "documents": {
-        "BACKEND": os.environ.get(
-            "MOTCUA_DOCUMENT_STORAGE", "django.core.files.storage.FileSystemStorage"
-        ),
+        "BACKEND": os.environ.get("MOTCUA_DOCUMENT_STORAGE", "django.core.files.storage.FileSystemStorage"),
         "OPTIONS": {"location": str(HOME / "documents")}
         if "MOTCUA_DOCUMENT_STORAGE" not in os.environ
         else {},

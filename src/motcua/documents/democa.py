@@ -147,3 +147,24 @@ def ensure_officer_certificate(user, unit, now: dt.datetime, password: bytes):
     path = Path(settings.MOTCUA["DOCUMENTS"]["KEYS"]) / f"{user.get_username()}.p12"
     write_pkcs12(path, key, cert, ca_cert, password)
     return certificates.register(user=user, data=pem(cert), unit=unit, key_ref=str(path), demo=True)
+
+
+SIGNING_ROLES = ("counter", "postal", "leader")  # who signs: scans at the counter, results at the agency
+
+
+def ensure_demo_signers(accounts, now: dt.datetime) -> list:
+    """A demo certificate for every demo officer who signs (counter, postal and leader accounts)."""
+    from django.contrib.auth import get_user_model
+
+    from motcua.network.models import Unit
+
+    from .signing import pkcs12_password
+
+    users = get_user_model().objects
+    made = []
+    for account in accounts:
+        if account.role in SIGNING_ROLES:
+            user = users.get(username=account.username)
+            unit = Unit.objects.get(code=account.unit_code)
+            made.append(ensure_officer_certificate(user, unit, now, pkcs12_password()))
+    return made

@@ -77,3 +77,32 @@ def by_public_id(public_id: str) -> Document | None:
         .filter(public_id=public_id[:24])
         .first()
     )
+
+
+def by_sha256(sha256: str) -> Document | None:
+    return Document.objects.select_related("certificate").filter(sha256=sha256).order_by("id").first()
+
+
+def results_of(code: str) -> QuerySet[Document]:
+    """A dossier's signed electronic results, newest first."""
+    return Document.objects.filter(
+        dossier__code=code, kind=Document.Kind.RESULT, certificate__isnull=False, current=True
+    ).order_by("-added_at", "-id")
+
+
+def may(actor, dossier: Dossier, action: str, now) -> bool:
+    """Whether the actor may take a documents action on the dossier now (to offer its form)."""
+    from motcua.dossiers.context import ActionContext
+    from motcua.dossiers.lifecycle import record_of
+    from motcua.dossiers.permissions import authorize
+    from motcua.errors import Forbidden
+
+    record = record_of(action)
+    transition = record.transition_from(dossier.status) if record else None
+    if transition is None:
+        return False
+    try:
+        authorize(actor, transition, ActionContext(dossier, now, actor, {}, from_status=dossier.status))
+    except Forbidden:
+        return False
+    return True

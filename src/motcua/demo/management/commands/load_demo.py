@@ -48,12 +48,24 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.username:<20} {account.role:<11} {account.unit_code}  {account.full_name}"
             )
+        self._signing_certificates(accounts)
         if options["no_history"]:
             return
         if options["history_now"]:
             self._history(options)
         else:
             self._queue_history(options)
+
+    def _signing_certificates(self, accounts) -> None:
+        from django.utils import timezone
+
+        from motcua.documents.democa import ensure_demo_signers
+
+        made = ensure_demo_signers(accounts, timezone.now())
+        self.stdout.write(
+            f"\nChứng thư số của CA thử nghiệm, không có giá trị pháp lý / demo CA, not legally valid: "
+            f"{len(made)} cán bộ ký số / signing officers"
+        )
 
     def _queue_history(self, options) -> None:
         load = queue_history_load(
