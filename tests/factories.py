@@ -581,3 +581,24 @@ def give_certificate(actor: Actor, unit_code: str, **validity):
     return certificates.register(
         user=actor.user, data=democa.pem(cert), unit=unit, key_ref=str(path), demo=True
     )
+
+
+def pdf_bomb_bytes(inflated_mb: int = 200) -> bytes:
+    """A small, valid PDF whose page content inflates to inflated_mb megabytes (a decompression bomb)."""
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    packer = zlib.compressobj(9)
+    block = b"0 0 m\n" * (1024 * 1024 // 6)
+    compressed = b"".join(packer.compress(block) for _ in range(inflated_mb)) + packer.flush()
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    stream = StreamObject()
+    stream._data = compressed  # already deflated: set as is
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "motcua.documents.middleware.UploadLimits",  # before anything reads a form
     "motcua.middleware.RejectNulCharacters",
     "motcua.middleware.ApiMethodNotAllowed",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -13,7 +13,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.desk import text
@@ -28,27 +27,6 @@ from . import services, uploads, verification
 from .models import Document, DocumentAccess
 
 TRACKED_SESSION_KEY = "tracked_dossiers"  # codes the applicant unlocked with their PIN this session
-
-
-def _with_upload_limit(view):
-    """Uploads stream to temporary files and stop at the per-file limit; a request larger than the
-    dossier's limit is refused before it is read. The upload handler must be set before anything reads
-    request.POST, so CSRF is checked after it (csrf_protect on the inner view)."""
-    protected = csrf_protect(view)
-
-    @csrf_exempt
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.method == "POST":
-            declared = int(request.META.get("CONTENT_LENGTH") or 0)
-            limit = uploads.max_dossier_bytes() + 1024 * 1024
-            if declared > limit:
-                error = uploads.too_large("files", _("the upload"), limit)
-                return _refused(request, error)
-            request.upload_handlers = [uploads.SizeLimitedUploadHandler(request)]
-        return protected(request, *args, **kwargs)
-
-    wrapper.__name__ = view.__name__
-    return wrapper
 
 
 def _refused(request: HttpRequest, error: MotcuaError) -> HttpResponse:
@@ -72,7 +50,6 @@ def _oversized(request: HttpRequest, field: str) -> MotcuaError | None:
 # --- staff --------------------------------------------------------------------------------------------
 
 
-@_with_upload_limit
 @require_http_methods(["GET", "POST"])
 @staff_page
 def dossier_documents(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
@@ -166,7 +143,6 @@ def _file_response(document: Document, attachment: bool) -> FileResponse:
 # --- the public ---------------------------------------------------------------------------------------
 
 
-@_with_upload_limit
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, public_id: str = "") -> HttpResponse:
     """What anyone may check: the document's signatures against the trust roots, signer, unit, time,
