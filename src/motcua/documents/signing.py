@@ -170,11 +170,14 @@ def _sign_pkcs11(data: bytes, meta, certificate: Certificate, stamper) -> bytes:
         user_pin=cfg["PKCS11_PIN"],
     )
     try:
+        signing_cert = asn1_x509.Certificate.load(bytes(certificate.der))
         signer = pkcs11.PKCS11Signer(
             session,
             key_label=certificate.key_ref,
-            signing_cert=asn1_x509.Certificate.load(bytes(certificate.der)),
+            signing_cert=signing_cert,
             ca_chain=[],
+            # many tokens (SoftHSM2 among them) sign ECDSA only over a digest computed outside
+            use_raw_mechanism=signing_cert.public_key.algorithm == "ec",
         )
         return _sign_with(signer, data, meta, stamper)
     finally:
