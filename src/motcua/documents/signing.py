@@ -28,7 +28,7 @@ from motcua.errors import MotcuaError
 
 from .models import Certificate
 
-STAMP_W, STAMP_H, MARGIN = 250.0, 74.0, 12.0
+STAMP_W, STAMP_H, MARGIN = 250.0, 84.0, 12.0
 
 
 def config() -> dict:
@@ -89,12 +89,13 @@ def stamp(data: bytes, text: StampText) -> bytes:
         (FONT, 5.2, text.url[-60:]),
     ]
     if text.demo:
-        lines.append((BOLD, 5.5, "CA thử nghiệm, không có giá trị pháp lý / demo CA, not legally valid"))
+        lines.append((BOLD, 5.8, "CA thử nghiệm, không có giá trị pháp lý"))
+        lines.append((BOLD, 5.8, "demo CA, not legally valid"))
     line_y = y + STAMP_H - 10
     for font, font_size, line in lines:
         sheet.setFont(font, font_size)
         sheet.drawString(x + size + 10, line_y, line)
-        line_y -= 8.6
+        line_y -= 8.4
     sheet.save()
     first.merge_page(PdfReader(io.BytesIO(overlay.getvalue())).pages[0])
     out = io.BytesIO()
