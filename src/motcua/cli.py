@@ -26,6 +26,10 @@ COMMANDS = {
         "verify_documents",
         "Kiểm tra tệp lưu trữ và chữ ký số / rehash every stored file, revalidate every signature",
     ),
+    "import-certificates": (
+        "import_certificates",
+        "Đăng ký chứng thư số của cán bộ / register staff signing certificates (CSV)",
+    ),
     "create-token": ("create_token", "Tạo khóa API cho một cán bộ / create an API token for a user"),
     "calendar": ("calendar", "Lịch làm việc của một năm / working days, holidays and overrides of a year"),
     "plan": (None, "Quy hoạch mạng lưới điểm phục vụ / plan the network of service points"),
