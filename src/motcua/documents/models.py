@@ -117,3 +117,17 @@ class DocumentAccess(models.Model):
 
     class Meta:
         ordering = ["document_id", "at"]
+
+
+class StoreLook(models.Model):
+    """A look by staff into an applicant's data store, allowed with the applicant present: their ID
+    number and the PIN of one of their dossiers."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    id_number = models.CharField(max_length=20)
+    dossier_code = models.CharField(max_length=40)  # the dossier whose PIN was given
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["user", "id_number", "at"], name="store_looks_by_user")]

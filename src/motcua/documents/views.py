@@ -20,7 +20,7 @@ from motcua.desk.views import problem_page, staff_page
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.permissions import Actor, ensure_visible
 from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
-from motcua.ratelimit import client_subject, hit
+from motcua.ratelimit import RateLimited, client_subject, failures_only, hit
 
 from . import selectors as documents
 from . import services, uploads, verification
@@ -221,3 +221,52 @@ def remember_tracked(request: HttpRequest, code: str) -> list[Document]:
     tracked = [c for c in request.session.get(TRACKED_SESSION_KEY, []) if c != code][-9:]
     request.session[TRACKED_SESSION_KEY] = [*tracked, code]
     return list(documents.results_of(code))
+
+
+# --- the applicant's data store ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page
+def store(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """An applicant's store, opened at the counter with the applicant present (ID number and the PIN
+    of one of their dossiers); from a dossier's documents page (?for=CODE) a stored signed paper can be
+    reused for one of that dossier's papers."""
+    target_code = (request.POST.get("for") or request.GET.get("for") or "")[:40]
+    target = dossiers.dossier_detail(actor, target_code) if target_code else None
+    context: dict = {
+        "target": target,
+        "id_number": (request.POST.get("id_number") or (target.applicant_id_number if target else ""))[:20],
+        "code": request.POST.get("code", "")[:40],
+        "status": 200,
+    }
+    if target is not None:
+        context["reusable"] = [p for p in target.papers.all() if p.component.reusable]
+    if request.method == "POST" and request.POST.get("do") == "reuse" and target is not None:
+        try:
+            services.reuse(
+                actor=actor,
+                code=target.code,
+                component=request.POST.get("component", "")[:40],
+                source=request.POST.get("source", "")[:24],
+            )
+        except MotcuaError as error:
+            if error.http_status == 404:
+                raise
+            context["error"], context["status"] = text.message(error), error.http_status
+        else:
+            messages.success(request, _("The stored paper was reused."))
+            return redirect("documents:dossier", code=target.code)
+    elif request.method == "POST":
+        code = context["code"].strip().upper()
+        try:
+            with failures_only(("track_code", "track_code_day"), code, failures=(NotFound,)):
+                context["documents"] = services.look_into_store(
+                    actor=actor,
+                    id_number=context["id_number"],
+                    code=code,
+                    pin=request.POST.get("pin", "")[:12],
+                )
+        except (NotFound, RateLimited) as error:
+            context["error"], context["status"] = text.message(error), error.http_status
+    return render(request, "documents/store.html", context, status=context["status"])
