@@ -42,9 +42,9 @@ def _record(ctx: ActionContext, stored: StoredFile, kind: str, paper=None, previ
 
 def _payload(document: Document) -> dict:
     payload = {"document": document.public_id, "sha256": document.sha256, "pages": document.pages}
-    if document.certificate_id:
+    if document.certificate is not None:
         payload.update(certificate=document.certificate.serial, level=document.signature_level)
-    if document.reused_from_id:
+    if document.reused_from is not None:
         payload["reused_from"] = document.reused_from.public_id
     return payload
 
@@ -53,7 +53,7 @@ def attach_paper(ctx: ActionContext) -> Outcome:
     """A scan of a paper (or a paper reused from the applicant's store): its newest version; a signed
     scan is digitized, a plain one is not (yet)."""
     paper, stored = ctx.found["paper"], ctx.attachments[0]
-    previous = Document.objects.filter(paper=paper, current=True).first()
+    previous = Document._default_manager.filter(paper=paper, current=True).first()
     document = _record(ctx, stored, Document.Kind.PAPER, paper, previous)
     signed_reuse = stored.reused_from is not None and stored.certificate is not None
     if paper.digitized != signed_reuse or (stored.reused_from is not None) != paper.reused:

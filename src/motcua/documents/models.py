@@ -97,7 +97,7 @@ class Document(models.Model):
 
     @property
     def signed(self) -> bool:
-        return self.certificate_id is not None
+        return self.__dict__.get("certificate_id") is not None  # the column, without loading the row
 
 
 class DocumentAccess(models.Model):

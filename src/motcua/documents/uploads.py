@@ -196,9 +196,9 @@ def check_pdf(path: Path, name: str, field_name: str) -> int:
     size = path.stat().st_size
     budget = max(size * MAX_INFLATE_RATIO, 64 * 1024 * 1024)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), open(path, "rb") as handle:
             warnings.simplefilter("ignore")
-            reader = PdfReader(path, strict=False)
+            reader = PdfReader(handle, strict=False)  # a handle, not a path: pypdf would read it all
             if reader.is_encrypted:
                 raise refused(field_name, name, "PDF có mật khẩu", "the PDF is password-protected")
             pages = len(reader.pages)
@@ -242,6 +242,7 @@ def _streams(reader: PdfReader):
         obj = reader.get_object(IndirectObject(num, gen, reader))
         if isinstance(obj, StreamObject):
             yield obj
+            reader.resolved_objects.pop((gen, num), None)  # measured: not kept (memory stays flat)
 
 
 def _inflated_size(reader: PdfReader, budget: int) -> int:
