@@ -147,6 +147,8 @@ def unknown_path(request: HttpRequest):
 
 def _mount_routers() -> None:
     from motcua.catalog.api import router as catalog_router
+    from motcua.documents.api import public_router as verify_router
+    from motcua.documents.api import router as documents_router
     from motcua.dossiers.api import router as dossiers_router
     from motcua.dossiers.api import track_router
     from motcua.network.api import router as network_router
@@ -155,6 +157,8 @@ def _mount_routers() -> None:
     api.add_router("/catalog", catalog_router)
     api.add_router("/dossiers", dossiers_router)
     api.add_router("/track", track_router)
+    api.add_router("/", documents_router)
+    api.add_router("/verify", verify_router)
 
 
 _mount_routers()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -15,7 +15,13 @@ from motcua.desk import text
 
 from . import uploads
 
-UPLOAD_VIEWS = {"documents:dossier", "documents:verify", "documents:verify_upload"}
+UPLOAD_VIEWS = {
+    "documents:dossier",
+    "documents:verify",
+    "documents:verify_upload",
+    "api:documents_attach",
+    "api:documents_result",
+}
 
 
 class UploadLimits:
@@ -28,6 +34,8 @@ class UploadLimits:
             limit = uploads.max_dossier_bytes() + 1024 * 1024
             if declared > limit:
                 error = uploads.too_large("files", _("the upload"), limit)
+                if request.path_info.startswith("/api/"):
+                    return JsonResponse(error.as_dict(), status=413)
                 context = {
                     "message": text.message(error),
                     "problems": [text.reason(p) for p in error.problems],

@@ -270,3 +270,25 @@ def store(request: HttpRequest, actor: Actor) -> HttpResponse:
         except (NotFound, RateLimited) as error:
             context["error"], context["status"] = text.message(error), error.http_status
     return render(request, "documents/store.html", context, status=context["status"])
+
+
+def verification_of(document: Document) -> dict:
+    """The verification page's findings as data (the public API gives them)."""
+    data = services.read(document)
+    intact = hashlib.sha256(data).hexdigest() == document.sha256
+    report = verification.check(data) if document.signed else None
+    last = report.signatures[-1] if report and report.signatures else None
+    services.record_access(document, DocumentAccess.Kind.VERIFY)
+    return {
+        "id": document.public_id,
+        "kind": document.kind,
+        "title": document.title,
+        "signed": document.signed,
+        "stored_unchanged": intact and (report is None or report.unchanged),
+        "valid": bool(report and report.ok and intact),
+        "signer": last.signer if last else None,
+        "unit": (last.unit or None) if last else None,
+        "signed_at": last.signed_at if last else None,
+        "certificate_valid_at_signing": last.valid_at_signing if last else None,
+        "demo_ca": bool(last and last.demo),
+    }
