@@ -156,3 +156,13 @@ def test_the_generic_action_endpoint_cannot_attach_without_a_file(world, documen
     code = received(world)
     with pytest.raises(MotcuaError, match="file is needed"):
         act(actor=world["counter_dt"], code=code, action="attach_paper", params={"component": "TP1"})
+
+
+def test_a_file_stored_for_a_call_that_then_fails_is_removed(world, document_store):
+    code = received(world)
+    with pytest.raises(MotcuaError):
+        name = services._store_bytes(pdf_bytes(), "orphan", datetime.now(UTC))
+        assert (document_store / name).exists()
+        with services._removed_on_failure(name):
+            act(actor=world["outsider"], code=code, action="complete_step")  # refused: another unit
+    assert stored_files(document_store) == []

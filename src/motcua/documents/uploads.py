@@ -54,13 +54,13 @@ def too_large(field_name: str, name: str, limit: int) -> ValidationFailed:
     )
 
 
-def refused(field_name: str, name: str, vi: str, en: str) -> ValidationFailed:
+def refused(field_name: str, name: str, vi: str, en: str, status: int = 400) -> ValidationFailed:
     return ValidationFailed(
         message_vi=f"Tệp {name}: {vi}. Không có gì được lưu.",
         message_en=f"File {name}: {en}. Nothing was stored.",
         problems=[Problem(field_name, vi, en)],
         code="bad_file",
-        http_status=400 if "type" not in en else 415,
+        http_status=status,
     )
 
 
@@ -154,7 +154,8 @@ def prepare(uploads: Iterable, *, field_name: str = "files", budget: int | None 
                     field_name,
                     name,
                     "không phải PDF, JPEG hay PNG (kiểm tra theo nội dung tệp)",
-                    "not a PDF, JPEG or PNG file (its content was checked, not its name); wrong type",
+                    "not a PDF, JPEG or PNG file (its content was checked, not its name)",
+                    status=415,
                 )
             spooled[-1] = (spooled[-1][0], kind, name)
         kinds = {kind for _, kind, _ in spooled}

@@ -5,6 +5,7 @@ fetched from the network (no OCSP or CRL): revocation is the registry's (certifi
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -131,7 +132,8 @@ def _check_one(sig, roots, moment) -> SignatureCheck:
     cert = status.signing_cert
     serial = format(cert.serial_number, "x")
     issuer = cert.issuer.human_friendly
-    registered = Certificate.objects.filter(serial=serial).select_related("unit").first()
+    fingerprint = hashlib.sha256(cert.dump()).hexdigest()
+    registered = Certificate.objects.filter(fingerprint=fingerprint).select_related("unit").first()
     revoked = bool(
         registered
         and registered.revoked_at is not None

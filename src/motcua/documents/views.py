@@ -180,7 +180,7 @@ def _check_upload(request: HttpRequest, document: Document | None, context: dict
         head = upload.read(8)
         upload.seek(0)
         if uploads.sniff(head) != uploads.PDF:
-            raise uploads.refused("file", upload.name, "không phải tệp PDF", "not a PDF file (wrong type)")
+            raise uploads.refused("file", upload.name, "không phải tệp PDF", "not a PDF file", status=415)
         data = upload.read()
     except MotcuaError as error:
         context["upload_error"], context["status"] = text.message(error), error.http_status
