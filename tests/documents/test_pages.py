@@ -190,3 +190,18 @@ def test_the_applicant_downloads_the_signed_result_after_tracking(
     download = applicant.get(f"/track/results/{issued.public_id}/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")
     assert DocumentAccess.objects.filter(document=issued, kind="applicant").count() == 1
+
+
+def test_a_stored_file_gone_missing_is_a_clear_410_and_said_on_the_verification_page(
+    world, signers, dossier, document_store, staff, capsys
+):
+    document = signed_scan(world, dossier)
+    (document_store / document.storage_name).unlink()
+    download = staff("counter_dt").get(f"/desk/documents/{document.public_id}/")
+    assert download.status_code == 410 and "không còn đọc được" in page_text(download)
+    assert not DocumentAccess.objects.filter(kind="download").exists()
+    page = page_text(Client().get(f"/verify/{document.public_id}"))
+    assert "không còn đọc được" in page and "Hợp lệ" not in page
+    with pytest.raises(CommandError):
+        call_command("verify_documents")
+    assert "file cannot be read" in capsys.readouterr().out

@@ -23,7 +23,7 @@ from .views import _oversized
 
 router = Router(tags=["documents"], auth=staff_auth)
 public_router = Router(tags=["documents"])
-ERRORS = errors(400, 401, 403, 404, 409, 413, 415, 422)
+ERRORS = errors(400, 401, 403, 404, 409, 410, 413, 415, 422)
 
 
 class DocumentOut(Schema):
@@ -102,13 +102,14 @@ def download(request: HttpRequest, public_id: str):
     if document is None:
         raise NotFound(f"tài liệu {public_id}", f"document {public_id}")
     ensure_visible(actor, document.dossier)
-    services.record_access(document, DocumentAccess.Kind.DOWNLOAD, user=actor.user)
-    return FileResponse(
-        services.storage().open(document.storage_name, "rb"),
+    response = FileResponse(
+        services.open_stored(document),
         content_type="application/pdf",
         as_attachment=True,
         filename=f"{document.dossier.code}-{document.public_id}.pdf",
     )
+    services.record_access(document, DocumentAccess.Kind.DOWNLOAD, user=actor.user)
+    return response
 
 
 @router.post(

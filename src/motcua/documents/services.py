@@ -22,7 +22,7 @@ from motcua.dossiers.context import ActionContext
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import Actor, authorize, ensure_visible
 from motcua.dossiers.pins import pin_matches
-from motcua.errors import Forbidden, NotFound, Problem, ValidationFailed
+from motcua.errors import Forbidden, MotcuaError, NotFound, Problem, ValidationFailed
 
 from . import certificates, result_form, signing, uploads
 from .models import Document, DocumentAccess, StoreLook
@@ -72,8 +72,28 @@ def _store_bytes(data: bytes, public_id: str, now: datetime) -> str:
     return storage().save(f"{now:%Y/%m}/{public_id}.pdf", ContentFile(data))
 
 
+class StoredFileMissing(MotcuaError):
+    def __init__(self, document: Document) -> None:
+        super().__init__(
+            message_vi=f"Tệp lưu trữ của tài liệu {document.public_id} không còn đọc được; hãy báo quản trị "
+            "(motcua verify-documents).",
+            message_en=f"The stored file of document {document.public_id} cannot be read; tell the administrator "
+            "(motcua verify-documents).",
+            code="file_missing",
+            http_status=410,
+        )
+
+
+def open_stored(document: Document):
+    """The stored file, open for reading in chunks; StoredFileMissing (410) when storage lost it."""
+    try:
+        return storage().open(document.storage_name, "rb")
+    except OSError:
+        raise StoredFileMissing(document) from None
+
+
 def read(document: Document) -> bytes:
-    with storage().open(document.storage_name, "rb") as handle:
+    with open_stored(document) as handle:
         return handle.read()
 
 

@@ -125,13 +125,14 @@ def download(request: HttpRequest, actor: Actor, public_id: str) -> HttpResponse
     if document is None:
         raise NotFound(f"tài liệu {public_id}", f"document {public_id}")
     ensure_visible(actor, document.dossier)
+    response = _file_response(document, attachment=request.GET.get("print") != "1")
     services.record_access(document, DocumentAccess.Kind.DOWNLOAD, user=actor.user)
-    return _file_response(document, attachment=request.GET.get("print") != "1")
+    return response
 
 
 def _file_response(document: Document, attachment: bool) -> FileResponse:
     response = FileResponse(
-        services.storage().open(document.storage_name, "rb"),
+        services.open_stored(document),
         content_type="application/pdf",
         as_attachment=attachment,
         filename=f"{document.dossier.code}-{document.public_id}.pdf",
@@ -155,9 +156,13 @@ def verify(request: HttpRequest, public_id: str = "") -> HttpResponse:
             return render(request, "documents/verify.html", {"not_found": True}, status=404)
     context: dict = {"document": document, "status": 200}
     if document is not None:
-        data = services.read(document)
-        context["stored_intact"] = hashlib.sha256(data).hexdigest() == document.sha256
-        context["report"] = verification.check(data) if document.signed else None
+        try:
+            data = services.read(document)
+        except services.StoredFileMissing as missing:
+            context["missing"], context["stored_intact"] = text.message(missing), False
+        else:
+            context["stored_intact"] = hashlib.sha256(data).hexdigest() == document.sha256
+            context["report"] = verification.check(data) if document.signed else None
         services.record_access(document, DocumentAccess.Kind.VERIFY)
     if request.method == "POST":
         _check_upload(request, document, context)
@@ -211,8 +216,12 @@ def applicant_download(request: HttpRequest, public_id: str) -> HttpResponse:
                 "This result (look the dossier up with its code and PIN first)",
             ),
         )
+    try:
+        response = _file_response(document, attachment=True)
+    except MotcuaError as error:  # the stored file is missing
+        return problem_page(request, error)
     services.record_access(document, DocumentAccess.Kind.APPLICANT)
-    return _file_response(document, attachment=True)
+    return response
 
 
 def remember_tracked(request: HttpRequest, code: str) -> list[Document]:
@@ -274,9 +283,12 @@ def store(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 def verification_of(document: Document) -> dict:
     """The verification page's findings as data (the public API gives them)."""
-    data = services.read(document)
-    intact = hashlib.sha256(data).hexdigest() == document.sha256
-    report = verification.check(data) if document.signed else None
+    try:
+        data = services.read(document)
+    except services.StoredFileMissing:
+        data = b""
+    intact = bool(data) and hashlib.sha256(data).hexdigest() == document.sha256
+    report = verification.check(data) if document.signed and data else None
     last = report.signatures[-1] if report and report.signatures else None
     services.record_access(document, DocumentAccess.Kind.VERIFY)
     return {

@@ -21,8 +21,8 @@ class Command(BaseCommand):
             where = f"{document.dossier.code} {document.public_id} ({document.title} v{document.version})"
             try:
                 data = services.read(document)
-            except OSError as error:
-                problems.append(f"{where}: tệp không đọc được / file cannot be read: {error}")
+            except services.StoredFileMissing:
+                problems.append(f"{where}: tệp không đọc được / file cannot be read")
                 continue
             if hashlib.sha256(data).hexdigest() != document.sha256 or len(data) != document.size:
                 problems.append(f"{where}: SHA-256 khác bản ghi / SHA-256 differs from the record")
