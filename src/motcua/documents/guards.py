@@ -67,3 +67,13 @@ def signed_result(ctx: ActionContext) -> Reason:
     if stored is None or stored.certificate is None:
         return NO_FILE
     return None
+
+
+@guard(field="form")
+def signed_form(ctx: ActionContext) -> Reason:
+    stored = _stored(ctx)
+    if stored is None or stored.certificate is None or not stored.form_key:
+        return NO_FILE
+    if stored.form_key != str(ctx.params.get("form") or ""):
+        return ("Mẫu phiếu không khớp với tệp đã ký.", "The form does not match the signed file.")
+    return None

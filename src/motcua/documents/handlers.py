@@ -35,6 +35,7 @@ def _record(ctx: ActionContext, stored: StoredFile, kind: str, paper=None, previ
         signature_level=stored.level,
         applicant_id_number=ctx.dossier.applicant_id_number,
         reused_from=stored.reused_from,
+        form_key=stored.form_key,
     )
     document.save(force_insert=True)
     return document
@@ -75,3 +76,13 @@ def issue_result(ctx: ActionContext) -> Outcome:
     stored = ctx.attachments[0]
     document = _record(ctx, stored, Document.Kind.RESULT)
     return Outcome(payload={"title": document.title, **_payload(document)})
+
+
+def sign_form(ctx: ActionContext) -> Outcome:
+    """A form of the circular signed by the officer who issued it (a new version if signed before)."""
+    stored = ctx.attachments[0]
+    previous = Document._default_manager.filter(
+        dossier=ctx.dossier, kind=Document.Kind.FORM, form_key=stored.form_key, current=True
+    ).first()
+    document = _record(ctx, stored, Document.Kind.FORM, previous=previous)
+    return Outcome(payload={"form": stored.form_key, **_payload(document)})

@@ -56,6 +56,7 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         PAPER = "paper", _("Paper")
         RESULT = "result", _("Electronic result")
+        FORM = "form", _("Signed form")
 
     public_id = models.CharField(max_length=24, unique=True)  # /verify/<public_id>, printed as a QR code
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="documents")
@@ -63,6 +64,7 @@ class Document(models.Model):
         DossierPaper, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
     kind = models.CharField(max_length=8, choices=Kind.choices)
+    form_key = models.CharField(max_length=8, blank=True)  # a signed form: "01", "04-2"...
     title = models.CharField(max_length=300)
     version = models.PositiveSmallIntegerField(default=1)
     previous = models.OneToOneField(

@@ -5,6 +5,7 @@ dossier's event); when anything fails the file it wrote is removed, so nothing i
 from __future__ import annotations
 
 import hashlib
+import io
 import secrets
 from collections.abc import Iterable
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfReader
 
 from motcua.dossiers import engine
 from motcua.dossiers.context import ActionContext
@@ -371,3 +373,57 @@ def store_documents(id_number: str):
         .select_related("dossier", "certificate", "certificate__unit")
         .order_by("-added_at", "-id")
     )
+
+
+def sign_form(*, actor: Actor, code: str, form: str, note: str = "", now: datetime | None = None) -> Document:
+    """A form the dossier issued (01, 02 or 03: the intake slip; 04-n: the n-th apology), signed by
+    the officer who issued it and kept as a document of the dossier."""
+    from motcua.desk.text import officer_name
+    from motcua.dossiers import selectors as dossier_selectors
+
+    from . import forms
+
+    now = now or timezone.now()
+    check_may(actor, code, "sign_form", now)
+    dossier = dossier_selectors.dossier_detail(actor, code)
+    issued = next((f for f in forms.issued_forms(dossier) if f.key == form), None)
+    if issued is None:
+        raise ValidationFailed(
+            message_vi=f"Hồ sơ {code} chưa lập phiếu '{form}'.",
+            message_en=f"Dossier {code} has issued no form '{form}'.",
+            problems=[Problem("form", "không có phiếu này", "no such form")],
+        )
+    if issued.event is None or issued.event.actor_id != actor.user.pk:
+        who = officer_name(issued.event) or "?"
+        raise Forbidden(
+            f"Mẫu số {issued.number} do {who} lập; chỉ người lập phiếu ký số phiếu.",
+            f"Form {issued.number} was issued by {who}; only they may sign it.",
+        )
+    public_id = new_public_id()
+    tracking = f"{signing.config()['PUBLIC_URL']}/track/?code={dossier.code}"
+    data = forms.render(dossier, issued, tracking_url=tracking, signer=officer_name(issued.event))
+    certificate, signed, level = _sign(actor, dossier, data, public_id, now, issued.heading)
+    name = _store_bytes(signed, public_id, now)
+    stored = StoredFile(
+        public_id,
+        name,
+        hashlib.sha256(signed).hexdigest(),
+        len(signed),
+        len(PdfReader(io.BytesIO(signed)).pages),
+        [],
+        issued.heading,
+        certificate=certificate,
+        signed_at=now,
+        level=level,
+        form_key=issued.key,
+    )
+    with _removed_on_failure(name):
+        engine.act(
+            actor=actor,
+            code=code,
+            action="sign_form",
+            now=now,
+            params={"form": issued.key, "note": note},
+            attachments=[stored],
+        )
+    return Document.objects.get(public_id=public_id)

@@ -22,3 +22,4 @@ class StoredFile:
     level: str = ""  # PAdES B-B or B-T
     previous: Any = None  # the Document this one is a new version of (a signed scan)
     reused_from: Any = None  # the Document of the applicant's store this reuses
+    form_key: str = ""  # a signed form of the circular: "01", "04-2"...

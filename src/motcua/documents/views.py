@@ -22,8 +22,8 @@ from motcua.dossiers.permissions import Actor, ensure_visible
 from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
 from motcua.ratelimit import RateLimited, client_subject, failures_only, hit
 
+from . import forms, services, uploads, verification
 from . import selectors as documents
-from . import services, uploads, verification
 from .models import Document, DocumentAccess
 
 TRACKED_SESSION_KEY = "tracked_dossiers"  # codes the applicant unlocked with their PIN this session
@@ -82,6 +82,9 @@ def _post(request: HttpRequest, actor: Actor, code: str) -> str:
         component = request.POST.get("component", "")[:40]
         services.digitize(actor=actor, code=code, component=component, note=note)
         return _("The scan was signed: an electronic copy certified from the original.")
+    if what == "form":
+        services.sign_form(actor=actor, code=code, form=request.POST.get("form", "")[:8], note=note)
+        return _("The form was signed.")
     if what == "result":
         title = request.POST.get("title", "")[:300]
         services.issue_result(actor=actor, code=code, files=files, title=title, note=note)
@@ -101,10 +104,16 @@ def _page(
     by_paper = {d.paper_id: d for d in current if d.paper_id}
     papers = [(p, by_paper.get(p.pk)) for p in dossier.papers.all()]
     results = [d for d in current if d.kind == Document.Kind.RESULT]
+    signed_forms = {d.form_key: d for d in current if d.kind == Document.Kind.FORM}
+    issued = [
+        (f, signed_forms.get(f.key), f.event is not None and f.event.actor_id == actor.user.pk)
+        for f in forms.issued_forms(dossier)
+    ]
     context = {
         "dossier": dossier,
         "papers": papers,
         "results": results,
+        "forms": issued,
         "may_attach": documents.may(actor, dossier, "attach_paper", now),
         "may_digitize": documents.may(actor, dossier, "digitize_paper", now),
         "may_issue": documents.may(actor, dossier, "issue_result", now),

@@ -111,3 +111,8 @@ class AttachParams(Strict):
 class IssueResultParams(Strict):
     title: Annotated[str, Text(300)] = ""
     note: Annotated[str, Text(2000)] = ""
+
+
+class FormParams(Strict):
+    form: Annotated[str, Text(8, 1)]
+    note: Annotated[str, Text(2000)] = ""
