@@ -65,6 +65,7 @@ def test_the_documents_page_lists_the_forms_and_signs_one_on_a_click(
     client.force_login(world["counter_dt"].user)
     page = page_text(client.get(f"/desk/dossiers/{code}/documents/"))
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in page and 'id="sign-form-01"' in page
+    assert "CA thử nghiệm, không có giá trị pháp lý" in page  # the officer's own certificate is a demo one
     response = client.post(f"/desk/dossiers/{code}/documents/", {"do": "form", "form": "01"})
     assert response.status_code == 302
     assert Document.objects.filter(kind="form", form_key="01").count() == 1

@@ -56,6 +56,7 @@ def test_the_counter_attaches_a_scan_on_the_page_and_downloads_it_recorded(staff
     document = Document.objects.get(dossier=dossier)
     page = page_text(client.get(page_of(dossier.code)))
     assert f"/desk/documents/{document.public_id}/" in page and "Chưa số hóa" in page
+    assert "Bạn chưa có chứng thư số đã đăng ký để ký." in page  # said before anyone tries to sign
     download = client.get(f"/desk/documents/{document.public_id}/")
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")
     assert download["Cache-Control"] == "private, no-store"

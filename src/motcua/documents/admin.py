@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.errors import MotcuaError
 
 from . import certificates
-from .models import Certificate, Document, DocumentAccess
+from .models import Certificate, Document, DocumentAccess, StoreLook
 
 
 class RegisterForm(forms.ModelForm):
@@ -82,6 +82,21 @@ class DocumentAdmin(admin.ModelAdmin):
 class DocumentAccessAdmin(admin.ModelAdmin):
     list_display = ["document", "kind", "user", "at"]
     list_filter = ["kind"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(StoreLook)
+class StoreLookAdmin(admin.ModelAdmin):
+    list_display = ["id_number", "dossier_code", "user", "at"]
+    search_fields = ["id_number", "dossier_code", "user__username"]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -106,3 +106,22 @@ def may(actor, dossier: Dossier, action: str, now) -> bool:
     except Forbidden:
         return False
     return True
+
+
+def signing_certificate_of(user, now):
+    """The certificate the user would sign with now and why it may not, for the page: (certificate or
+    None, reason (vi, en) or None)."""
+    from . import certificates
+    from .models import Certificate
+
+    newest = Certificate.objects.filter(user=user).select_related("unit").order_by("-not_after", "-id")
+    usable = next((c for c in newest if certificates.refusal(c, now) is None), None)
+    if usable is not None:
+        return usable, None
+    first = newest.first()
+    if first is None:
+        return None, (
+            "Bạn chưa có chứng thư số đã đăng ký để ký.",
+            "You have no registered signing certificate.",
+        )
+    return first, certificates.refusal(first, now)

@@ -104,6 +104,7 @@ def _page(
     by_paper = {d.paper_id: d for d in current if d.paper_id}
     papers = [(p, by_paper.get(p.pk)) for p in dossier.papers.all()]
     results = [d for d in current if d.kind == Document.Kind.RESULT]
+    certificate, problem = documents.signing_certificate_of(actor.user, now)
     signed_forms = {d.form_key: d for d in current if d.kind == Document.Kind.FORM}
     issued = [
         (f, signed_forms.get(f.key), f.event is not None and f.event.actor_id == actor.user.pk)
@@ -122,6 +123,8 @@ def _page(
         "error": text.message(error) if error else None,
         "problems": [text.reason(p) for p in error.problems] if error else [],
         "versions": documents.dossier_documents(dossier).filter(current=False),
+        "my_certificate": certificate,
+        "my_certificate_problem": text.pick(*problem) if problem else None,
     }
     return render(request, "documents/dossier.html", context, status=status)
 
