@@ -5,8 +5,12 @@ code's link to the verification page, which says it is valid and that their copy
 Screenshots go to /tmp/documents-*.png."""
 
 import io
+import subprocess
+from pathlib import Path
 
 import pytest
+import zxingcpp
+from PIL import Image
 from pypdf import PdfReader
 
 from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
@@ -45,6 +49,17 @@ def log_in(page, username: str) -> None:
 def log_out(page) -> None:
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url("**/")
+
+
+def qr_link(pdf: Path, folder: Path) -> str:
+    """The QR code on the PDF's first page, read from a 150 dpi rendering (poppler's pdftoppm, zxing-cpp)."""
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(folder / "page")], check=True
+    )
+    image = Image.open(next(folder.glob("page*.png")))
+    codes = zxingcpp.read_barcodes(image)
+    assert len(codes) == 1, codes
+    return codes[0].text
 
 
 def test_scan_sign_issue_carry_collect_and_verify_by_the_qr_link(
@@ -104,9 +119,10 @@ def test_scan_sign_issue_carry_collect_and_verify_by_the_qr_link(
     download.value.save_as(collected)
     page.screenshot(path="/tmp/documents-track.png", full_page=True)
 
-    stamp_text = PdfReader(io.BytesIO(collected.read_bytes())).pages[0].extract_text()
-    link = next(word for word in stamp_text.split() if word.startswith(f"{live_server.url}/verify/"))
-    page.goto(link)  # the QR code's link
+    link = qr_link(collected, tmp_path)
+    assert link.startswith(f"{live_server.url}/verify/")
+    assert link in PdfReader(io.BytesIO(collected.read_bytes())).pages[0].extract_text()  # printed as well
+    page.goto(link)  # the QR code's link, as a phone would open it
     assert "Hợp lệ" in page.locator("#verdict").inner_text()
     assert "Có" in page.locator("#unchanged").inner_text()
     assert "Nguyễn Thị Hoa" not in page.content()
