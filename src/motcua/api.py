@@ -147,6 +147,7 @@ def unknown_path(request: HttpRequest):
 
 def _mount_routers() -> None:
     from motcua.catalog.api import router as catalog_router
+    from motcua.documents.api import filer_router
     from motcua.documents.api import public_router as verify_router
     from motcua.documents.api import router as documents_router
     from motcua.dossiers.api import router as dossiers_router
@@ -159,6 +160,7 @@ def _mount_routers() -> None:
     api.add_router("/track", track_router)
     api.add_router("/", documents_router)
     api.add_router("/verify", verify_router)
+    api.add_router("/track", filer_router)
 
 
 _mount_routers()

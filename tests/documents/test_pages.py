@@ -206,3 +206,42 @@ def test_a_stored_file_gone_missing_is_a_clear_410_and_said_on_the_verification_
     with pytest.raises(CommandError):
         call_command("verify_documents")
     assert "file cannot be read" in capsys.readouterr().out
+
+
+def test_the_online_filer_attaches_a_scan_from_tracking_until_the_counter_receives_it(
+    world, document_store, local_cache
+):
+    from motcua.dossiers.permissions import Actor
+    from tests.factories import birth_request
+
+    filing = intake(actor=Actor.of_applicant(), request=birth_request(channel=2))
+    code, pin = filing.dossier.code, filing.pin
+    applicant = Client()
+    assert (
+        applicant.post(
+            "/track/papers/", {"code": code, "component": "TP1", "files": [upload("a.jpg", image_bytes())]}
+        ).status_code
+        == 404
+    )
+    page = page_text(applicant.post("/track/", {"code": code, "pin": pin}))
+    assert 'id="track-files-TP1"' in page
+    done = applicant.post(
+        "/track/papers/", {"code": code, "component": "TP1", "files": [upload("a.jpg", image_bytes())]}
+    )
+    assert done.status_code == 200 and "Tệp của bạn đã được nhận" in page_text(done)
+    document = Document.objects.get(dossier__code=code)
+    assert document.added_by is None and document.dossier.events.last().role == "applicant"
+    api = Client().post(
+        f"/api/track/{code}/papers/TP1/files", {"pin": "000000", "files": [upload("b.pdf", pdf_bytes())]}
+    )
+    assert api.status_code == 404 and Document.objects.count() == 1
+    api = Client().post(
+        f"/api/track/{code}/papers/TP1/files", {"pin": pin, "files": [upload("b.pdf", pdf_bytes())]}
+    )
+    assert api.status_code == 201 and api.json()["added_by"] is None and api.json()["version"] == 2
+    act(actor=world["counter_pc"], code=code, action="receive")  # received: the filer's part is over
+    assert "track-files-TP1" not in page_text(applicant.post("/track/", {"code": code, "pin": pin}))
+    late = applicant.post(
+        "/track/papers/", {"code": code, "component": "TP1", "files": [upload("c.pdf", pdf_bytes())]}
+    )
+    assert late.status_code == 403 and Document.objects.count() == 2

@@ -15,6 +15,7 @@ from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.permissions import Actor, ensure_visible
 from motcua.error_schemas import errors
 from motcua.errors import NotFound
+from motcua.ratelimit import client_subject, failures_only, hit
 
 from . import selectors as documents
 from . import services, signing
@@ -23,6 +24,7 @@ from .views import _oversized
 
 router = Router(tags=["documents"], auth=staff_auth)
 public_router = Router(tags=["documents"])
+filer_router = Router(tags=["tracking"])  # the online filer, with the dossier's PIN
 ERRORS = errors(400, 401, 403, 404, 409, 410, 413, 415, 422)
 
 
@@ -37,7 +39,7 @@ class DocumentOut(Schema):
     size: int
     pages: int
     added_at: datetime
-    added_by: str
+    added_by: str | None  # None: the applicant, filing online
     signed: bool
     signer: str | None
     signed_at: datetime | None
@@ -59,7 +61,7 @@ class DocumentOut(Schema):
             size=document.size,
             pages=document.pages,
             added_at=document.added_at,
-            added_by=document.added_by.get_username(),
+            added_by=document.added_by.get_username() if document.added_by else None,
             signed=certificate is not None,
             signer=certificate.common_name if certificate else None,
             signed_at=document.signed_at,
@@ -160,3 +162,23 @@ def verify(request: HttpRequest, public_id: str):
     if document is None:
         raise NotFound(f"tài liệu {public_id}", f"document {public_id}")
     return verification_of(document)
+
+
+@filer_router.post(
+    "/{code}/papers/{component}/files",
+    response={201: DocumentOut, **errors(400, 403, 404, 409, 413, 415, 422, 429)},
+    url_name="documents_applicant_attach",
+    summary="Người nộp đính kèm tệp cho hồ sơ trực tuyến / the online filer attaches a file",
+)
+def applicant_attach(
+    request: HttpRequest, code: str, component: str, pin: Form[str], files: File[list[UploadedFile]]
+):
+    """A file for a paper of an online filing not received yet, with the dossier's PIN (rate-limited
+    like tracking)."""
+    hit("track_ip", client_subject(request))
+    oversized = _oversized(request, "files")
+    if oversized:
+        raise oversized
+    with failures_only(("track_code", "track_code_day"), code, failures=(NotFound,)):
+        document = services.applicant_attach(code=code, pin=pin[:12], component=component, files=files)
+    return Status(201, DocumentOut.of(document))

@@ -19,8 +19,10 @@ UPLOAD_VIEWS = {
     "documents:dossier",
     "documents:verify",
     "documents:verify_upload",
+    "documents:applicant_attach",
     "api:documents_attach",
     "api:documents_result",
+    "api:documents_applicant_attach",
 }
 
 

@@ -76,7 +76,9 @@ class Document(models.Model):
     size = models.PositiveBigIntegerField()
     pages = models.PositiveIntegerField()
     original_names = models.JSONField(default=list)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(  # None: the applicant, filing online
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField()
     certificate = models.ForeignKey(

@@ -125,3 +125,17 @@ def signing_certificate_of(user, now):
             "You have no registered signing certificate.",
         )
     return first, certificates.refusal(first, now)
+
+
+def filing_papers(code: str) -> list[tuple]:
+    """The papers of an online filing not received yet, each with its current file (or None): what the
+    applicant may still attach files to. Empty for any other dossier."""
+    from motcua.dossiers.models import Status
+
+    dossier = Dossier.objects.filter(code=code, status=Status.NEW).first()
+    if dossier is None:
+        return []
+    files = {
+        d.paper_id: d for d in Document.objects.filter(dossier=dossier, current=True, paper__isnull=False)
+    }
+    return [(p, files.get(p.pk)) for p in dossier.papers.select_related("component").order_by("id")]

@@ -48,7 +48,8 @@ def check_may(actor: Actor, code: str, action: str, now: datetime) -> Dossier:
     if dossier is None:
         raise NotFound(f"hồ sơ {code}", f"dossier {code}")
     ctx = ActionContext(dossier, now, actor, {}, from_status=dossier.status)
-    ensure_visible(actor, dossier, ctx.steps)
+    if not actor.applicant:  # the applicant proved the PIN; staff see their units' dossiers only
+        ensure_visible(actor, dossier, ctx.steps)
     transition = record.transition_from(dossier.status)
     if transition is None:
         raise engine.illegal_action(dossier, record)
@@ -427,3 +428,14 @@ def sign_form(*, actor: Actor, code: str, form: str, note: str = "", now: dateti
             attachments=[stored],
         )
     return Document.objects.get(public_id=public_id)
+
+
+def applicant_attach(
+    *, code: str, pin: str, component: str, files: Iterable, now: datetime | None = None
+) -> Document:
+    """The online filer attaches a file to a paper of their filing (before the counter receives it),
+    proving the dossier's PIN."""
+    dossier = Dossier.objects.filter(code=code).first()
+    if dossier is None or not pin_matches(dossier, pin):
+        raise NotFound("hồ sơ với mã và mã tra cứu (PIN) này", "A dossier with this code and PIN")
+    return attach(actor=Actor.of_applicant(), code=code, component=component, files=files, now=now)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("verify/", views.verify, name="verify_upload"),
     path("verify/<str:public_id>", views.verify, name="verify"),
     path("track/results/<str:public_id>/", views.applicant_download, name="applicant_download"),
+    path("track/papers/", views.applicant_attach, name="applicant_attach"),
 ]

@@ -13,7 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.desk import text
 from motcua.desk.views import problem_page, staff_page
@@ -236,12 +236,39 @@ def applicant_download(request: HttpRequest, public_id: str) -> HttpResponse:
     return response
 
 
-def remember_tracked(request: HttpRequest, code: str) -> list[Document]:
-    """Called by the tracking page once code and PIN matched: the dossier's signed results, which the
-    applicant may now download in this session."""
+def tracked_context(request: HttpRequest, code: str) -> dict:
+    """Called by the tracking page once code and PIN matched: the applicant may now, in this session,
+    download the dossier's signed results and, for an online filing not received yet, attach files to
+    its papers."""
     tracked = [c for c in request.session.get(TRACKED_SESSION_KEY, []) if c != code][-9:]
     request.session[TRACKED_SESSION_KEY] = [*tracked, code]
-    return list(documents.results_of(code))
+    return {"results": list(documents.results_of(code)), "filing_papers": documents.filing_papers(code)}
+
+
+@require_POST
+def applicant_attach(request: HttpRequest) -> HttpResponse:
+    """A file the online filer attaches from the tracking page (the dossier looked up with its PIN in
+    this session), before the counter receives the filing."""
+    code = request.POST.get("code", "")[:40]
+    try:
+        hit("track_ip", client_subject(request))
+        if code not in request.session.get(TRACKED_SESSION_KEY, []):
+            raise NotFound(
+                "hồ sơ này (hãy tra cứu bằng mã và PIN trước)",
+                "This dossier (look it up with its code and PIN first)",
+            )
+        oversized = _oversized(request, "files")
+        if oversized:
+            raise oversized
+        services.attach(
+            actor=Actor.of_applicant(),
+            code=code,
+            component=request.POST.get("component", "")[:40],
+            files=request.FILES.getlist("files"),
+        )
+    except MotcuaError as error:
+        return _refused(request, error)
+    return render(request, "documents/applicant_attached.html", {"code": code})
 
 
 # --- the applicant's data store ------------------------------------------------------------------------

@@ -378,7 +378,12 @@ def _records() -> list[ActionRecord]:
             "attach_paper",
             "Đính kèm bản quét giấy tờ",
             "Attach a scan of a paper",
-            (allow((Status.NEW, *IN_HAND), SAME, DESK, (Place.INVOLVED,), document_guards.file_for_paper),),
+            (  # the online filer too, until the counter receives the filing
+                allow(
+                    Status.NEW, SAME, DESK, (Place.INVOLVED, Place.APPLICANT), document_guards.file_for_paper
+                ),
+                allow(IN_HAND, SAME, DESK, (Place.INVOLVED,), document_guards.file_for_paper),
+            ),
             document_handlers.attach_paper,
             AttachParams,
             ("component", "note"),

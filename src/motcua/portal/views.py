@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Sector
 from motcua.desk import text
-from motcua.documents.views import remember_tracked
+from motcua.documents.views import tracked_context
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.schemas import CODE_PATTERN
 from motcua.errors import NotFound
@@ -71,7 +71,7 @@ def track(request: HttpRequest) -> HttpResponse:
             hit("track_ip", client_subject(request))
             with failures_only(("track_code", "track_code_day"), code, failures=(NotFound,)):
                 context["result"] = dossiers.public_status(code, pin)
-            context["results"] = remember_tracked(request, code)  # electronic results to download
+            context.update(tracked_context(request, code))  # results to download, files to attach
         except RateLimited as error:
             context["error"], status = text.message(error), 429
         except NotFound:
