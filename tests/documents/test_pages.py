@@ -245,3 +245,24 @@ def test_the_online_filer_attaches_a_scan_from_tracking_until_the_counter_receiv
         "/track/papers/", {"code": code, "component": "TP1", "files": [upload("c.pdf", pdf_bytes())]}
     )
     assert late.status_code == 403 and Document.objects.count() == 2
+
+
+def test_a_revocation_after_signing_keeps_the_signature_valid_one_dated_before_does_not(
+    world, signers, dossier, document_store
+):
+    from datetime import timedelta
+
+    from motcua.documents import certificates
+
+    document = signed_scan(world, dossier)
+    certificate = signers["counter_dt"]
+    certificates.revoke(
+        certificate=certificate, at=document.signed_at + timedelta(hours=1), reason="token lost"
+    )
+    page = page_text(Client().get(f"/verify/{document.public_id}"))
+    assert "Hợp lệ" in page and "Có (chuỗi chứng thư đến CA gốc tin cậy)" in page
+    certificates.revoke(
+        certificate=certificate, at=document.signed_at - timedelta(hours=1), reason="key compromise"
+    )
+    page = page_text(Client().get(f"/verify/{document.public_id}"))
+    assert "Không hợp lệ" in page and "Không: đã bị thu hồi trước khi ký" in page

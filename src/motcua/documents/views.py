@@ -174,7 +174,10 @@ def verify(request: HttpRequest, public_id: str = "") -> HttpResponse:
             context["missing"], context["stored_intact"] = text.message(missing), False
         else:
             context["stored_intact"] = hashlib.sha256(data).hexdigest() == document.sha256
-            context["report"] = verification.check(data) if document.signed else None
+            # judged at the signing time this system recorded, not the one the file claims
+            context["report"] = (
+                verification.check(data, moment=document.signed_at) if document.signed else None
+            )
         services.record_access(document, DocumentAccess.Kind.VERIFY)
     if request.method == "POST":
         _check_upload(request, document, context)
@@ -327,7 +330,7 @@ def verification_of(document: Document) -> dict:
     except services.StoredFileMissing:
         data = b""
     intact = bool(data) and hashlib.sha256(data).hexdigest() == document.sha256
-    report = verification.check(data) if document.signed and data else None
+    report = verification.check(data, moment=document.signed_at) if document.signed and data else None
     last = report.signatures[-1] if report and report.signatures else None
     services.record_access(document, DocumentAccess.Kind.VERIFY)
     return {
