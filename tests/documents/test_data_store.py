@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from motcua.catalog.models import Component
-from motcua.documents import services
+from motcua.documents import services, store
 from motcua.documents.models import Document, StoreLook
 from motcua.documents.selectors import digitization_counts
 from motcua.dossiers.models import Dossier
@@ -42,15 +42,13 @@ def test_a_counter_elsewhere_reuses_a_signed_paper_recorded_and_counted(world, e
     later = later_at_thu_dau_mot(world)
     officer = world["counter_tdm"]
     with pytest.raises(Forbidden, match="Open the applicant's store"):
-        services.reuse(actor=officer, code=later.code, component="TP9", source=earlier["signed"].public_id)
-    found = services.look_into_store(
+        store.reuse(actor=officer, code=later.code, component="TP9", source=earlier["signed"].public_id)
+    found = store.look_into_store(
         actor=officer, id_number=later.applicant_id_number, code=earlier["code"], pin=earlier["pin"]
     )
     assert [d.public_id for d in found] == [earlier["signed"].public_id]
     assert StoreLook.objects.filter(user=officer.user, id_number=later.applicant_id_number).count() == 1
-    reused = services.reuse(
-        actor=officer, code=later.code, component="TP9", source=earlier["signed"].public_id
-    )
+    reused = store.reuse(actor=officer, code=later.code, component="TP9", source=earlier["signed"].public_id)
     assert reused.reused_from == earlier["signed"] and reused.storage_name == earlier["signed"].storage_name
     paper = reused.paper
     assert paper.reused and paper.digitized
@@ -64,19 +62,19 @@ def test_the_store_needs_the_right_pin_and_only_reusable_papers_are_reused(world
     later = later_at_thu_dau_mot(world)
     officer = world["counter_tdm"]
     with pytest.raises(NotFound):
-        services.look_into_store(
+        store.look_into_store(
             actor=officer, id_number=later.applicant_id_number, code=earlier["code"], pin="000000"
         )
     with pytest.raises(NotFound):  # the PIN of a dossier of someone else
-        services.look_into_store(
+        store.look_into_store(
             actor=officer, id_number="079000000001", code=earlier["code"], pin=earlier["pin"]
         )
     assert not StoreLook.objects.exists()
-    services.look_into_store(
+    store.look_into_store(
         actor=officer, id_number=later.applicant_id_number, code=earlier["code"], pin=earlier["pin"]
     )
     with pytest.raises(ValidationFailed, match="not allow paper TP1"):
-        services.reuse(actor=officer, code=later.code, component="TP1", source=earlier["signed"].public_id)
+        store.reuse(actor=officer, code=later.code, component="TP1", source=earlier["signed"].public_id)
     stranger = intake(
         actor=world["counter_tdm"],
         request=judicial_request(
@@ -86,7 +84,7 @@ def test_the_store_needs_the_right_pin_and_only_reusable_papers_are_reused(world
         ),
     ).dossier
     with pytest.raises(ValidationFailed, match="store holds no signed document"):
-        services.reuse(actor=officer, code=stranger.code, component="TP9", source=earlier["signed"].public_id)
+        store.reuse(actor=officer, code=stranger.code, component="TP9", source=earlier["signed"].public_id)
     assert Document.objects.filter(reused_from__isnull=False).count() == 0
 
 

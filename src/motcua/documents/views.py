@@ -24,6 +24,7 @@ from motcua.ratelimit import RateLimited, client_subject, failures_only, hit
 
 from . import forms, services, uploads, verification
 from . import selectors as documents
+from . import store as data_store
 from .models import Document, DocumentAccess
 
 TRACKED_SESSION_KEY = "tracked_dossiers"  # codes the applicant unlocked with their PIN this session
@@ -295,7 +296,7 @@ def store(request: HttpRequest, actor: Actor) -> HttpResponse:
         context["reusable"] = [p for p in target.papers.all() if p.component.reusable]
     if request.method == "POST" and request.POST.get("do") == "reuse" and target is not None:
         try:
-            services.reuse(
+            data_store.reuse(
                 actor=actor,
                 code=target.code,
                 component=request.POST.get("component", "")[:40],
@@ -312,7 +313,7 @@ def store(request: HttpRequest, actor: Actor) -> HttpResponse:
         code = context["code"].strip().upper()
         try:
             with failures_only(("track_code", "track_code_day"), code, failures=(NotFound,)):
-                context["documents"] = services.look_into_store(
+                context["documents"] = data_store.look_into_store(
                     actor=actor,
                     id_number=context["id_number"],
                     code=code,
