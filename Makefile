@@ -34,11 +34,13 @@ $(STAMP): pyproject.toml
 # Page tests drive Debian's Chromium through Playwright (no browser is ever downloaded); the PDF
 # forms need a font with Vietnamese glyphs.
 DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+SOFTHSM := /usr/lib/softhsm/libsofthsm2.so
+# Signature tests: a PKCS#11 token (SoftHSM2) and a second, independent validator (poppler's pdfsig).
 browser:
-	@if [ ! -x $(CHROMIUM) ] || [ ! -f $(DEJAVU) ]; then \
-	  echo "Installing Debian's chromium and fonts-dejavu-core (apt)..."; \
+	@if [ ! -x $(CHROMIUM) ] || [ ! -f $(DEJAVU) ] || [ ! -f $(SOFTHSM) ] || ! command -v pdfsig >/dev/null; then \
+	  echo "Installing Debian's chromium, fonts-dejavu-core, softhsm2 and poppler-utils (apt)..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core softhsm2 poppler-utils >/dev/null; \
 	fi
 
 # The display board reads the called numbers aloud with Debian's espeak-ng (Vietnamese voice); without

@@ -6,7 +6,16 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from tests.factories import Clock, import_test_catalog, make_world, write_network_files
+from tests.factories import (
+    COMMUNE_DAU_TIENG,
+    JUSTICE,
+    POINT_DAU_TIENG,
+    Clock,
+    give_certificate,
+    import_test_catalog,
+    make_world,
+    write_network_files,
+)
 
 # Hypothesis profiles ("ci" when the CI environment variable is set) and, in CI, one printed seed per
 # run; how to replay a CI failure is written at the top of that module.
@@ -101,3 +110,32 @@ def flushable_events(triggers_back_after_flush, transactional_db):
     install_append_only_triggers()
     yield
     drop_append_only_triggers()
+
+
+@pytest.fixture
+def document_store(settings, tmp_path, monkeypatch):
+    """Documents, keys and trust roots in the test's own folders."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "documents")},
+        },
+    }
+    config = settings.MOTCUA["DOCUMENTS"]
+    monkeypatch.setitem(config, "KEYS", str(tmp_path / "keys"))
+    monkeypatch.setitem(config, "TRUST_ROOTS", str(tmp_path / "trust"))
+    monkeypatch.setitem(config, "TSA_URL", "")
+    monkeypatch.setitem(config, "KEY_STORE", "pkcs12")
+    return tmp_path / "documents"
+
+
+@pytest.fixture
+def signers(world, document_store):
+    """Certificates for the Dầu Tiếng counter officer and the leaders of the Department of Justice and
+    of the Dầu Tiếng township."""
+    return {
+        "counter_dt": give_certificate(world["counter_dt"], POINT_DAU_TIENG),
+        "lead_justice": give_certificate(world["lead_justice"], JUSTICE),
+        "lead_dt": give_certificate(world["lead_dt"], COMMUNE_DAU_TIENG),
+    }

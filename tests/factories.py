@@ -516,3 +516,89 @@ def at_justice_asking_for_tp9(world) -> str:
         params={"missing": [{"code": "TP9"}]},
     )
     return code
+
+
+# --- electronic documents: real PDFs and images, a demo PKI -----------------------------------------
+
+
+def pdf_bytes(pages: int = 1, text: str = "Giấy tờ mẫu") -> bytes:
+    """A real PDF of that many A4 pages (reportlab)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    sheet = canvas.Canvas(buffer, pagesize=A4)
+    for number in range(1, pages + 1):
+        sheet.drawString(72, 760, f"{text} - page {number}")
+        sheet.showPage()
+    sheet.save()
+    return buffer.getvalue()
+
+
+def image_bytes(kind: str = "JPEG", size: tuple[int, int] = (400, 560)) -> bytes:
+    """A real scanned-looking image (Pillow), as JPEG or PNG."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", size, "white")
+    ImageDraw.Draw(image).text((20, 20), "CCCD 074190001234", fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, kind)
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def give_certificate(actor: Actor, unit_code: str, **validity):
+    """A demo-CA certificate with its PKCS#12 file for a staff member (validity: not_before,
+    not_after to make an expired one)."""
+    from datetime import UTC, timedelta
+    from datetime import datetime as moment
+
+    from django.conf import settings
+
+    from motcua.demo.loader import demo_password
+    from motcua.documents import certificates, democa
+
+    now = moment.now(UTC)
+    ca_key, ca_cert = democa.ensure_ca(now)
+    unit = Unit.objects.get(code=unit_code)
+    key, cert = democa.issue(
+        ca_key,
+        ca_cert,
+        actor.user.get_full_name() or actor.user.get_username(),
+        unit=unit.name_vi,
+        not_before=validity.get("not_before", now - timedelta(days=30)),
+        not_after=validity.get("not_after", now + timedelta(days=365)),
+    )
+    path = (
+        Path(settings.MOTCUA["DOCUMENTS"]["KEYS"]) / f"{actor.user.get_username()}-{cert.serial_number}.p12"
+    )
+    democa.write_pkcs12(path, key, cert, ca_cert, demo_password().encode())
+    return certificates.register(
+        user=actor.user, data=democa.pem(cert), unit=unit, key_ref=str(path), demo=True
+    )
+
+
+def pdf_bomb_bytes(inflated_mb: int = 200) -> bytes:
+    """A small, valid PDF whose page content inflates to inflated_mb megabytes (a decompression bomb)."""
+    import zlib
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    packer = zlib.compressobj(9)
+    block = b"0 0 m\n" * (1024 * 1024 // 6)
+    compressed = b"".join(packer.compress(block) for _ in range(inflated_mb)) + packer.flush()
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    stream = StreamObject()
+    stream._data = compressed  # already deflated: set as is
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

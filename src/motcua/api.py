@@ -147,6 +147,9 @@ def unknown_path(request: HttpRequest):
 
 def _mount_routers() -> None:
     from motcua.catalog.api import router as catalog_router
+    from motcua.documents.api import filer_router
+    from motcua.documents.api import public_router as verify_router
+    from motcua.documents.api import router as documents_router
     from motcua.dossiers.api import router as dossiers_router
     from motcua.dossiers.api import track_router
     from motcua.network.api import router as network_router
@@ -161,6 +164,9 @@ def _mount_routers() -> None:
     api.add_router("/tickets", tickets_router)
     api.add_router("/tickets/units", ticket_board_router)
     api.add_router("/monitoring", monitoring_router)
+    api.add_router("/", documents_router)
+    api.add_router("/verify", verify_router)
+    api.add_router("/track", filer_router)
 
 
 _mount_routers()

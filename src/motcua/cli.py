@@ -26,6 +26,14 @@ COMMANDS = {
         "checkpoint",
         "Ghi điểm mốc có chữ ký của nhật ký / write a signed checkpoint of the event log",
     ),
+    "verify-documents": (
+        "verify_documents",
+        "Kiểm tra tệp lưu trữ và chữ ký số / rehash every stored file, revalidate every signature",
+    ),
+    "import-certificates": (
+        "import_certificates",
+        "Đăng ký chứng thư số của cán bộ / register staff signing certificates (CSV)",
+    ),
     "create-token": ("create_token", "Tạo khóa API cho một cán bộ / create an API token for a user"),
     "calendar": ("calendar", "Lịch làm việc của một năm / working days, holidays and overrides of a year"),
     "rebuild-stats": (

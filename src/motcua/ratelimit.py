@@ -43,6 +43,7 @@ DEFAULT_LIMITS = {
     "login_user_ip": Limit(5, 300),  # failed log-ins of one user name from one address
     "ticket_ip": Limit(30, 60),  # queue tickets taken from one address (a kiosk, or someone pressing on)
     "screen_ip": Limit(240, 60),  # kiosk and display-board reads (the board polls every 2 s)
+    "verify_ip": Limit(10, 60),  # PDFs checked on the public verification page
 }
 PURGE_EVERY_S = 3600.0
 

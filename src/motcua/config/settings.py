@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.tickets",
     "motcua.oversight",
+    "motcua.documents",
     "motcua.demo",
 ]
 
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "motcua.documents.middleware.UploadLimits",  # before anything reads a form
     "motcua.middleware.RejectNulCharacters",
     "motcua.middleware.ApiMethodNotAllowed",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -153,6 +155,14 @@ STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(HOME / "media")},
+    },
+    # Scanned papers and electronic results: never on a public URL (no MEDIA_URL is routed); any
+    # django-storages backend by setting MOTCUA_DOCUMENT_STORAGE (a dotted class path).
+    "documents": {
+        "BACKEND": os.environ.get("MOTCUA_DOCUMENT_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": str(HOME / "documents")}
+        if "MOTCUA_DOCUMENT_STORAGE" not in os.environ
+        else {},
     },
     # Not the manifest variant: pages must render before collectstatic has run (tests, first start).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -240,3 +250,23 @@ MOTCUA = {
     "SYNC_TIMEOUT": float(os.environ.get("MOTCUA_SYNC_TIMEOUT", "10")),
     "INDEX766": json.loads(os.environ.get("MOTCUA_INDEX766", "null")),
 }
+
+# Electronic documents (documents app): limits, signing key store, timestamps, trust roots.
+MOTCUA["DOCUMENTS"] = {
+    "MAX_FILE_MB": float(os.environ.get("MOTCUA_MAX_FILE_MB", "20")),
+    "MAX_DOSSIER_MB": float(os.environ.get("MOTCUA_MAX_DOSSIER_MB", "100")),
+    "MAX_PAGES": int(os.environ.get("MOTCUA_MAX_PAGES", "500")),
+    # where verification links point (printed in QR codes)
+    "PUBLIC_URL": os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+    # "pkcs12": a .p12 file per certificate (demo, tests); "pkcs11": a token (USB token, HSM)
+    "KEY_STORE": os.environ.get("MOTCUA_SIGNING_KEY_STORE", "pkcs12"),
+    "PKCS12_PASSWORD": os.environ.get("MOTCUA_PKCS12_PASSWORD", ""),
+    "PKCS11_LIBRARY": os.environ.get("MOTCUA_PKCS11_LIBRARY", "/usr/lib/softhsm/libsofthsm2.so"),
+    "PKCS11_TOKEN": os.environ.get("MOTCUA_PKCS11_TOKEN", ""),
+    "PKCS11_PIN": os.environ.get("MOTCUA_PKCS11_PIN", ""),
+    "TSA_URL": os.environ.get("MOTCUA_TSA_URL", ""),  # RFC 3161; empty: PAdES B-B
+    # PEM or DER certificates of the trusted roots (a folder); load-demo puts its demo CA there
+    "TRUST_ROOTS": os.environ.get("MOTCUA_TRUST_ROOTS", str(HOME / "trust")),
+    "KEYS": os.environ.get("MOTCUA_KEYS", str(HOME / "keys")),  # the demo's .p12 files
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # larger uploads stream to a temporary file

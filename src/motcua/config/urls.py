@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("motcua.documents.urls")),
     path("desk/", include("motcua.desk.urls")),
     path("planning/", include("motcua.monitoring.urls")),
     path("fees/", include("motcua.payments.urls")),

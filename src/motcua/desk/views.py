@@ -276,12 +276,9 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 def _officer(dossier) -> str:
     """Who signs the slip: the officer of the intake, or of the supplement request the slip is for."""
-    events = list(dossier.events.all())
-    signer = events[0] if events else None
-    slip = receipts.slip_for(dossier)
-    if receipts.issuing_unit(dossier, slip).pk != dossier.receiving_unit_id:
-        signer = next((e for e in reversed(events) if e.action == Action.REQUEST_SUPPLEMENT), signer)
-    return text.officer_name(signer)
+    from motcua.documents.forms import slip_event
+
+    return text.officer_name(slip_event(dossier))
 
 
 def _explanation(due) -> str:

@@ -58,6 +58,9 @@ class ActionContext:
     unit_id: int | None = None  # the unit the actor acts for (set once authorized)
     new_rows: NewRows | None = None  # set for a dossier being received
     found: dict[str, Any] = field(default_factory=dict)  # what a guard looked up, for the handler
+    # files already validated and stored by the documents app's services, for its actions' handlers
+    # (never from an action's parameters: a caller of the generic action endpoint cannot name one)
+    attachments: list[Any] = field(default_factory=list)
 
     @property
     def receiving(self) -> bool:

@@ -32,13 +32,16 @@ def act(
     action: str,
     now: datetime | None = None,
     params: dict[str, Any] | None = None,
+    attachments: list[Any] | None = None,
 ) -> Dossier:
-    """Perform one lifecycle action on a dossier, as the transition table allows."""
+    """Perform one lifecycle action on a dossier, as the transition table allows. attachments: files
+    the documents app stored for the action (attach, digitize, issue a result)."""
     now = now or timezone.now()
     record = record_named(action)
     with transaction.atomic(), reference.scope():
         dossier = locked(code)
         ctx = ActionContext(dossier, now, actor, dict(params or {}), from_status=dossier.status)
+        ctx.attachments = list(attachments or [])
         # staff see only dossiers of their units (before learning its status), but for what the
         # applicant brings to any counter with the dossier's code and their ID number
         if not actor.applicant and not brought_to_counter(ctx, record.transition_from(dossier.status)):

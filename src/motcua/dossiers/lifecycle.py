@@ -12,6 +12,8 @@ from enum import StrEnum
 from types import SimpleNamespace
 from typing import Any
 
+from motcua.documents import guards as document_guards
+from motcua.documents import handlers as document_handlers
 from motcua.network.models import Role
 
 from . import fees, guards, handlers, supplements
@@ -23,7 +25,10 @@ from .params import (
     ApologyParams,
     AssignParams,
     FeeParams,
+    AttachParams,
     FinishParams,
+    FormParams,
+    IssueResultParams,
     NoteParams,
     PaymentParams,
     PaymentRequestParams,
@@ -100,6 +105,7 @@ class ActionRecord:
     system: bool = False  # the watch's: never offered to a person
     ends_dossier: bool = False  # closes the dossier for good: the page asks before sending it
     shown_to_applicant: bool = True  # public tracking lists its status changes
+    with_files: bool = False  # takes files: offered on the documents page, not by the generic form
 
     @property
     def labels(self) -> tuple[str, str]:
@@ -408,6 +414,71 @@ def _records() -> list[ActionRecord]:
             handlers.mark_late,
             system=True,
             shown_to_applicant=False,
+        ),
+        # Electronic documents (motcua.documents): the files come validated and stored by its services.
+        ActionRecord(
+            "attach_paper",
+            "Đính kèm bản quét giấy tờ",
+            "Attach a scan of a paper",
+            (  # the online filer too, until the counter receives the filing
+                allow(
+                    Status.NEW, SAME, DESK, (Place.INVOLVED, Place.APPLICANT), document_guards.file_for_paper
+                ),
+                allow(IN_HAND, SAME, DESK, (Place.INVOLVED,), document_guards.file_for_paper),
+            ),
+            document_handlers.attach_paper,
+            AttachParams,
+            ("component", "note"),
+            shown_to_applicant=False,
+            with_files=True,
+        ),
+        ActionRecord(  # an electronic copy certified from the original: the officer saw the original
+            "digitize_paper",
+            "Số hóa, ký số bản sao từ bản chính",
+            "Digitize: sign the scan as certified from the original",
+            (
+                allow(
+                    (Status.NEW, *IN_HAND),
+                    SAME,
+                    DESK,
+                    (Place.INVOLVED,),
+                    document_guards.signed_scan_of_paper,
+                ),
+            ),
+            document_handlers.digitize_paper,
+            AttachParams,
+            ("component", "note"),
+            shown_to_applicant=False,
+            with_files=True,
+        ),
+        ActionRecord(
+            "issue_result",
+            "Ký số, ban hành kết quả điện tử",
+            "Sign and issue the electronic result",
+            (
+                allow(
+                    (Status.RECEIVED, Status.PROCESSING, Status.FINISHED),
+                    SAME,
+                    LEADERS,
+                    (Place.INVOLVED,),
+                    document_guards.signed_result,
+                ),
+            ),
+            document_handlers.issue_result,
+            IssueResultParams,
+            ("title", "note"),
+            with_files=True,
+        ),
+        ActionRecord(  # forms 01-04 of Circular 01/2018, by the officer who issued them (closed ones too)
+            "sign_form",
+            "Ký số phiếu đã lập",
+            "Sign an issued form",
+            (allow(tuple(Status), SAME, DESK | PROCESSORS, (Place.INVOLVED,), document_guards.signed_form),),
+            document_handlers.sign_form,
+            FormParams,
+            ("form", "note"),
+            shown_to_applicant=False,
+            with_files=True,
         ),
         # the applicant of an open dossier lost the receipt: a counter of one of its units, having checked
         # their identity papers, prints a new PIN; the old one stops working

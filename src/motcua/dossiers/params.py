@@ -120,3 +120,16 @@ class RefundParams(Strict):
     amount_vnd: int | None = Field(None, ge=0, le=10**15)
     receipt_number: Annotated[str, Text(40, 1)]
     reason: Annotated[str, Text(2000, 1)]
+class AttachParams(Strict):
+    component: Annotated[str, Text(40, 1)]
+    note: Annotated[str, Text(2000)] = ""
+
+
+class IssueResultParams(Strict):
+    title: Annotated[str, Text(300)] = ""
+    note: Annotated[str, Text(2000)] = ""
+
+
+class FormParams(Strict):
+    form: Annotated[str, Text(8, 1)]
+    note: Annotated[str, Text(2000)] = ""

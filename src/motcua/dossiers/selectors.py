@@ -294,7 +294,7 @@ def allowed_actions(actor: Actor, dossier: Dossier, now: datetime | None = None)
     ctx = ActionContext(dossier, now or timezone.now(), actor, {}, from_status=dossier.status)
     allowed = []
     for record in actions_from(dossier.status):
-        if record.system:
+        if record.system or record.with_files:  # files: the documents page offers these
             continue
         transition = record.transition_from(dossier.status)
         assert transition is not None

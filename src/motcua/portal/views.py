@@ -10,6 +10,8 @@ from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Sector
 from motcua.desk import text
 from motcua.dossiers import checkpoints, tracking
+from motcua.documents.views import tracked_context
+from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.schemas import CODE_PATTERN
 from motcua.errors import NotFound
 from motcua.network import selectors as network
@@ -85,6 +87,7 @@ def track(request: HttpRequest) -> HttpResponse:
                 second_factor=form.cleaned_data["second_factor"] or None,
                 client=client,
             )
+            context.update(tracked_context(request, form.cleaned_data["code"]))  # results, files to attach
     except RateLimited as error:
         context["error"], status = text.message(error), 429
     except tracking.SecondFactorRequired as error:

@@ -45,6 +45,7 @@ class Command(BaseCommand):
         accounts = ensure_demo_accounts()
         self._print_accounts()
         self._queues(accounts, options)
+        self._signing_certificates(accounts)
         if options["no_history"]:
             return
         if options["history_now"]:
@@ -85,6 +86,17 @@ class Command(BaseCommand):
             f"{made['groups']} nhóm dịch vụ mới / new service groups, {made['counters']} quầy mới / new counters; "
             f"{tickets} số đã phục vụ trong {DEMO_WEEKS} tuần qua / tickets served in the last {DEMO_WEEKS} weeks.\n"
             "Máy lấy số, màn hình hiển thị, quầy / kiosks, display boards, counters: /tickets/"
+        )
+
+    def _signing_certificates(self, accounts) -> None:
+        from django.utils import timezone
+
+        from motcua.documents.democa import ensure_demo_signers
+
+        made = ensure_demo_signers(accounts, timezone.now())
+        self.stdout.write(
+            f"\nChứng thư số của CA thử nghiệm, không có giá trị pháp lý / demo CA, not legally valid: "
+            f"{len(made)} cán bộ ký số / signing officers"
         )
 
     def _queue_history(self, options) -> None:

@@ -1,0 +1,352 @@
+"""Every write of the documents app. Each call validates the input and checks who may act before any
+expensive work, writes the file to storage, then runs its lifecycle action (one transaction, with the
+dossier's event); when anything fails the file it wrote is removed, so nothing is half-written."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.utils import timezone
+from pypdf import PdfReader
+
+from motcua.dossiers import engine
+from motcua.dossiers.context import ActionContext
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.permissions import Actor, authorize, ensure_visible
+from motcua.dossiers.pins import pin_matches
+from motcua.errors import Forbidden, MotcuaError, NotFound, Problem, ValidationFailed
+
+from . import certificates, result_form, signing, uploads
+from .models import Document, DocumentAccess
+from .stored import StoredFile
+
+
+def storage():
+    return storages["documents"]
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(12)  # 16 characters, 96 random bits: the short link's id
+
+
+def check_may(actor: Actor, code: str, action: str, now: datetime) -> Dossier:
+    """Fail early, before storing or signing anything: the dossier exists, the actor may see it, the
+    action is open from its status and the actor holds a role it needs. (The action checks again, under
+    the dossier's lock.)"""
+    record = engine.record_named(action)
+    dossier = Dossier.objects.filter(code=code).first()
+    if dossier is None:
+        raise NotFound(f"hồ sơ {code}", f"dossier {code}")
+    ctx = ActionContext(dossier, now, actor, {}, from_status=dossier.status)
+    if not actor.applicant:  # the applicant proved the PIN; staff see their units' dossiers only
+        ensure_visible(actor, dossier, ctx.steps)
+    transition = record.transition_from(dossier.status)
+    if transition is None:
+        raise engine.illegal_action(dossier, record)
+    authorize(actor, transition, ctx)
+    return dossier
+
+
+@contextmanager
+def _removed_on_failure(name: str):
+    try:
+        yield
+    except BaseException:
+        storage().delete(name)
+        raise
+
+
+def _store_path(path: Path, public_id: str, now: datetime) -> str:
+    with open(path, "rb") as handle:
+        return storage().save(f"{now:%Y/%m}/{public_id}.pdf", File(handle))
+
+
+def _store_bytes(data: bytes, public_id: str, now: datetime) -> str:
+    return storage().save(f"{now:%Y/%m}/{public_id}.pdf", ContentFile(data))
+
+
+class StoredFileMissing(MotcuaError):
+    def __init__(self, document: Document) -> None:
+        super().__init__(
+            message_vi=f"Tệp lưu trữ của tài liệu {document.public_id} không còn đọc được; hãy báo quản trị "
+            "(motcua verify-documents).",
+            message_en=f"The stored file of document {document.public_id} cannot be read; tell the administrator "
+            "(motcua verify-documents).",
+            code="file_missing",
+            http_status=410,
+        )
+
+
+def open_stored(document: Document):
+    """The stored file, open for reading in chunks; StoredFileMissing (410) when storage lost it."""
+    try:
+        return storage().open(document.storage_name, "rb")
+    except OSError:
+        raise StoredFileMissing(document) from None
+
+
+def read(document: Document) -> bytes:
+    with open_stored(document) as handle:
+        return handle.read()
+
+
+def _component_title(dossier: Dossier, component: str) -> str:
+    paper = dossier.papers.select_related("component").filter(component__code=component).first()
+    if paper is None:
+        raise ValidationFailed(
+            message_vi=f"Hồ sơ {dossier.code} không có thành phần giấy tờ '{component}'.",
+            message_en=f"Dossier {dossier.code} has no paper '{component}' on its checklist.",
+            problems=[Problem("component", "không có trong hồ sơ", "not on the dossier's checklist")],
+        )
+    return paper.component.name_vi
+
+
+def attach(
+    *, actor: Actor, code: str, component: str, files: Iterable, note: str = "", now: datetime | None = None
+) -> Document:
+    """A scan of one paper (a PDF, or several images joined into one PDF)."""
+    now = now or timezone.now()
+    dossier = check_may(actor, code, "attach_paper", now)
+    title = _component_title(dossier, component)
+    budget = uploads.max_dossier_bytes() - stored_bytes(dossier)
+    prepared = uploads.prepare(files, budget=budget)
+    public_id = new_public_id()
+    try:
+        name = _store_path(prepared.path, public_id, now)
+    finally:
+        prepared.discard()
+    stored = StoredFile(
+        public_id, name, prepared.sha256, prepared.size, prepared.pages, prepared.original_names, title
+    )
+    with _removed_on_failure(name):
+        engine.act(
+            actor=actor,
+            code=code,
+            action="attach_paper",
+            now=now,
+            params={"component": component, "note": note},
+            attachments=[stored],
+        )
+    return Document.objects.get(public_id=public_id)
+
+
+def stored_bytes(dossier: Dossier) -> int:
+    """What the dossier's current files take (the per-dossier limit counts these)."""
+    return sum(Document.objects.filter(dossier=dossier, current=True).values_list("size", flat=True))
+
+
+def unchanged_bytes(document: Document) -> bytes:
+    """The stored bytes of a document, refused (409) if they no longer hash to what was recorded."""
+    data = read(document)
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        raise ValidationFailed(
+            message_vi=f"Tệp lưu trữ {document.public_id} đã bị thay đổi; không thể ký. Hãy báo quản trị.",
+            message_en=f"The stored file {document.public_id} has changed; it cannot be signed. Tell the administrator.",
+            code="tampered",
+            http_status=409,
+        )
+    return data
+
+
+def _sign(actor: Actor, dossier: Dossier, data: bytes, public_id: str, now: datetime, reason: str):
+    certificate = certificates.signing_certificate(actor.user, now)
+    unit = certificate.unit
+    text = signing.StampText(
+        signer=certificate.common_name or actor.user.get_full_name() or actor.user.get_username(),
+        unit=unit.name_vi if unit else "",
+        at=now,
+        url=signing.verify_url(public_id),
+        demo=certificate.demo,
+    )
+    signed, level = signing.sign(
+        data, certificate=certificate, stamp_text=text, reason=reason, location=text.unit or "Việt Nam"
+    )
+    return certificate, signed, level
+
+
+def digitize(
+    *, actor: Actor, code: str, component: str, note: str = "", now: datetime | None = None
+) -> Document:
+    """The counter officer who saw the original signs the paper's scan: an electronic copy certified
+    from the original (a new, signed version; the scan itself stays as it was stored)."""
+    now = now or timezone.now()
+    dossier = check_may(actor, code, "digitize_paper", now)
+    _component_title(dossier, component)
+    scan = (
+        Document.objects.filter(dossier=dossier, paper__component__code=component, current=True)
+        .select_related("paper")
+        .first()
+    )
+    if scan is None:
+        raise ValidationFailed(
+            message_vi="Giấy tờ này chưa có bản quét; hãy đính kèm trước khi ký.",
+            message_en="This paper has no scan yet; attach one before signing.",
+            problems=[Problem("component", "chưa có bản quét", "no scan yet")],
+        )
+    if scan.signed:
+        raise ValidationFailed(
+            message_vi="Bản quét này đã được ký số.",
+            message_en="This scan is already signed.",
+            problems=[Problem("component", "đã ký", "already signed")],
+            http_status=409,
+        )
+    public_id = new_public_id()
+    certificate, signed, level = _sign(
+        actor, dossier, unchanged_bytes(scan), public_id, now, "Chứng thực bản sao điện tử từ bản chính"
+    )
+    name = _store_bytes(signed, public_id, now)
+    stored = StoredFile(
+        public_id,
+        name,
+        hashlib.sha256(signed).hexdigest(),
+        len(signed),
+        scan.pages,
+        scan.original_names,
+        scan.title,
+        certificate=certificate,
+        signed_at=now,
+        level=level,
+        previous=scan,
+    )
+    with _removed_on_failure(name):
+        engine.act(
+            actor=actor,
+            code=code,
+            action="digitize_paper",
+            now=now,
+            params={"component": component, "note": note},
+            attachments=[stored],
+        )
+    return Document.objects.get(public_id=public_id)
+
+
+def issue_result(
+    *,
+    actor: Actor,
+    code: str,
+    files: Iterable = (),
+    title: str = "",
+    note: str = "",
+    now: datetime | None = None,
+) -> Document:
+    """The agency leader signs the result: an uploaded PDF or scan, or (no file) the result made from
+    the template for simple results."""
+    now = now or timezone.now()
+    dossier = check_may(actor, code, "issue_result", now)
+    files = list(files)
+    title = (title or result_form.title(dossier)).strip()[:300]
+    if files:
+        prepared = uploads.prepare(files, field_name="file")
+        try:
+            data, pages, names = prepared.path.read_bytes(), prepared.pages, prepared.original_names
+        finally:
+            prepared.discard()
+    else:
+        data, pages, names = result_form.pdf(dossier, title, now), 1, []
+    public_id = new_public_id()
+    certificate, signed, level = _sign(
+        actor, dossier, data, public_id, now, "Kết quả giải quyết thủ tục hành chính"
+    )
+    name = _store_bytes(signed, public_id, now)
+    stored = StoredFile(
+        public_id,
+        name,
+        hashlib.sha256(signed).hexdigest(),
+        len(signed),
+        pages,
+        names,
+        title,
+        certificate=certificate,
+        signed_at=now,
+        level=level,
+    )
+    with _removed_on_failure(name):
+        engine.act(
+            actor=actor,
+            code=code,
+            action="issue_result",
+            now=now,
+            params={"title": title, "note": note},
+            attachments=[stored],
+        )
+    return Document.objects.get(public_id=public_id)
+
+
+@transaction.atomic
+def record_access(document: Document, kind: str, user=None, now: datetime | None = None) -> None:
+    DocumentAccess.objects.create(document=document, kind=kind, user=user, at=now or timezone.now())
+
+
+def sign_form(*, actor: Actor, code: str, form: str, note: str = "", now: datetime | None = None) -> Document:
+    """A form the dossier issued (01, 02 or 03: the intake slip; 04-n: the n-th apology), signed by
+    the officer who issued it and kept as a document of the dossier."""
+    from motcua.desk.text import officer_name
+    from motcua.dossiers import selectors as dossier_selectors
+
+    from . import forms
+
+    now = now or timezone.now()
+    check_may(actor, code, "sign_form", now)
+    dossier = dossier_selectors.dossier_detail(actor, code)
+    issued = next((f for f in forms.issued_forms(dossier) if f.key == form), None)
+    if issued is None:
+        raise ValidationFailed(
+            message_vi=f"Hồ sơ {code} chưa lập phiếu '{form}'.",
+            message_en=f"Dossier {code} has issued no form '{form}'.",
+            problems=[Problem("form", "không có phiếu này", "no such form")],
+        )
+    if issued.event is None or issued.event.actor_id != actor.user.pk:
+        who = officer_name(issued.event) or "?"
+        raise Forbidden(
+            f"Mẫu số {issued.number} do {who} lập; chỉ người lập phiếu ký số phiếu.",
+            f"Form {issued.number} was issued by {who}; only they may sign it.",
+        )
+    public_id = new_public_id()
+    tracking = f"{signing.config()['PUBLIC_URL']}/track/?code={dossier.code}"
+    data = forms.render(dossier, issued, tracking_url=tracking, signer=officer_name(issued.event))
+    certificate, signed, level = _sign(actor, dossier, data, public_id, now, issued.heading)
+    name = _store_bytes(signed, public_id, now)
+    stored = StoredFile(
+        public_id,
+        name,
+        hashlib.sha256(signed).hexdigest(),
+        len(signed),
+        len(PdfReader(io.BytesIO(signed)).pages),
+        [],
+        issued.heading,
+        certificate=certificate,
+        signed_at=now,
+        level=level,
+        form_key=issued.key,
+    )
+    with _removed_on_failure(name):
+        engine.act(
+            actor=actor,
+            code=code,
+            action="sign_form",
+            now=now,
+            params={"form": issued.key, "note": note},
+            attachments=[stored],
+        )
+    return Document.objects.get(public_id=public_id)
+
+
+def applicant_attach(
+    *, code: str, pin: str, component: str, files: Iterable, now: datetime | None = None
+) -> Document:
+    """The online filer attaches a file to a paper of their filing (before the counter receives it),
+    proving the dossier's PIN."""
+    dossier = Dossier.objects.filter(code=code).first()
+    if dossier is None or not pin_matches(dossier, pin):
+        raise NotFound("hồ sơ với mã và mã tra cứu (PIN) này", "A dossier with this code and PIN")
+    return attach(actor=Actor.of_applicant(), code=code, component=component, files=files, now=now)
