@@ -153,9 +153,9 @@ def _mount_routers() -> None:
     from motcua.dossiers.api import router as dossiers_router
     from motcua.dossiers.api import track_router
     from motcua.network.api import router as network_router
+    from motcua.oversight.api import router as monitoring_router
     from motcua.tickets.api import board_router as ticket_board_router
     from motcua.tickets.api import router as tickets_router
-    from motcua.oversight.api import router as monitoring_router
 
     api.add_router("/network", network_router)
     api.add_router("/catalog", catalog_router)

@@ -24,8 +24,8 @@ from .models import Status
 from .params import (
     ApologyParams,
     AssignParams,
-    FeeParams,
     AttachParams,
+    FeeParams,
     FinishParams,
     FormParams,
     IssueResultParams,

@@ -120,6 +120,8 @@ class RefundParams(Strict):
     amount_vnd: int | None = Field(None, ge=0, le=10**15)
     receipt_number: Annotated[str, Text(40, 1)]
     reason: Annotated[str, Text(2000, 1)]
+
+
 class AttachParams(Strict):
     component: Annotated[str, Text(40, 1)]
     note: Annotated[str, Text(2000)] = ""

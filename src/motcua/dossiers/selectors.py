@@ -45,7 +45,6 @@ from .models import (
     SupplementRequest,
 )
 from .permissions import Actor, authorize, brought_to_counter, dossier_not_found, ensure_visible, involving
-from .pins import pin_matches
 
 MAX_PAGE = 200
 QUEUE_RELATED = ("procedure", "receiving_unit", "current_unit")

@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Sector
 from motcua.desk import text
-from motcua.dossiers import checkpoints, tracking
 from motcua.documents.views import tracked_context
-from motcua.dossiers import selectors as dossiers
+from motcua.dossiers import checkpoints, tracking
 from motcua.dossiers.schemas import CODE_PATTERN
 from motcua.errors import NotFound
 from motcua.network import selectors as network

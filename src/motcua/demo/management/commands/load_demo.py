@@ -75,6 +75,7 @@ class Command(BaseCommand):
             for entry in units:
                 names = ", ".join(name for name, _ in entry.accounts)
                 self.stdout.write(f"    {names:<38} {entry.unit.name_vi}")
+
     def _queues(self, accounts, options) -> None:
         made = set_up_demo_queues()
         officers = {a.unit_code: a.username for a in accounts if a.role == Role.COUNTER}
