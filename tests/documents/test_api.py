@@ -37,7 +37,7 @@ def test_attach_sign_issue_list_download_and_verify(world, signers, document_sto
     assert DocumentAccess.objects.filter(kind="download").count() == 1
     check = Client().get(f"/api/verify/{result.json()['id']}").json()
     assert check["valid"] and check["stored_unchanged"] and check["unit"] == "Sở Tư pháp" and check["demo_ca"]
-    assert bearer(world["outsider"]).get(f"/api/documents/{signed.json()['id']}/file").status_code == 403
+    assert bearer(world["outsider"]).get(f"/api/documents/{signed.json()['id']}/file").status_code == 404
     assert DocumentAccess.objects.filter(kind="download").count() == 1
 
 

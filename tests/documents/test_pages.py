@@ -114,14 +114,14 @@ def test_a_2_gb_upload_is_refused_before_it_is_read(staff, dossier, document_sto
     assert stored(document_store) == []
 
 
-def test_another_unit_sees_neither_the_page_nor_the_files(staff, dossier, world, document_store):
+def test_another_unit_sees_neither_the_page_nor_the_files_as_if_unknown(staff, dossier, world, document_store):
     document = services.attach(
         actor=world["counter_dt"], code=dossier.code, component="TP1", files=[upload("a.pdf", pdf_bytes())]
     )
     outsider = staff("outsider")
-    assert outsider.get(page_of(dossier.code)).status_code == 403
-    assert outsider.get(f"/desk/documents/{document.public_id}/").status_code == 403
-    assert attach_by_page(outsider, dossier.code, upload("b.pdf", pdf_bytes())).status_code == 403
+    assert outsider.get(page_of(dossier.code)).status_code == 404
+    assert outsider.get(f"/desk/documents/{document.public_id}/").status_code == 404
+    assert attach_by_page(outsider, dossier.code, upload("b.pdf", pdf_bytes())).status_code == 404
     assert Client().get(f"/desk/documents/{document.public_id}/").status_code == 302  # to the log-in
     assert not DocumentAccess.objects.filter(kind="download").exists()
     assert Document.objects.count() == 1

@@ -14,7 +14,7 @@ from motcua.documents.selectors import digitization_counts
 from motcua.dossiers.events import verify_chain
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import act, intake
-from motcua.errors import Forbidden, MotcuaError
+from motcua.errors import Forbidden, MotcuaError, NotFound
 from tests.factories import (
     POINT_DAU_TIENG,
     assert_consistent,
@@ -143,11 +143,11 @@ def test_the_leader_issues_a_signed_result_from_the_template(world, signers, doc
 
 def test_staff_of_another_unit_may_neither_attach_nor_sign(world, signers, document_store):
     code = received(world)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # the same answer as an unknown code
         services.attach(
             actor=world["outsider"], code=code, component="TP1", files=[upload("a.pdf", pdf_bytes())]
         )
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         services.issue_result(actor=world["lead_dt"], code=code)  # a leader, but of another unit
     assert stored_files(document_store) == []
 

@@ -6,7 +6,7 @@ import pytest
 
 from motcua.dossiers.models import Handover, Status
 from motcua.dossiers.services import act, intake
-from motcua.errors import Forbidden
+from motcua.errors import NotFound
 from tests.factories import (
     BRANCH_DT,
     JUSTICE,
@@ -63,7 +63,7 @@ def test_a_supplement_during_processing_taken_elsewhere_resumes_the_clock_and_go
 @pytest.mark.parametrize("id_number", ["", "074190009999"])
 def test_without_the_applicants_id_number_another_unit_may_not_touch_the_dossier(world, id_number):
     code = at_justice_asking_for_tp9(world)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         act(
             actor=world["outsider"],
             code=code,
@@ -75,14 +75,14 @@ def test_without_the_applicants_id_number_another_unit_may_not_touch_the_dossier
 
 def test_the_id_number_opens_no_other_action_to_another_unit(world):
     code = at_justice_asking_for_tp9(world)
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         act(actor=world["outsider"], code=code, action="withdraw",
             params={"reason": "x", "applicant_id_number": ID_NUMBER})  # fmt: skip
 
 
 def test_a_specialist_elsewhere_cannot_take_a_supplement_with_the_id_number(world):
     dossier = intake(actor=world["counter_dt"], request=judicial_request(papers=[])).dossier
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         act(
             actor=world["spec_dt"],  # a commune committee, not a counter
             code=dossier.code,

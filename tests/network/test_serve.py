@@ -41,6 +41,9 @@ def test_a_fresh_home_serves_static_files_from_the_first_start_without_a_server_
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
     }
     env.pop("DATABASE_URL", None)  # the embedded default: nothing else to set up
+    # a database set up, static files never collected: the state of a first `make run` before serve
+    subprocess.run([sys.executable, "-m", "motcua.cli", "migrate", "-v", "0"], env=env, check=True)
+    assert not (home / "static").exists()
     command = [sys.executable, "-m", "motcua.cli", "serve", "--bind", f"127.0.0.1:{port}", "--no-worker"]
     server = subprocess.Popen(
         [*command, "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from motcua.dossiers.models import Status
 from motcua.dossiers.services import act, intake
-from motcua.errors import Forbidden, ValidationFailed
+from motcua.errors import Forbidden, NotFound, ValidationFailed
 from motcua.payments.models import FeeReceipt
 from tests.factories import assert_consistent, at, judicial_request, pdf_text
 
@@ -68,7 +68,7 @@ def test_only_counters_of_the_dossier_collect(world, received):
             action="collect_fee",
             params={"receipt_number": "X1"},
         )
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # not theirs: the same answer as an unknown code
         act(
             actor=world["outsider"], code=received.code, action="collect_fee", params={"receipt_number": "X1"}
         )

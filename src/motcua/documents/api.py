@@ -13,9 +13,10 @@ from ninja.files import UploadedFile
 from motcua.auth import staff_auth
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.permissions import Actor, ensure_visible
+from motcua.dossiers.tracking import admit, pin_checked
 from motcua.error_schemas import errors
 from motcua.errors import NotFound
-from motcua.ratelimit import client_subject, failures_only, hit
+from motcua.ratelimit import client_subject
 
 from . import selectors as documents
 from . import services, signing
@@ -175,10 +176,10 @@ def applicant_attach(
 ):
     """A file for a paper of an online filing not received yet, with the dossier's PIN (rate-limited
     like tracking)."""
-    hit("track_ip", client_subject(request))
+    admit(client_subject(request))
     oversized = _oversized(request, "files")
     if oversized:
         raise oversized
-    with failures_only(("track_code", "track_code_day"), code, failures=(NotFound,)):
+    with pin_checked(code, client_subject(request)):
         document = services.applicant_attach(code=code, pin=pin[:12], component=component, files=files)
     return Status(201, DocumentOut.of(document))

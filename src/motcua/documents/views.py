@@ -19,8 +19,9 @@ from motcua.desk import text
 from motcua.desk.views import problem_page, staff_page
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.permissions import Actor, ensure_visible
+from motcua.dossiers.tracking import pin_checked
 from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
-from motcua.ratelimit import RateLimited, client_subject, failures_only, hit
+from motcua.ratelimit import RateLimited, client_subject, hit
 
 from . import forms, services, uploads, verification
 from . import selectors as documents
@@ -312,7 +313,7 @@ def store(request: HttpRequest, actor: Actor) -> HttpResponse:
     elif request.method == "POST":
         code = context["code"].strip().upper()
         try:
-            with failures_only(("track_code", "track_code_day"), code, failures=(NotFound,)):
+            with pin_checked(code, client_subject(request)):
                 context["documents"] = data_store.look_into_store(
                     actor=actor,
                     id_number=context["id_number"],

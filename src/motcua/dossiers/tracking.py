@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 
 from motcua.errors import MotcuaError, NotFound, Problem
 from motcua.ratelimit import failures_only, hit, reached, record
@@ -60,12 +62,8 @@ def look_up(*, code: str, pin: str, second_factor: str | None, client: str) -> P
     dossier = (
         Dossier.objects.select_related("procedure", "return_unit", "current_unit").filter(code=code).first()
     )
-    # the counts of one PIN: the kept secret changes (a new salt) when a PIN is reissued
-    subject = f"{code}|{dossier.tracking_secret[:16] if dossier else ''}"
-    with (
-        failures_only(("track_ip_day",), client, failures=(NotFound,)),
-        failures_only(("track_code_ip",), f"{subject}|{client}", failures=(NotFound,)),
-    ):
+    subject = pin_subject(code, dossier)
+    with failures_counted(subject, client):
         factor_needed = reached("track_code", subject)
         factor = (second_factor or "").strip()
         if factor_needed and not factor:
@@ -76,6 +74,30 @@ def look_up(*, code: str, pin: str, second_factor: str | None, client: str) -> P
             record("track_code", subject)
             raise no_match()
         return public_status(dossier)
+
+
+def pin_subject(code: str, dossier: Dossier | None) -> str:
+    """The counts of one PIN: the kept secret changes (a new salt) when a PIN is reissued."""
+    return f"{code}|{dossier.tracking_secret[:16] if dossier else ''}"
+
+
+@contextmanager
+def failures_counted(subject: str, client: str) -> Iterator[None]:
+    """A failed PIN check (NotFound) counts against the address for the day and against the code from
+    that address; either limit used up refuses the attempt before it is checked."""
+    with ExitStack() as stack:
+        stack.enter_context(failures_only(("track_ip_day",), client, failures=(NotFound,)))
+        stack.enter_context(failures_only(("track_code_ip",), f"{subject}|{client}", failures=(NotFound,)))
+        yield
+
+
+@contextmanager
+def pin_checked(code: str, client: str) -> Iterator[None]:
+    """A PIN checked outside the look-up (the documents app's uploads and the applicant's store): its
+    failures counted exactly as a look-up's (the caller admits the address first, where it is public)."""
+    dossier = Dossier.objects.filter(code=code).only("tracking_secret").first()
+    with failures_counted(pin_subject(code, dossier), client):
+        yield
 
 
 def _digits(text: str) -> str:
