@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from motcua.accounts import AdminLoginForm, LoginView
+from motcua.accounts import AdminLoginForm, LoginView, admin_login
 from motcua.api import api, unknown_path
 
 # The admin's log-in runs under the same limiter and lockout policy as the staff log-in page.
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/", unknown_path),
