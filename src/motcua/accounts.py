@@ -56,6 +56,20 @@ class AdminLoginForm(LimitedLogin, AdminAuthenticationForm):
     pass
 
 
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's own log-in page (its form is AdminLoginForm), answered 429 with Retry-After while
+    the limits hold, as the staff log-in page is."""
+    from django.contrib import admin
+
+    response = admin.site.login(request)
+    form = (getattr(response, "context_data", None) or {}).get("form")
+    limited = getattr(form, "limited", None)
+    if limited is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(limited.retry_after)
+    return response
+
+
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     authentication_form = StaffLoginForm

@@ -4,6 +4,8 @@ for are ticked when it comes in."""
 
 from __future__ import annotations
 
+import re
+
 from motcua.dossiers.services import intake
 from tests.factories import at, at_justice_asking_for_tp9, judicial_request, name_the_specialist, page_text
 
@@ -49,3 +51,21 @@ def test_the_papers_a_supplement_asked_for_are_ticked_when_it_comes_in(login, wo
     form = page[page.index('id="action-supplement_received"') :]
     form = form[: form.index("</form>")]
     assert 'value="TP9" checked' in form and 'value="TP1" checked' not in form
+
+
+def test_the_assign_form_offers_only_active_officers_who_process(login, world, clock):
+    from django.contrib.auth import get_user_model
+
+    from motcua.network.models import Role, RoleAssignment
+
+    clock.set(at(2026, 3, 2, 9))
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    login("counter_dt").post(f"/desk/dossiers/{code}/actions/complete_step/")
+    justice = world["spec_justice"].user.roles.get().unit
+    users = get_user_model().objects
+    gone = users.create_user(username="spec_gone", password="x-test-2026", is_active=False)
+    RoleAssignment.objects.create(user=gone, unit=justice, role=Role.SPECIALIST)
+    RoleAssignment.objects.create(user=users.create_user(username="admin_j"), unit=justice, role=Role.ADMIN)
+    html = login("lead_justice").get(f"/desk/dossiers/{code}/").content.decode()
+    offered = re.findall(r'<option value="([^"]+)">', html.split('name="assignee"')[1].split("</select>")[0])
+    assert offered == ["lead_justice", "spec_justice"]

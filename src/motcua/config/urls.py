@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from motcua.accounts import AdminLoginForm, LoginView
+from motcua.accounts import AdminLoginForm, LoginView, admin_login
 from motcua.api import api, unknown_path
 from motcua.oversight.views import landing
 
@@ -10,6 +10,7 @@ from motcua.oversight.views import landing
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/", unknown_path),
