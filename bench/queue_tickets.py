@@ -84,11 +84,12 @@ def seed(counters: int, tickets: int) -> list[int]:
     Counter.objects.bulk_create(Counter(unit=unit, number=n) for n in range(1, counters + 1))
     now = timezone.now()
     day = timezone.localdate(now)
-    first = now - timedelta(seconds=tickets)  # one ticket a second, all of them today
-    if timezone.localdate(first) != day:
-        first = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    # one ticket a second before now, but none before the local midnight: all of them today
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    first = max(now - timedelta(seconds=tickets), midnight)
+    step = (now - first) / (tickets + 1)
     Ticket.objects.bulk_create(
-        Ticket(unit=unit, group=group, day=day, number=n, issued_at=first + timedelta(microseconds=n))
+        Ticket(unit=unit, group=group, day=day, number=n, issued_at=first + n * step)
         for n in range(1, tickets + 1)
     )
     TicketSequence.objects.create(group=group, day=day, last=tickets)
@@ -178,16 +179,18 @@ def _plain_sql_call(counter_id: int) -> int | None:
     """The yardstick: the least a call can be, one SQL statement (take the oldest waiting ticket,
     skipping those another counter holds, and mark it called) on the same connections."""
     from django.db import connection
+    from django.utils import timezone
 
     sql = (
         "WITH next AS (SELECT t.id FROM tickets_ticket t JOIN tickets_counter c ON c.unit_id = t.unit_id "
-        "WHERE c.id = %s AND t.state = 'waiting' AND t.day = CURRENT_DATE ORDER BY t.issued_at, t.id "
+        "WHERE c.id = %s AND t.state = 'waiting' AND t.day = %s ORDER BY t.issued_at, t.id "
         "LIMIT 1 FOR UPDATE OF t SKIP LOCKED) "
         "UPDATE tickets_ticket SET state = 'called', called_at = now(), counter_id = %s FROM next "
         "WHERE tickets_ticket.id = next.id RETURNING tickets_ticket.id"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [counter_id, counter_id])
+        # the local day, as the services number and call tickets (the session's CURRENT_DATE is UTC's)
+        cursor.execute(sql, [counter_id, timezone.localdate(), counter_id])
         row = cursor.fetchone()
     return row[0] if row else None
 
@@ -284,6 +287,14 @@ def run(args: argparse.Namespace) -> tuple[list[tuple[str, object]], list[str]]:
     return figures, notes
 
 
+def wrong_figures(figures: list[tuple[str, object]]) -> dict[str, object]:
+    """The figures that make a run wrong: a ticket called twice, or a press that found nothing while
+    tickets were waiting."""
+    return {
+        name: value for name, value in figures if name in ("ticket_duplicates", "ticket_missed") and value
+    }
+
+
 def main() -> int:
     args = parse_args()
     if args.worker:
@@ -293,6 +304,12 @@ def main() -> int:
         return 0
     figures, notes = run(args)
     print_figures(figures)
+    wrong = {
+        name: value for name, value in figures if name in ("ticket_duplicates", "ticket_missed") and value
+    }
+    if wrong:  # a run that called a ticket twice or missed waiting tickets is wrong, whatever its speed
+        print(f"the run is wrong, nothing recorded: {wrong}", file=sys.stderr)
+        return 1
     if not args.quick and not args.no_record:
         record("queue tickets (bench/queue_tickets.py)", figures, notes)
     return 0

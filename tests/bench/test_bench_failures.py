@@ -113,3 +113,17 @@ def test_codes_that_are_not_gap_free_fail_the_intake_run(capsys):
 
 def test_codes_never_checked_fail_the_intake_run():
     assert intake_bench.exit_status([("intake_per_s", "300.0")]) == 1
+
+
+# --- queue tickets: a ticket called twice or a missed press makes the run wrong ----------------------
+
+
+def test_a_queue_ticket_run_with_duplicates_or_misses_is_wrong():
+    from bench import queue_tickets
+
+    good = [("ticket_duplicates", 0), ("ticket_missed", 0), ("ticket_call_p99_ms", 12.0)]
+    assert queue_tickets.wrong_figures(good) == {}
+    assert queue_tickets.wrong_figures([("ticket_duplicates", 1), ("ticket_missed", 0)]) == {
+        "ticket_duplicates": 1
+    }
+    assert queue_tickets.wrong_figures([("ticket_missed", 2000)]) == {"ticket_missed": 2000}

@@ -105,7 +105,9 @@ class Ticket(models.Model):
         ]
         indexes = [
             models.Index(fields=["unit", "day", "state", "issued_at"], name="ticket_waiting_idx"),
-            models.Index(fields=["unit", "issued_at"], name="ticket_figures_idx"),
+            models.Index(
+                fields=["issued_at"], name="ticket_figures_idx"
+            ),  # the staffing figures: 8 weeks, every unit
         ]
         verbose_name = "số thứ tự / queue ticket"
         verbose_name_plural = "số thứ tự / queue tickets"
