@@ -176,6 +176,12 @@ def test_rebuild_stats_reports_a_tampered_count_and_repairs_it(world):
     out = StringIO()
     call_command("rebuild_stats", "--check", stdout=out)
     assert "differences: 0" in out.getvalue()
+    # after a rebuild the follower goes on from it: a new intake is counted once
+    intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 10, 0))
+    tallies.follow()
+    assert DailyTally.objects.get().received == 2
+    rebuilt, _ = tallies.recompute()
+    assert tallies.differences(tallies.kept(), rebuilt) == []
 
 
 def test_outside_area_is_the_receiving_place_outside_the_competent_agencys(world):

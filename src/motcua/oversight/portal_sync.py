@@ -85,6 +85,10 @@ def build_records(dossier: Dossier, events: list[dict], papers: list[dict], want
                 "unit": _unit_code(event["unit_id"]),
                 "action": event["action"],
                 "status": event["to_status"],
+                # a step begins when the dossier is handed to it
+                "step_start": _time(event["at"])
+                if "current_step_order" in (event["changes"] or {})
+                else None,
                 "step_due": _time(state.get("due_at")),
             }
         )

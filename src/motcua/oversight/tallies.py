@@ -436,8 +436,8 @@ class _EventRow:
     payload: dict
 
 
-def recompute(chunk: int = 2000) -> tuple[Folded, dict[int, FoldState]]:
-    """Every dossier's events folded from scratch."""
+def recompute(chunk: int = 2000, upto: int | None = None) -> tuple[Folded, dict[int, FoldState]]:
+    """Every dossier's events (those with id <= upto, when given) folded from scratch."""
     folded, states = Folded(), {}
     ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True))
     with memo.reference_data_memo():
@@ -446,6 +446,8 @@ def recompute(chunk: int = 2000) -> tuple[Folded, dict[int, FoldState]]:
                 v["id"]: static_of(v) for v in Dossier.objects.filter(pk__in=part).values(*STATIC_FIELDS)
             }
             rows = DossierEvent.objects.filter(dossier_id__in=part).order_by("dossier_id", "seq")
+            if upto is not None:
+                rows = rows.filter(id__lte=upto)
             for values in rows.values(*EVENT_FIELDS).iterator(chunk_size=5000):
                 dossier_id = values.pop("dossier_id")
                 state = states.setdefault(dossier_id, FoldState())
@@ -524,27 +526,30 @@ class RebuildReport:
     applied: bool
 
 
+REREAD_AFTER_REBUILD = 10_000  # events before the rebuild's last one that the next pass reads again
+
+
 def rebuild(*, apply: bool = True) -> RebuildReport:
-    """Recompute from the events, compare with the kept counts (events the follower has not read yet
-    show as differences) and (apply) replace them, in one
-    transaction during which no event can be appended (SQLite: the transaction holds the write lock;
-    PostgreSQL: the event table is locked against inserts, readers go on)."""
+    """Recompute from the events appended so far, compare with the kept counts (events the follower
+    had not read yet show as differences) and (apply) replace them, in one transaction. Intake and
+    actions go on meanwhile: their events come after the rebuild's last one and the follower folds them
+    (the cursor's lock keeps its passes out until the rebuild commits); the next pass also reads the
+    last REREAD_AFTER_REBUILD events again, in case one of them committed late (seq makes it harmless)."""
     with transaction.atomic():
         FollowCursor.objects.get_or_create(name=TALLIES)
-        FollowCursor.objects.select_for_update().get(name=TALLIES)  # no pass meanwhile
-        if apply and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {DossierEvent._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-        rebuilt, states = recompute()
+        cursor = FollowCursor.objects.select_for_update().get(name=TALLIES)  # no pass meanwhile
+        upto = DossierEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        rebuilt, states = recompute(upto=upto)
         found = differences(kept(), rebuilt, keep=1000)
         if apply:
             _replace(rebuilt, states)
+            cursor.last_id = max(0, min(upto, max(cursor.last_id, upto - REREAD_AFTER_REBUILD)))
+            cursor.read_id = upto
+            cursor.save(update_fields=["last_id", "read_id"])
     return RebuildReport(len(states), len(rebuilt.daily), len(rebuilt.hourly), found, apply)
 
 
 def _replace(rebuilt: Folded, states: dict[int, FoldState]) -> None:
-    last = DossierEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    FollowCursor.objects.update_or_create(name=TALLIES, defaults={"last_id": last, "read_id": last})
     for model in (DailyTally, HourTally, DossierTally, ScopeTally, ProcedureMonthTally):
         model.objects.all().delete()
     key_names = ("day", "sector_id", *KEY_FIELDS)
