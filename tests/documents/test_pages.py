@@ -114,7 +114,9 @@ def test_a_2_gb_upload_is_refused_before_it_is_read(staff, dossier, document_sto
     assert stored(document_store) == []
 
 
-def test_another_unit_sees_neither_the_page_nor_the_files_as_if_unknown(staff, dossier, world, document_store):
+def test_another_unit_sees_neither_the_page_nor_the_files_as_if_unknown(
+    staff, dossier, world, document_store
+):
     document = services.attach(
         actor=world["counter_dt"], code=dossier.code, component="TP1", files=[upload("a.pdf", pdf_bytes())]
     )
