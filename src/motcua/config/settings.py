@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.monitoring",
     "motcua.demo",
+    "oauth2_provider",  # the demo's local OpenID provider (motcua.demo.provider)
+    "motcua.citizens",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.demo.context.history_load",
+                "motcua.citizens.context.citizen",
             ],
         },
     },
@@ -123,6 +126,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Staff log in with a password (ModelBackend); people and businesses through OpenID Connect, whose
+# backend answers only the citizens' callback and never logs a staff user in (motcua.citizens.oidc).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "motcua.citizens.oidc.CitizenBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/desk/"
@@ -176,4 +185,79 @@ MOTCUA = {
     "DUE_SOON_WORKING_HOURS": float(os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "8")),
     # reverse proxies whose X-Forwarded-For is believed (IPs or CIDRs, comma-separated); none by default
     "TRUSTED_PROXIES": os.environ.get("MOTCUA_TRUSTED_PROXIES", ""),
+}
+
+
+# --- People and businesses: OpenID Connect log-in (motcua.citizens) --------------------------------
+# A real provider (the national identity service) is configured by MOTCUA_OIDC_ISSUER and the
+# client's id and secret; its endpoints default to the issuer's usual paths and each can be set.
+# Without MOTCUA_OIDC_ISSUER the demo's local provider (django-oauth-toolkit, motcua.demo.provider)
+# serves at /demo-idp/ on MOTCUA_PUBLIC_URL, with the demo citizens of motcua/demo/data/citizens.json.
+PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "").rstrip("/")
+DEMO_IDENTITY_PROVIDER = not OIDC_ISSUER
+_issuer = OIDC_ISSUER or f"{PUBLIC_URL}/demo-idp"
+
+
+def _home_secret(name: str, make) -> str:
+    """A generated demo secret kept in MOTCUA_HOME (never in the repository)."""
+    path = HOME / name
+    if not path.exists():
+        HOME.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text()
+
+
+def _demo_rsa_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+OIDC_RP_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-portal")
+OIDC_RP_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET") or (
+    _home_secret("oidc_client_secret", lambda: secrets.token_urlsafe(32)) if DEMO_IDENTITY_PROVIDER else ""
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("MOTCUA_OIDC_AUTHORIZATION_ENDPOINT", f"{_issuer}/authorize/")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("MOTCUA_OIDC_TOKEN_ENDPOINT", f"{_issuer}/token/")
+OIDC_OP_USER_ENDPOINT = os.environ.get("MOTCUA_OIDC_USERINFO_ENDPOINT", f"{_issuer}/userinfo/")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("MOTCUA_OIDC_JWKS_ENDPOINT", f"{_issuer}/.well-known/jwks.json")
+OIDC_RP_SIGN_ALGO = os.environ.get("MOTCUA_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("MOTCUA_OIDC_SCOPES", "openid profile email phone address")
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TIMEOUT = float(os.environ.get("MOTCUA_OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "citizens:oidc_callback"
+OIDC_CREATE_USER = False  # a citizen is never a Django user (motcua.citizens.oidc)
+# Which claim holds what; the ID number's claim name is the provider's (verify against VNeID).
+OIDC_CLAIMS = {
+    "id_number": os.environ.get("MOTCUA_OIDC_CLAIM_ID_NUMBER", "id_number"),
+    "name": "name",
+    "birth_date": "birthdate",
+    "address": "address",
+    "phone": "phone_number",
+    "email": "email",
+}
+
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": os.environ.get("MOTCUA_OIDC_RSA_PRIVATE_KEY")
+    or (_home_secret("oidc_rsa_key.pem", _demo_rsa_key) if DEMO_IDENTITY_PROVIDER else ""),
+    "PKCE_REQUIRED": True,
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "profile": "Họ tên, ngày sinh, số định danh / name, birth date, ID number",
+        "email": "Thư điện tử / e-mail",
+        "phone": "Số điện thoại / phone",
+        "address": "Địa chỉ / address",
+    },
+    "OAUTH2_VALIDATOR_CLASS": "motcua.demo.provider.DemoClaimsValidator",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
 }

@@ -19,7 +19,7 @@ from .context import ActionContext, Outcome
 from .events import EVENT_BOOKKEEPING, prepare_event
 from .lifecycle import ACTIONS, ActionRecord, actions_from, resolve_target
 from .models import Dossier, DossierEvent, Status
-from .permissions import Actor, authorize, ensure_visible
+from .permissions import Actor, authorize, ensure_applicant, ensure_visible
 
 # Concrete fields of the dossier but its id: (attribute name, field name).
 DOSSIER_FIELDS = tuple((f.attname, f.name) for f in Dossier._meta.concrete_fields if not f.primary_key)
@@ -41,6 +41,8 @@ def act(
         ctx = ActionContext(dossier, now, actor, dict(params or {}), from_status=dossier.status)
         if not actor.applicant:  # staff see only dossiers of their units (before learning its status)
             ensure_visible(actor, dossier, ctx.steps)
+        else:  # an identified applicant, only their own
+            ensure_applicant(actor, dossier)
         before = field_values(dossier)
         done = perform(ctx, record)
         event = append_event(ctx, record, done)

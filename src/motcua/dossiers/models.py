@@ -123,6 +123,7 @@ class Dossier(models.Model):
             models.Index(fields=["competent_unit", "status"], name="by_competent_unit"),
             models.Index(fields=["return_unit", "status"], name="by_return_unit"),
             models.Index(fields=["procedure", "received_at"], name="by_procedure"),
+            models.Index(fields=["applicant_id_number", "id"], name="by_applicant"),  # "my dossiers"
         ]
         verbose_name = "hồ sơ / dossier"
         verbose_name_plural = "hồ sơ / dossiers"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from motcua.auth import HELD_ROLES
-from motcua.errors import Forbidden
+from motcua.errors import Forbidden, NotFound
 from motcua.network.models import Role, RoleAssignment, UnitKind
 
 from .context import ActionContext
@@ -28,6 +28,9 @@ class Actor:
     system: bool = False
     roles: set[tuple[int, str]] = field(default_factory=set)  # (unit id, role)
     manager: bool = False
+    # the applicant as the identity provider vouched for them: acts only on dossiers filed under this
+    # ID number (empty: the applicant identified by the dossier's code and secret)
+    id_number: str = ""
 
     @classmethod
     def staff(cls, user: User) -> Actor:
@@ -46,6 +49,11 @@ class Actor:
     @classmethod
     def of_applicant(cls) -> Actor:
         return cls(applicant=True)
+
+    @classmethod
+    def of_citizen(cls, id_number: str) -> Actor:
+        """A person or business logged in through the identity provider."""
+        return cls(applicant=True, id_number=id_number.strip())
 
     @classmethod
     def of_system(cls) -> Actor:
@@ -162,3 +170,16 @@ def ensure_visible(actor: Actor, dossier: Dossier, steps=None) -> None:
             f"Hồ sơ {dossier.code} không thuộc đơn vị của bạn.",
             f"Dossier {dossier.code} does not concern your unit.",
         )
+
+
+def of_applicant(id_number: str) -> Q:
+    """The dossiers of one applicant (by the ID number the identity provider vouched for), whatever
+    their channel. ensure_applicant says the same of one dossier."""
+    return Q(applicant_id_number=id_number.strip()) if id_number.strip() else Q(pk__in=[])
+
+
+def ensure_applicant(actor: Actor, dossier: Dossier) -> None:
+    """An identified applicant acts only on their own dossiers; another's is answered as unknown
+    (nothing tells that it exists)."""
+    if actor.id_number and dossier.applicant_id_number != actor.id_number:
+        raise NotFound(f"hồ sơ {dossier.code}", f"dossier {dossier.code}")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import oidc, views
+
+app_name = "citizens"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login, name="login"),
+    path("login/start/", oidc.CitizenLoginStart.as_view(), name="login_start"),
+    path("login/failed/", views.login_failed, name="login_failed"),
+    path("logout/", views.logout, name="logout"),
+    path("oidc/callback/", oidc.CitizenCallback.as_view(), name="oidc_callback"),
+    path("dossiers/<str:code>/", views.dossier, name="dossier"),
+    path("dossiers/<str:code>/withdraw/", views.withdraw, name="withdraw"),
+]
