@@ -9,8 +9,8 @@ import pytest
 from motcua.demo.loader import demo_password
 from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
 from motcua.dossiers.models import Dossier, Status
-from motcua.dossiers.services import intake
-from tests.factories import CITIZEN_HOA, birth_request, judicial_request, use_demo_provider
+from motcua.dossiers.services import act, intake
+from tests.factories import BRANCH_TDM, CITIZEN_HOA, birth_request, judicial_request, use_demo_provider
 
 pytestmark = [
     pytest.mark.e2e,
@@ -75,3 +75,39 @@ def test_log_in_see_my_dossiers_withdraw_and_no_desk(page, live_server, settings
     page.goto("/desk/")
     page.wait_for_url(re.compile(r"/accounts/login/"))
     assert page.locator("h1").inner_text() == "Đăng nhập cán bộ"
+
+
+def test_file_online_from_the_catalog_with_a_draft_then_the_counter_receives(
+    page, live_server, settings, world
+):
+    use_demo_provider(settings, live_server.url)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    log_in_as_citizen(page, CITIZEN_HOA)
+    page.goto("/?q=lý lịch")
+    page.locator("table.list").get_by_role("link", name="Nộp trực tuyến").click()
+    assert "200000 VNĐ" in page.locator("#fees").inner_text()
+    page.get_by_role("button", name="Bắt đầu nộp hồ sơ").click()
+    page.wait_for_url("**/my/drafts/*/")
+    assert page.locator("#applicant-id").inner_text() == CITIZEN_HOA
+    assert page.get_by_label("Số điện thoại").input_value() == "0912345678"  # from the claims
+    page.get_by_label("Xã, phường nơi phát sinh thủ tục").select_option("25747")
+    page.get_by_label("Nội dung yêu cầu").fill("Cấp phiếu lý lịch tư pháp số 1")
+    page.get_by_role("button", name="Lưu nháp").click()
+    page.wait_for_url("**/my/drafts/*/")
+    page.reload()
+    assert page.get_by_label("Nội dung yêu cầu").input_value() == "Cấp phiếu lý lịch tư pháp số 1"
+    page.get_by_label("Tờ khai *").check()
+    page.get_by_label("Nhận kết quả tại").select_option(BRANCH_TDM)
+    assert page.locator("#expected-due").inner_text().strip() != "—"
+    page.screenshot(path="/tmp/citizen-draft.png", full_page=True)
+    overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than a 390px phone"
+    page.get_by_role("button", name="Gửi hồ sơ").click()
+    page.screenshot(path="/tmp/citizen-sent.png", full_page=True)
+    code = page.locator("#dossier-code").inner_text()
+    assert page.locator("#sent-status").inner_text() == "Mới đăng ký"
+    dossier = Dossier.objects.get(code=code)
+    assert (dossier.status, dossier.channel, dossier.applicant_id_number) == (Status.NEW, 2, CITIZEN_HOA)
+    act(actor=world["counter_tdm"], code=code, action="receive")
+    page.get_by_role("link", name="Mở hồ sơ").click()
+    assert page.locator("#my-status").inner_text() == "Đã tiếp nhận"

@@ -29,3 +29,26 @@ class Citizen(models.Model):
 
     # mozilla-django-oidc's callback asks this of what the backend authenticated
     is_active = True
+
+
+class Draft(models.Model):
+    """An online filing being prepared: saved as often as the applicant likes, resumed later, sent
+    once (then it keeps the dossier's code)."""
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="drafts")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)  # the form's fields as last saved
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    submitted_code = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["citizen", "submitted_code"], name="drafts_of_citizen")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} / {self.citizen_id}"
+
+    @property
+    def submitted(self) -> bool:
+        return bool(self.submitted_code)

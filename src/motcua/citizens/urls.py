@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import oidc, views
+from . import filing_views, oidc, views
 
 app_name = "citizens"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("oidc/callback/", oidc.CitizenCallback.as_view(), name="oidc_callback"),
     path("dossiers/<str:code>/", views.dossier, name="dossier"),
     path("dossiers/<str:code>/withdraw/", views.withdraw, name="withdraw"),
+    path("file/", filing_views.choose, name="choose"),
+    path("file/<str:code>/", filing_views.procedure, name="file"),
+    path("drafts/<int:draft_id>/", filing_views.draft, name="draft"),
 ]
