@@ -91,3 +91,21 @@ def test_the_history_is_told_in_the_applicants_words(log_in, world):
     page = client.get(f"/my/dossiers/{made[HOA]['online'].code}/").content.decode()
     assert "Bạn đã nộp hồ sơ trực tuyến" in page
     assert "chưa có (thời hạn bắt đầu tính khi hồ sơ được tiếp nhận)" in page
+
+
+def test_the_applicant_chooses_the_messages_of_their_dossier(log_in, world):
+    from motcua.notifications.models import Consent
+
+    made = dossiers(world)
+    client = log_in(HOA)
+    code = made[HOA]["counter"].code
+    page = client.get(f"/my/dossiers/{code}/").content.decode()
+    assert 'name="sms" checked' in page and 'name="zalo">' in page  # the defaults: e-mail and SMS
+    response = client.post(f"/my/dossiers/{code}/notifications/", {"email": "on", "language": "en"})
+    assert response.status_code == 302
+    consent = Consent.objects.get(dossier__code=code)
+    assert (consent.email, consent.sms, consent.zalo, consent.language) == (True, False, False, "en")
+    other = log_in(MINH).post(f"/my/dossiers/{code}/notifications/", {"sms": "on", "language": "vi"})
+    assert other.status_code == 404 and Consent.objects.get(dossier__code=code).sms is False
+    bad = client.post(f"/my/dossiers/{code}/notifications/", {"language": "fr"})
+    assert bad.status_code == 400 and Consent.objects.get(dossier__code=code).language == "en"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("oidc/callback/", oidc.CitizenCallback.as_view(), name="oidc_callback"),
     path("dossiers/<str:code>/", views.dossier, name="dossier"),
     path("dossiers/<str:code>/withdraw/", views.withdraw, name="withdraw"),
+    path("dossiers/<str:code>/notifications/", views.consent, name="consent"),
     path("file/", filing_views.choose, name="choose"),
     path("file/<str:code>/", filing_views.procedure, name="file"),
     path("drafts/<int:draft_id>/", filing_views.draft, name="draft"),

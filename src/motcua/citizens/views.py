@@ -4,6 +4,7 @@ history and the withdrawal. Thin: parse, call a selector or a service, render.""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.desk import text
 from motcua.errors import MotcuaError, NotFound
+from motcua.notifications import services as notifications
 
 from . import selectors, services
 from .models import Citizen
@@ -59,7 +61,10 @@ def dossier(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
         read = selectors.my_dossier(citizen, code)
     except NotFound:
         return render(request, "citizens/not_found.html", {"code": code}, status=404)
-    return render(request, "citizens/dossier.html", {"read": read, "form": WithdrawForm()})
+    consent = ConsentForm(initial=_consent_initial(read.dossier))
+    return render(
+        request, "citizens/dossier.html", {"read": read, "form": WithdrawForm(), "consent": consent}
+    )
 
 
 @require_POST
@@ -78,4 +83,43 @@ def withdraw(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Your dossier %(code)s is withdrawn.") % {"code": code})
             return redirect(reverse("citizens:dossier", args=[code]))
-    return render(request, "citizens/dossier.html", {"read": read, "form": form}, status=400)
+    consent = ConsentForm(initial=_consent_initial(read.dossier))
+    return render(
+        request, "citizens/dossier.html", {"read": read, "form": form, "consent": consent}, status=400
+    )
+
+
+class ConsentForm(forms.Form):
+    email = forms.BooleanField(required=False)
+    sms = forms.BooleanField(required=False)
+    zalo = forms.BooleanField(required=False)
+    essential_only = forms.BooleanField(required=False)
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+
+
+def _consent_initial(dossier) -> dict:
+    consent = notifications.consent_of(dossier)
+    return {
+        "email": consent.email,
+        "sms": consent.sms,
+        "zalo": consent.zalo,
+        "essential_only": consent.essential_only,
+        "language": consent.language,
+    }
+
+
+@require_POST
+@citizen_page
+def consent(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
+    """The applicant's choice of messages about one of their dossiers."""
+    try:
+        read = selectors.my_dossier(citizen, code)
+    except NotFound:
+        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        context = {"read": read, "form": WithdrawForm(), "consent": form}
+        return render(request, "citizens/dossier.html", context, status=400)
+    notifications.set_consent(dossier=read.dossier, **form.cleaned_data)
+    messages.success(request, _("Your choice of messages is saved."))
+    return redirect(reverse("citizens:dossier", args=[code]))

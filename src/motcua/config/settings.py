@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "motcua.demo",
     "oauth2_provider",  # the demo's local OpenID provider (motcua.demo.provider)
     "motcua.citizens",
+    "motcua.notifications",
 ]
 
 MIDDLEWARE = [
@@ -261,3 +262,30 @@ OAUTH2_PROVIDER = {
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
 }
+
+# --- Notifications to applicants (motcua.notifications) ---------------------------------------------
+# E-mail through Django's backends: SMTP when MOTCUA_EMAIL_HOST is set, else files under
+# MOTCUA_HOME/outbox/email. SMS and Zalo through an HTTP provider when its URL is set (the body
+# template's {to}, {text}, {subject} are filled in), else one line per message in MOTCUA_HOME/outbox.
+if os.environ.get("MOTCUA_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["MOTCUA_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("MOTCUA_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("MOTCUA_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("MOTCUA_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_flag("MOTCUA_EMAIL_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = HOME / "outbox" / "email"
+DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_EMAIL_FROM", "motcua@localhost")
+MOTCUA["NOTIFY_SENDERS"] = {
+    channel: {
+        "url": os.environ.get(f"MOTCUA_{channel.upper()}_URL", ""),
+        "template": os.environ.get(f"MOTCUA_{channel.upper()}_TEMPLATE", ""),
+        "token": os.environ.get(f"MOTCUA_{channel.upper()}_TOKEN", ""),
+    }
+    for channel in ("sms", "zalo")
+}
+MOTCUA["NOTIFY_DEFAULT_CHANNELS"] = os.environ.get("MOTCUA_NOTIFY_DEFAULT_CHANNELS", "email,sms")
+MOTCUA["NOTIFY_MAX_ATTEMPTS"] = int(os.environ.get("MOTCUA_NOTIFY_MAX_ATTEMPTS", "8"))
+MOTCUA["NOTIFY_MAX_AGE_HOURS"] = float(os.environ.get("MOTCUA_NOTIFY_MAX_AGE_HOURS", "24"))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("desk/", include("motcua.desk.urls")),
     path("planning/", include("motcua.monitoring.urls")),
     path("my/", include("motcua.citizens.urls")),
+    path("notifications/", include("motcua.notifications.urls")),
     path("", include("motcua.portal.urls")),
 ]
 if settings.DEMO_IDENTITY_PROVIDER:  # the demo's local OpenID provider, while no real one is configured
