@@ -109,3 +109,24 @@ def test_the_applicant_chooses_the_messages_of_their_dossier(log_in, world):
     assert other.status_code == 404 and Consent.objects.get(dossier__code=code).sms is False
     bad = client.post(f"/my/dossiers/{code}/notifications/", {"language": "fr"})
     assert bad.status_code == 400 and Consent.objects.get(dossier__code=code).language == "en"
+
+
+def test_the_applicant_rates_a_returned_dossier_from_my_dossiers(log_in, world):
+    from motcua.dossiers.models import Rating
+
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    for action, who in (
+        ("complete_step", "counter_dt"),
+        ("complete_step", "spec_justice"),
+        ("finish", "lead_justice"),
+        ("carry_result", "lead_justice"),
+        ("return_result", "counter_tdm"),
+    ):
+        act(actor=world[who], code=code, action=action)
+    client = log_in(HOA)
+    assert 'id="rate"' in client.get(f"/my/dossiers/{code}/").content.decode()
+    assert log_in(MINH).post(f"/my/dossiers/{code}/rate/", {"score": 1}).status_code == 404
+    assert client.post(f"/my/dossiers/{code}/rate/", {"score": 3}).status_code == 302
+    page = client.get(f"/my/dossiers/{code}/").content.decode()
+    assert 'id="rate"' not in page and "Đánh giá của bạn: Rất hài lòng" in page
+    assert (Rating.objects.get().score, Rating.objects.get().via) == (3, "portal")

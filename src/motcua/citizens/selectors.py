@@ -11,11 +11,13 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from motcua.desk import text
 from motcua.dossiers import clock
 from motcua.dossiers.context import open_supplement
 from motcua.dossiers.lifecycle import ACTIONS, Action
-from motcua.dossiers.models import CLOSED_STATUSES, Dossier, DossierEvent, Status
+from motcua.dossiers.models import CLOSED_STATUSES, Dossier, DossierEvent, Rating, Status
 from motcua.dossiers.permissions import of_applicant
+from motcua.dossiers.satisfaction import label_of, rating_scale
 from motcua.errors import NotFound
 from motcua.worktime.deadlines import ClockStatus
 
@@ -69,6 +71,20 @@ class MyDossierRead:
     @property
     def closed(self) -> bool:
         return self.dossier.status in CLOSED_STATUSES
+
+    @property
+    def rating(self) -> tuple[int, str] | None:
+        """(score, label) of the applicant's rating, if any."""
+        rating = Rating.objects.filter(dossier=self.dossier).first()
+        return (rating.score, text.pick(*label_of(rating.score))) if rating else None
+
+    @property
+    def may_rate(self) -> bool:
+        return self.dossier.status == Status.RETURNED and self.rating is None
+
+    @property
+    def scale(self) -> list[tuple[int, str]]:
+        return [(score, text.pick(vi, en)) for score, vi, en in rating_scale()]
 
 
 def my_dossier(citizen: Citizen, code: str, now: datetime | None = None) -> MyDossierRead:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.desk import text
+from motcua.dossiers.permissions import Actor
 from motcua.errors import MotcuaError, NotFound
 from motcua.notifications import services as notifications
 
@@ -122,4 +123,28 @@ def consent(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
         return render(request, "citizens/dossier.html", context, status=400)
     notifications.set_consent(dossier=read.dossier, **form.cleaned_data)
     messages.success(request, _("Your choice of messages is saved."))
+    return redirect(reverse("citizens:dossier", args=[code]))
+
+
+@require_POST
+@citizen_page
+def rate(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
+    """The applicant rates their returned dossier (the lifecycle's `rate` record)."""
+    from motcua.feedback import services as feedback
+    from motcua.feedback.views import RatingForm
+
+    try:
+        selectors.my_dossier(citizen, code)
+    except NotFound:
+        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose one of the levels."))
+        return redirect(reverse("citizens:dossier", args=[code]))
+    try:
+        feedback.rate(actor=Actor.of_citizen(citizen.id_number), code=code, **form.cleaned_data)
+    except MotcuaError as error:
+        messages.error(request, text.message(error))
+    else:
+        messages.success(request, _("Thank you for your rating."))
     return redirect(reverse("citizens:dossier", args=[code]))

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "oauth2_provider",  # the demo's local OpenID provider (motcua.demo.provider)
     "motcua.citizens",
     "motcua.notifications",
+    "motcua.feedback",
 ]
 
 MIDDLEWARE = [

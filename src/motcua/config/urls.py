@@ -18,6 +18,7 @@ urlpatterns = [
     path("planning/", include("motcua.monitoring.urls")),
     path("my/", include("motcua.citizens.urls")),
     path("notifications/", include("motcua.notifications.urls")),
+    path("feedback/", include("motcua.feedback.urls")),
     path("", include("motcua.portal.urls")),
 ]
 if settings.DEMO_IDENTITY_PROVIDER:  # the demo's local OpenID provider, while no real one is configured

@@ -87,6 +87,14 @@ def expected_due(version: ProcedureVersion, channel: int, received: datetime) ->
     return memo.calendar().due(received, limit_for(channel, version))
 
 
+def handling_due(received: datetime, working_days: Decimal | int | str) -> datetime:
+    """When something received then must be answered, a number of working days later (e.g. the
+    applicants' feedback and complaints)."""
+    due = memo.calendar().due_at(received, _time_limit(Decimal(str(working_days)), LimitUnit.WORKING_DAYS))
+    assert due is not None  # no pause: always a time
+    return due
+
+
 def _time_limit(amount: Decimal, unit: str) -> TimeLimit:
     # The catalog's units (LimitUnit) are worktime's two names; TimeLimit refuses any other.
     return TimeLimit(amount, cast(worktime.LimitUnit, unit))

@@ -16,7 +16,16 @@ from motcua.catalog.models import Component, ProcedureVersion
 from motcua.catalog.selectors import published_version
 
 from . import memo
-from .models import Apology, Dossier, DossierPaper, DossierStep, Handover, PaperMovement, SupplementRequest
+from .models import (
+    Apology,
+    Dossier,
+    DossierPaper,
+    DossierStep,
+    Handover,
+    PaperMovement,
+    Rating,
+    SupplementRequest,
+)
 
 if TYPE_CHECKING:
     from .permissions import Actor
@@ -24,7 +33,9 @@ if TYPE_CHECKING:
 NOT_CREATED = 0  # the "status" of a dossier that does not exist yet (intake, online submission)
 
 Reason = tuple[str, str] | None  # why an action may not go ahead (vi, en), or None
-AddedRow = Handover | PaperMovement | SupplementRequest | Apology  # a row an action adds to the dossier
+AddedRow = (
+    Handover | PaperMovement | SupplementRequest | Apology | Rating
+)  # a row an action adds to the dossier
 
 
 @dataclass

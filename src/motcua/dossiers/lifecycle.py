@@ -26,6 +26,7 @@ from .params import (
     NoteParams,
     PaymentParams,
     PaymentRequestParams,
+    RatingParams,
     ReasonParams,
     ReturnResultParams,
     Strict,
@@ -366,6 +367,17 @@ def _records() -> list[ActionRecord]:
             handlers.mark_late,
             system=True,
             shown_to_applicant=False,
+        ),
+        # after the result was returned: by the applicant (their pages, or the tracking page with the
+        # code and PIN), or on the return desk's tablet, the counter officer's session
+        ActionRecord(
+            "rate",
+            "Đánh giá mức độ hài lòng",
+            "Rate the service",
+            (allow(Status.RETURNED, SAME, DESK, (Place.APPLICANT, Place.RETURN), guards.not_rated_yet),),
+            handlers.rate,
+            RatingParams,
+            ("score", "comment"),
         ),
         # the applicant of an open dossier lost the receipt: a counter of one of its units, having checked
         # their identity papers, prints a new PIN; the old one stops working

@@ -273,6 +273,17 @@ class Apology(models.Model):
         ordering = ["dossier_id", "at"]
 
 
+class Rating(models.Model):
+    """The applicant's rating of the dossier's handling, once, after the result was returned (the
+    scale is configuration: satisfaction.rating_scale)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    via = models.CharField(max_length=12)  # portal (logged in) | tracking (code and PIN) | counter (tablet)
+    at = models.DateTimeField(db_index=True)
+
+
 class CodeCounter(models.Model):
     """The last sequence number used per receiving agency and day: codes are gap-free because the
     increment commits or rolls back with the intake that used it."""

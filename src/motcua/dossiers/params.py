@@ -101,3 +101,9 @@ class FinishParams(Strict):
 class ReturnResultParams(Strict):
     receiver: Annotated[str, Text(200)] = ""
     note: Annotated[str, Text(2000)] = ""
+
+
+class RatingParams(Strict):
+    score: int = Field(ge=0, le=100)
+    comment: Annotated[str, Text(1000)] = ""
+    note: Annotated[str, Text(2000)] = ""

@@ -8,6 +8,7 @@ from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Sector
 from motcua.desk import text
 from motcua.dossiers import selectors as dossiers
+from motcua.dossiers.satisfaction import rating_scale
 from motcua.dossiers.schemas import CODE_PATTERN
 from motcua.errors import NotFound
 from motcua.network import selectors as network
@@ -70,6 +71,7 @@ def track(request: HttpRequest) -> HttpResponse:
             hit("track_ip", client_subject(request))
             with failures_only(("track_code", "track_code_day"), code, failures=(NotFound,)):
                 context["result"] = dossiers.public_status(code, pin)
+            context["rating_scale"] = [(s, text.pick(vi, en)) for s, vi, en in rating_scale()]
         except RateLimited as error:
             context["error"], status = text.message(error), 429
         except NotFound:
