@@ -38,6 +38,7 @@ DEFAULT_LIMITS = {
     "login_ip": Limit(30, 300),  # failed staff log-ins from one address
     "login_user_ip": Limit(5, 300),  # failed log-ins of one user name from one address
     "citizen_login_ip": Limit(30, 300),  # citizens' log-ins started from one address
+    "payment_ip": Limit(30, 60),  # payment gateway returns to the site from one address
 }
 PURGE_EVERY_S = 3600.0
 

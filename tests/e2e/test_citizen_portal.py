@@ -111,3 +111,26 @@ def test_file_online_from_the_catalog_with_a_draft_then_the_counter_receives(
     act(actor=world["counter_tdm"], code=code, action="receive")
     page.get_by_role("link", name="Mở hồ sơ").click()
     assert page.locator("#my-status").inner_text() == "Đã tiếp nhận"
+
+
+def test_pay_online_through_the_demo_gateway(page, live_server, settings, world, tmp_path):
+    use_demo_provider(settings, live_server.url)
+    settings.HOME = tmp_path
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    act(actor=world["counter_dt"], code=code, action="complete_step")
+    act(actor=world["spec_justice"], code=code, action="request_payment", params={"amount_vnd": 200000})
+    log_in_as_citizen(page, CITIZEN_HOA)
+    page.get_by_role("link", name=code).click()
+    assert "200000" in page.locator("#pay").inner_text()
+    page.get_by_role("button", name="Thanh toán trực tuyến").click()
+    page.wait_for_url("**/demo-pay/**")
+    assert page.locator("#gateway-amount").inner_text() == "200000 VNĐ"
+    page.get_by_role("button", name="Chấp nhận thanh toán").click()
+    page.wait_for_url("**/pay/callback/**")
+    page.screenshot(path="/tmp/citizen-paid.png", full_page=True)
+    receipt = page.locator("#receipt-number").inner_text()
+    assert receipt.startswith("BL-")
+    page.get_by_role("link", name="Mở hồ sơ").click()
+    assert receipt in page.locator("#paid-online").inner_text()
+    assert page.locator("#my-status").inner_text() == "Đang xử lý"
+    assert Dossier.objects.get(code=code).paid_online

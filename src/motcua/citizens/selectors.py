@@ -83,6 +83,12 @@ class MyDossierRead:
         return self.dossier.status == Status.RETURNED and self.rating is None
 
     @property
+    def amount_due(self) -> int | None:
+        from motcua.payments.selectors import amount_due
+
+        return amount_due(self.dossier)
+
+    @property
     def scale(self) -> list[tuple[int, str]]:
         return [(score, text.pick(vi, en)) for score, vi, en in rating_scale()]
 

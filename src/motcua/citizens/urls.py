@@ -14,6 +14,7 @@ urlpatterns = [
     path("dossiers/<str:code>/withdraw/", views.withdraw, name="withdraw"),
     path("dossiers/<str:code>/notifications/", views.consent, name="consent"),
     path("dossiers/<str:code>/rate/", views.rate, name="rate"),
+    path("dossiers/<str:code>/pay/", views.pay, name="pay"),
     path("file/", filing_views.choose, name="choose"),
     path("file/<str:code>/", filing_views.procedure, name="file"),
     path("drafts/<int:draft_id>/", filing_views.draft, name="draft"),

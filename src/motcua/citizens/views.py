@@ -148,3 +148,23 @@ def rate(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
     else:
         messages.success(request, _("Thank you for your rating."))
     return redirect(reverse("citizens:dossier", args=[code]))
+
+
+@require_POST
+@citizen_page
+def pay(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
+    """To the payment gateway, for what the dossier awaits."""
+    from motcua.payments import services as payments
+
+    try:
+        checkout = payments.start_payment(
+            id_number=citizen.id_number,
+            code=code,
+            return_url=request.build_absolute_uri(reverse("payments:callback")),
+        )
+    except NotFound:
+        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+    except MotcuaError as error:
+        messages.error(request, text.message(error))
+        return redirect(reverse("citizens:dossier", args=[code]))
+    return redirect(checkout.url)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "motcua.citizens",
     "motcua.notifications",
     "motcua.feedback",
+    "motcua.payments",
 ]
 
 MIDDLEWARE = [
@@ -290,3 +291,9 @@ MOTCUA["NOTIFY_SENDERS"] = {
 MOTCUA["NOTIFY_DEFAULT_CHANNELS"] = os.environ.get("MOTCUA_NOTIFY_DEFAULT_CHANNELS", "email,sms")
 MOTCUA["NOTIFY_MAX_ATTEMPTS"] = int(os.environ.get("MOTCUA_NOTIFY_MAX_ATTEMPTS", "8"))
 MOTCUA["NOTIFY_MAX_AGE_HOURS"] = float(os.environ.get("MOTCUA_NOTIFY_MAX_AGE_HOURS", "24"))
+
+# --- Online payment (motcua.payments): a gateway class (dotted path); the demo's by default, whose
+# callbacks are signed with MOTCUA_PAYMENT_SECRET (generated into MOTCUA_HOME when unset).
+MOTCUA["PAYMENT_GATEWAY"] = os.environ.get("MOTCUA_PAYMENT_GATEWAY", "motcua.payments.demo.DemoGateway")
+MOTCUA["PAYMENT_SECRET"] = os.environ.get("MOTCUA_PAYMENT_SECRET", "")
+DEMO_PAYMENT_GATEWAY = MOTCUA["PAYMENT_GATEWAY"] == "motcua.payments.demo.DemoGateway"

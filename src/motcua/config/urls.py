@@ -19,7 +19,12 @@ urlpatterns = [
     path("my/", include("motcua.citizens.urls")),
     path("notifications/", include("motcua.notifications.urls")),
     path("feedback/", include("motcua.feedback.urls")),
+    path("pay/", include("motcua.payments.urls")),
     path("", include("motcua.portal.urls")),
 ]
 if settings.DEMO_IDENTITY_PROVIDER:  # the demo's local OpenID provider, while no real one is configured
     urlpatterns.insert(0, path("demo-idp/", include("motcua.demo.provider_urls")))
+if settings.DEMO_PAYMENT_GATEWAY:  # the demo's payment gateway, while no real one is configured
+    from motcua.payments.demo import pay_page
+
+    urlpatterns.insert(0, path("demo-pay/", pay_page, name="demo_gateway"))

@@ -245,6 +245,16 @@ def _records() -> list[ActionRecord]:
             PaymentParams,
             ("online", "receipt"),
         ),
+        ActionRecord(  # the payment gateway's signed callback (motcua.payments): the system records it
+            "pay_online",
+            "Đã thanh toán trực tuyến",
+            "Paid online",
+            (allow(Status.AWAITING_PAYMENT, RESUME, NOBODY, (Place.SYSTEM,)),),
+            handlers.payment_received,
+            PaymentParams,
+            ("online", "receipt"),
+            system=True,
+        ),
         ActionRecord(
             "apologize",
             "Xin lỗi và hẹn lại",
