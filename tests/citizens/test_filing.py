@@ -23,6 +23,7 @@ FORM = {
     "address": "Phú Cường, Thủ Dầu Một",
     "return_unit": BRANCH_TDM,
     "papers": ["TP1"],
+    "notify_email": "on",
 }
 
 
@@ -75,6 +76,8 @@ def test_sending_makes_a_new_online_dossier_the_counter_receives(log_in, world):
     assert dossier.receiving_unit.code == BRANCH_TDM and dossier.return_unit.code == BRANCH_TDM
     assert dossier.code in response.content.decode()
     assert Draft.objects.get(pk=draft_id).submitted_code == dossier.code
+    consent = dossier.consent  # the form's choice: e-mail, not SMS
+    assert (consent.email, consent.sms, consent.language) == (True, False, "vi")
     assert client.post(f"/my/drafts/{draft_id}/", {**FORM, "send": "1"}).status_code == 302  # sent once
     assert Dossier.objects.count() == 1
     act(actor=world["counter_tdm"], code=dossier.code, action="receive")  # the counter's existing flow

@@ -141,3 +141,15 @@ def test_reconciliation_with_the_gateways_statement(awaiting):
     report = services.reconcile(day=day)
     assert report.problems == ["MCX: paid at the gateway (DEMOX), not recorded here"]
     assert services.reconcile(day=day - timedelta(days=1)).matched == 0
+
+
+def test_online_payment_counts_for_the_scoreboard(awaiting, world):
+    from motcua.payments.selectors import online_payment_counts
+
+    checkout = services.start_payment(id_number=CITIZEN_HOA, code=awaiting, return_url="/pay/callback/")
+    client = Client()
+    client.get(pay_at_the_gateway(client, checkout.url))
+    intake(actor=world["counter_dt"], request=judicial_request())  # fee-bearing, not paid online
+    now = timezone.now()
+    counts = online_payment_counts(now - timedelta(days=1), now + timedelta(days=1))
+    assert (counts.fee_bearing, counts.paid_online, counts.procedures_paid_online) == (2, 1, 1)

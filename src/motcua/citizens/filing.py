@@ -20,6 +20,7 @@ from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import Applicant, IntakeRequest, IntakeResult, intake
 from motcua.errors import NotFound, Problem, ValidationFailed
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
+from motcua.notifications import services as notifications
 from motcua.planning.travel import haversine_km
 from motcua.worktime import Due
 
@@ -36,6 +37,8 @@ FIELDS = (
     "return_unit",
     "return_address",
     "papers",
+    "notify_email",
+    "notify_sms",
 )
 NEAREST = 5
 
@@ -99,7 +102,8 @@ def open_drafts(citizen: Citizen) -> list[Draft]:
 def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
     values = {name: data.get(name, "") for name in FIELDS}
     values["papers"] = [str(c)[:20] for c in (data.get("papers") or [])][:100]
-    values["return_by_post"] = bool(data.get("return_by_post"))
+    for name in ("return_by_post", "notify_email", "notify_sms"):
+        values[name] = bool(data.get(name))
     for name in FIELDS:
         if isinstance(values[name], str):
             values[name] = values[name].strip()[: 5000 if name == "request_text" else 300]
@@ -131,7 +135,12 @@ def save_draft(
 
 
 def submit_draft(
-    *, citizen: Citizen, draft_id: int, data: dict[str, Any], now: datetime | None = None
+    *,
+    citizen: Citizen,
+    draft_id: int,
+    data: dict[str, Any],
+    language: str = "vi",
+    now: datetime | None = None,
 ) -> IntakeResult:
     """Send the draft: the intake service makes the dossier NEW, online, filed by the citizen; the
     draft keeps its code. A refused filing leaves the draft saved and unsent, and no dossier."""
@@ -156,6 +165,15 @@ def submit_draft(
         result = intake(actor=Actor.of_citizen(citizen.id_number), request=request, now=now)
         draft.submitted_code = result.dossier.code
         draft.save(update_fields=["submitted_code"])
+        notifications.set_consent(  # the applicant's choice on the form, in the page's language
+            dossier=result.dossier,
+            email=bool(draft.data.get("notify_email")),
+            sms=bool(draft.data.get("notify_sms")),
+            zalo=False,
+            essential_only=False,
+            language=language,
+            now=now,
+        )
     return result
 
 

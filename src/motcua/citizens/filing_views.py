@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -71,6 +72,8 @@ def _form_data(form: FilingForm) -> dict:
         **{name: data.get(name, "") for name in filing.FIELDS if name != "papers"},
         "papers": data.getlist("papers"),
         "return_by_post": data.get("return_by_post") == "on",
+        "notify_email": data.get("notify_email") == "on",
+        "notify_sms": data.get("notify_sms") == "on",
     }
 
 
@@ -85,7 +88,8 @@ def draft(request: HttpRequest, citizen: Citizen, draft_id: int) -> HttpResponse
         return redirect("citizens:dossier", current.submitted_code)
     facts = filing.filing_facts(current.procedure)
     if request.method == "GET":
-        initial = {**current.data, "return_by_post": bool(current.data.get("return_by_post"))}
+        flags = ("return_by_post", "notify_email", "notify_sms")
+        initial = {**current.data, **{name: bool(current.data.get(name)) for name in flags}}
         form = FilingForm(initial=initial, components=facts.components)
         return _draft_page(request, citizen, current, facts, form)
     form = FilingForm(request.POST, components=facts.components)
@@ -94,7 +98,9 @@ def draft(request: HttpRequest, citizen: Citizen, draft_id: int) -> HttpResponse
         if request.POST.get("send"):
             hit("submit_ip", client_subject(request))
             if form.is_valid():
-                result = filing.submit_draft(citizen=citizen, draft_id=current.pk, data=_form_data(form))
+                result = filing.submit_draft(
+                    citizen=citizen, draft_id=current.pk, data=_form_data(form), language=get_language()
+                )
                 return render(request, "citizens/submitted.html", {"result": result}, status=201)
             filing.save_draft(citizen=citizen, draft_id=current.pk, data=_form_data(form))
             status = 400

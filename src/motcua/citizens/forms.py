@@ -24,6 +24,10 @@ class FilingForm(forms.Form):
     return_unit = forms.ChoiceField(label=_("Collect the result at"), required=False)
     return_address = forms.CharField(label=_("Delivery address"), max_length=300, required=False)
     papers = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    notify_email = forms.BooleanField(
+        label=_("Send me messages about this dossier by e-mail"), required=False
+    )
+    notify_sms = forms.BooleanField(label=_("Send me messages about this dossier by SMS"), required=False)
 
     def __init__(self, *args, components=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
