@@ -186,3 +186,15 @@ def test_the_inbox_shows_a_units_feedback_with_its_answer_form(world):
     assert response.status_code == 302 and Feedback.objects.get().answer == "Cảm ơn"
     refused = staff_client("counter_tdm").post(f"/feedback/inbox/{feedback.pk}/answer/", {"answer": "x"})
     assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_desk_dossier_page_offers_the_rating_at_the_return_point(world):
+    code = returned(world)
+    desk = staff_client("counter_tdm")
+    page = desk.get(f"/desk/dossiers/{code}/").content.decode()
+    assert 'name="score"' in page and f'href="/feedback/tablet/{code}/"' in page
+    response = desk.post(f"/desk/dossiers/{code}/actions/rate/", {"score": "2", "comment": "Ổn"})
+    assert response.status_code == 302
+    assert (Rating.objects.get().score, Rating.objects.get().via) == (2, "counter")
+    assert 'name="score"' not in desk.get(f"/desk/dossiers/{code}/").content.decode()
