@@ -17,6 +17,8 @@ from motcua.errors import Problem, ValidationFailed
 from motcua.network.models import RoleAssignment
 
 from .context import ActionContext, Reason
+from .models import Rating
+from .satisfaction import rating_scale
 
 
 @dataclass(frozen=True)
@@ -267,17 +269,13 @@ def originals_in_transit(ctx: ActionContext) -> Reason:
 @guard(state_only=True)
 def not_rated_yet(ctx: ActionContext) -> Reason:
     """A dossier is rated once."""
-    from .models import Rating
-
-    if ctx.dossier.pk is not None and Rating.objects.filter(dossier_id=ctx.dossier.pk).exists():
+    if ctx.dossier.pk is not None and Rating._default_manager.filter(dossier_id=ctx.dossier.pk).exists():
         return "Hồ sơ này đã được đánh giá.", "This dossier has already been rated."
     return None
 
 
 def rating_score(ctx: ActionContext) -> int:
     """The score given, one of the configured scale's."""
-    from .satisfaction import rating_scale
-
     scores = [s for s, _, _ in rating_scale()]
     score = ctx.params.get("score")
     if type(score) is not int or score not in scores:
