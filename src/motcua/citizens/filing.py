@@ -19,7 +19,7 @@ from motcua.dossiers.models import Channel
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import Applicant, IntakeRequest, IntakeResult, intake
 from motcua.errors import NotFound, Problem, ValidationFailed
-from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
+from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit, UnitKind
 from motcua.notifications import services as notifications
 from motcua.planning.travel import haversine_km
 from motcua.worktime import Due
@@ -227,7 +227,7 @@ def receiving_unit(procedure: Procedure, subject: Jurisdiction | None, return_un
 
 
 def _center_code() -> str:
-    return Unit.objects.filter(kind="center", active=True).values_list("code", flat=True).first() or ""
+    return Unit.objects.filter(kind=UnitKind.CENTER, active=True).values_list("code", flat=True).first() or ""
 
 
 # --- what the applicant sees before sending -------------------------------------------------------
