@@ -602,3 +602,62 @@ def pdf_bomb_bytes(inflated_mb: int = 200) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+# --- people and businesses: the demo identity provider on the live server ---------------------------
+
+CITIZEN_HOA = "074190001234"  # a demo citizen (motcua/demo/data/citizens.json): judicial_request's applicant
+CITIZEN_MINH = "074085004321"
+
+
+def use_demo_provider(settings, live_server_url: str) -> str:
+    """Point the portal at the demo provider served by the live test server, and register the demo
+    citizens and the portal's client there; returns the provider's base URL."""
+    from motcua.demo.provider import ensure_demo_identities
+
+    base = f"{live_server_url}/demo-idp"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{base}/authorize/"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{base}/token/"
+    settings.OIDC_OP_USER_ENDPOINT = f"{base}/userinfo/"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{base}/.well-known/jwks.json"
+    ensure_demo_identities(public_urls=[live_server_url, "http://testserver"])
+    return base
+
+
+def oidc_start(client: Client, next_url: str = "") -> dict[str, str]:
+    """The portal's redirect to the provider: the authorization request's parameters, and its path
+    as "_path"."""
+    from urllib.parse import parse_qs, urlsplit
+
+    response = client.get("/my/login/start/", {"next": next_url} if next_url else {})
+    assert response.status_code == 302, response.content
+    location = urlsplit(response["Location"])
+    return {k: v[0] for k, v in parse_qs(location.query).items()} | {"_path": location.path}
+
+
+def oidc_authorize(client: Client, params: dict[str, str], id_number: str) -> str:
+    """At the provider: log in as the demo citizen, then the authorization endpoint; returns the
+    portal callback's path and query as the provider redirects to it."""
+    from urllib.parse import urlsplit
+
+    from motcua.demo.loader import demo_password
+
+    params = dict(params)
+    path = params.pop("_path")
+    response = client.post(
+        "/demo-idp/login/", {"id_number": id_number, "password": demo_password(), "next": "/"}
+    )
+    assert response.status_code == 302, response.content
+    response = client.get(path, params)
+    assert response.status_code == 302, response.content
+    location = urlsplit(response["Location"])
+    assert location.path == "/my/oidc/callback/", response["Location"]
+    return f"{location.path}?{location.query}"
+
+
+def citizen_client(id_number: str, client: Client | None = None) -> Client:
+    """A test client logged in as the demo citizen through the whole flow (use_demo_provider first)."""
+    client = client or Client()
+    response = client.get(oidc_authorize(client, oidc_start(client), id_number))
+    assert response.status_code == 302 and response["Location"] == "/my/", response.content
+    return client

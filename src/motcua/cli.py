@@ -21,6 +21,7 @@ COMMANDS = {
         "Nạp lịch sử hồ sơ mẫu 12 tháng / load a 12-month demo dossier history (idempotent)",
     ),
     "tick": ("tick", "Đánh dấu hồ sơ sắp đến hạn, quá hạn / mark dossiers due soon or late (--every N)"),
+    "notify": ("notify", "Gửi thông báo cho người nộp / send the applicants' notifications (--every N)"),
     "verify-log": ("verify_log", "Kiểm tra nhật ký hồ sơ (chuỗi băm) / verify the dossier event log"),
     "checkpoint": (
         "checkpoint",

@@ -44,6 +44,8 @@ DEFAULT_LIMITS = {
     "ticket_ip": Limit(30, 60),  # queue tickets taken from one address (a kiosk, or someone pressing on)
     "screen_ip": Limit(240, 60),  # kiosk and display-board reads (the board polls every 2 s)
     "verify_ip": Limit(10, 60),  # PDFs checked on the public verification page
+    "citizen_login_ip": Limit(30, 300),  # citizens' log-ins started from one address
+    "payment_ip": Limit(30, 60),  # payment gateway returns to the site from one address
 }
 PURGE_EVERY_S = 3600.0
 

@@ -72,6 +72,7 @@ def _params(data, now) -> dict:
                 "new_due_at": st.sampled_from(["", "not a date", "2026-03-02T10:00:00"])
                 | st.integers(-2, 40).map(lambda days: (now + timedelta(days=days)).isoformat()),
                 "receiver": st.sampled_from(["", "Nguyễn Văn A"]),
+                "score": st.sampled_from([0, 1, 3, 9, "x"]),
             },
         )
     )

@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "motcua.oversight",
     "motcua.documents",
     "motcua.demo",
+    "oauth2_provider",  # the demo's local OpenID provider (motcua.demo.provider)
+    "motcua.citizens",
+    "motcua.notifications",
+    "motcua.feedback",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "motcua.demo.context.history_load",
+                "motcua.citizens.context.citizen",
             ],
         },
     },
@@ -137,6 +142,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Staff log in with a password (ModelBackend); people and businesses through OpenID Connect, whose
+# backend answers only the citizens' callback and never logs a staff user in (motcua.citizens.oidc).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "motcua.citizens.oidc.CitizenBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/start/"  # the dashboard for those who oversee, the work queue for the others
@@ -251,13 +262,15 @@ MOTCUA = {
     "INDEX766": json.loads(os.environ.get("MOTCUA_INDEX766", "null")),
 }
 
+# The site's public address: verification links in QR codes, the OpenID redirect, tracking links.
+PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # Electronic documents (documents app): limits, signing key store, timestamps, trust roots.
 MOTCUA["DOCUMENTS"] = {
     "MAX_FILE_MB": float(os.environ.get("MOTCUA_MAX_FILE_MB", "20")),
     "MAX_DOSSIER_MB": float(os.environ.get("MOTCUA_MAX_DOSSIER_MB", "100")),
     "MAX_PAGES": int(os.environ.get("MOTCUA_MAX_PAGES", "500")),
-    # where verification links point (printed in QR codes)
-    "PUBLIC_URL": os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+    "PUBLIC_URL": PUBLIC_URL,  # where verification links point (printed in QR codes)
     # "pkcs12": a .p12 file per certificate (demo, tests); "pkcs11": a token (USB token, HSM)
     "KEY_STORE": os.environ.get("MOTCUA_SIGNING_KEY_STORE", "pkcs12"),
     "PKCS12_PASSWORD": os.environ.get("MOTCUA_PKCS12_PASSWORD", ""),
@@ -270,3 +283,109 @@ MOTCUA["DOCUMENTS"] = {
     "KEYS": os.environ.get("MOTCUA_KEYS", str(HOME / "keys")),  # the demo's .p12 files
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024  # larger uploads stream to a temporary file
+
+# --- People and businesses: OpenID Connect log-in (motcua.citizens) --------------------------------
+# A real provider (the national identity service) is configured by MOTCUA_OIDC_ISSUER and the
+# client's id and secret; its endpoints default to the issuer's usual paths and each can be set.
+# Without MOTCUA_OIDC_ISSUER the demo's local provider (django-oauth-toolkit, motcua.demo.provider)
+# serves at /demo-idp/ on MOTCUA_PUBLIC_URL, with the demo citizens of motcua/demo/data/citizens.json.
+OIDC_ISSUER = os.environ.get("MOTCUA_OIDC_ISSUER", "").rstrip("/")
+DEMO_IDENTITY_PROVIDER = not OIDC_ISSUER
+_issuer = OIDC_ISSUER or f"{PUBLIC_URL}/demo-idp"
+
+
+def _home_secret(name: str, make) -> str:
+    """A generated demo secret kept in MOTCUA_HOME (never in the repository)."""
+    path = HOME / name
+    if not path.exists():
+        HOME.mkdir(parents=True, exist_ok=True)
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text()
+
+
+def _demo_rsa_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+OIDC_RP_CLIENT_ID = os.environ.get("MOTCUA_OIDC_CLIENT_ID", "motcua-portal")
+OIDC_RP_CLIENT_SECRET = os.environ.get("MOTCUA_OIDC_CLIENT_SECRET") or (
+    _home_secret("oidc_client_secret", lambda: secrets.token_urlsafe(32)) if DEMO_IDENTITY_PROVIDER else ""
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("MOTCUA_OIDC_AUTHORIZATION_ENDPOINT", f"{_issuer}/authorize/")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("MOTCUA_OIDC_TOKEN_ENDPOINT", f"{_issuer}/token/")
+OIDC_OP_USER_ENDPOINT = os.environ.get("MOTCUA_OIDC_USERINFO_ENDPOINT", f"{_issuer}/userinfo/")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("MOTCUA_OIDC_JWKS_ENDPOINT", f"{_issuer}/.well-known/jwks.json")
+OIDC_RP_SIGN_ALGO = os.environ.get("MOTCUA_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("MOTCUA_OIDC_SCOPES", "openid profile email phone address")
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TIMEOUT = float(os.environ.get("MOTCUA_OIDC_TIMEOUT", "10"))
+OIDC_AUTHENTICATION_CALLBACK_URL = "citizens:oidc_callback"
+OIDC_CREATE_USER = False  # a citizen is never a Django user (motcua.citizens.oidc)
+# Which claim holds what; the ID number's claim name is the provider's (verify against VNeID).
+OIDC_CLAIMS = {
+    "id_number": os.environ.get("MOTCUA_OIDC_CLAIM_ID_NUMBER", "id_number"),
+    "name": "name",
+    "birth_date": "birthdate",
+    "address": "address",
+    "phone": "phone_number",
+    "email": "email",
+}
+
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": os.environ.get("MOTCUA_OIDC_RSA_PRIVATE_KEY")
+    or (_home_secret("oidc_rsa_key.pem", _demo_rsa_key) if DEMO_IDENTITY_PROVIDER else ""),
+    "PKCE_REQUIRED": True,
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "profile": "Họ tên, ngày sinh, số định danh / name, birth date, ID number",
+        "email": "Thư điện tử / e-mail",
+        "phone": "Số điện thoại / phone",
+        "address": "Địa chỉ / address",
+    },
+    "OAUTH2_VALIDATOR_CLASS": "motcua.demo.provider.DemoClaimsValidator",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
+}
+
+# --- Notifications to applicants (motcua.notifications) ---------------------------------------------
+# E-mail through Django's backends: SMTP when MOTCUA_EMAIL_HOST is set, else files under
+# MOTCUA_HOME/outbox/email. SMS and Zalo through an HTTP provider when its URL is set (the body
+# template's {to}, {text}, {subject} are filled in), else one line per message in MOTCUA_HOME/outbox.
+if os.environ.get("MOTCUA_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["MOTCUA_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("MOTCUA_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("MOTCUA_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("MOTCUA_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_flag("MOTCUA_EMAIL_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = HOME / "outbox" / "email"
+DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_EMAIL_FROM", "motcua@localhost")
+MOTCUA["NOTIFY_SENDERS"] = {
+    channel: {
+        "url": os.environ.get(f"MOTCUA_{channel.upper()}_URL", ""),
+        "template": os.environ.get(f"MOTCUA_{channel.upper()}_TEMPLATE", ""),
+        "token": os.environ.get(f"MOTCUA_{channel.upper()}_TOKEN", ""),
+    }
+    for channel in ("sms", "zalo")
+}
+MOTCUA["NOTIFY_DEFAULT_CHANNELS"] = os.environ.get("MOTCUA_NOTIFY_DEFAULT_CHANNELS", "email,sms")
+MOTCUA["NOTIFY_MAX_ATTEMPTS"] = int(os.environ.get("MOTCUA_NOTIFY_MAX_ATTEMPTS", "8"))
+MOTCUA["NOTIFY_MAX_AGE_HOURS"] = float(os.environ.get("MOTCUA_NOTIFY_MAX_AGE_HOURS", "24"))
+
+# --- Online payment (motcua.payments): a gateway class (dotted path); the demo's by default, whose
+# callbacks are signed with MOTCUA_PAYMENT_SECRET (generated into MOTCUA_HOME when unset).
+MOTCUA["PAYMENT_GATEWAY"] = os.environ.get("MOTCUA_PAYMENT_GATEWAY", "motcua.payments.demo.DemoGateway")
+MOTCUA["PAYMENT_SECRET"] = os.environ.get("MOTCUA_PAYMENT_SECRET", "")
+DEMO_PAYMENT_GATEWAY = MOTCUA["PAYMENT_GATEWAY"] == "motcua.payments.demo.DemoGateway"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -21,9 +22,18 @@ urlpatterns = [
     path("", include("motcua.documents.urls")),
     path("desk/", include("motcua.desk.urls")),
     path("planning/", include("motcua.monitoring.urls")),
-    path("fees/", include("motcua.payments.urls")),
+    path("", include("motcua.payments.urls")),  # /fees/ (the counter's report), /pay/callback/
     path("tickets/", include("motcua.tickets.urls")),
     path("oversight/", include("motcua.oversight.urls")),
     path("start/", landing, name="landing"),
+    path("my/", include("motcua.citizens.urls")),
+    path("notifications/", include("motcua.notifications.urls")),
+    path("feedback/", include("motcua.feedback.urls")),
     path("", include("motcua.portal.urls")),
 ]
+if settings.DEMO_IDENTITY_PROVIDER:  # the demo's local OpenID provider, while no real one is configured
+    urlpatterns.insert(0, path("demo-idp/", include("motcua.demo.provider_urls")))
+if settings.DEMO_PAYMENT_GATEWAY:  # the demo's payment gateway, while no real one is configured
+    from motcua.payments.demo import pay_page
+
+    urlpatterns.insert(0, path("demo-pay/", pay_page, name="demo_gateway"))

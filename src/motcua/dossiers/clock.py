@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from motcua.catalog.models import LimitUnit, ProcedureVersion
-from motcua.worktime import Pause, TimeLimit, WorkCalendar, deadlines
+from motcua.worktime import Due, Pause, TimeLimit, WorkCalendar, deadlines
 from motcua.worktime import models as worktime
 
 from . import memo
@@ -71,9 +71,28 @@ def due_soon_q(now: datetime) -> Q:
 
 def limit_of(dossier: Dossier, version: ProcedureVersion) -> TimeLimit:
     """The time limit that applies: the online one for an online dossier, where the version has one."""
-    if dossier.channel == Channel.ONLINE and version.online_limit_amount is not None:
+    return limit_for(dossier.channel, version)
+
+
+def limit_for(channel: int, version: ProcedureVersion) -> TimeLimit:
+    """limit_of, for a dossier of that channel not made yet."""
+    if channel == Channel.ONLINE and version.online_limit_amount is not None:
         return _time_limit(version.online_limit_amount, version.online_limit_unit or LimitUnit.WORKING_DAYS)
     return _time_limit(version.limit_amount, version.limit_unit)
+
+
+def expected_due(version: ProcedureVersion, channel: int, received: datetime) -> Due:
+    """The appointment a dossier would get if received at that moment, explained: what an applicant
+    filing online is told before sending (the clock starts when the counter receives it)."""
+    return memo.calendar().due(received, limit_for(channel, version))
+
+
+def handling_due(received: datetime, working_days: Decimal | int | str) -> datetime:
+    """When something received then must be answered, a number of working days later (e.g. the
+    applicants' feedback and complaints)."""
+    due = memo.calendar().due_at(received, _time_limit(Decimal(str(working_days)), LimitUnit.WORKING_DAYS))
+    assert due is not None  # no pause: always a time
+    return due
 
 
 def _time_limit(amount: Decimal, unit: str) -> TimeLimit:

@@ -16,7 +16,16 @@ from motcua.catalog.models import Component, ProcedureVersion
 from motcua.catalog.selectors import published_version
 
 from . import memo
-from .models import Apology, Dossier, DossierPaper, DossierStep, Handover, PaperMovement, SupplementRequest
+from .models import (
+    Apology,
+    Dossier,
+    DossierPaper,
+    DossierStep,
+    Handover,
+    PaperMovement,
+    Rating,
+    SupplementRequest,
+)
 
 if TYPE_CHECKING:
     from motcua.payments.models import FeeReceipt
@@ -27,7 +36,7 @@ NOT_CREATED = 0  # the "status" of a dossier that does not exist yet (intake, on
 
 Reason = tuple[str, str] | None  # why an action may not go ahead (vi, en), or None
 # a row an action adds to the dossier
-AddedRow: TypeAlias = "Handover | PaperMovement | SupplementRequest | Apology | FeeReceipt"
+AddedRow: TypeAlias = "Handover | PaperMovement | SupplementRequest | Apology | FeeReceipt | Rating"
 
 
 @dataclass

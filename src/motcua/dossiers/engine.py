@@ -19,7 +19,14 @@ from .context import ActionContext, Outcome
 from .events import EVENT_BOOKKEEPING, prepare_event
 from .lifecycle import ACTIONS, ActionRecord, actions_from, resolve_target
 from .models import Dossier, DossierEvent, Status
-from .permissions import Actor, authorize, brought_to_counter, dossier_not_found, ensure_visible
+from .permissions import (
+    Actor,
+    authorize,
+    brought_to_counter,
+    dossier_not_found,
+    ensure_applicant,
+    ensure_visible,
+)
 
 # Concrete fields of the dossier but its id: (attribute name, field name).
 DOSSIER_FIELDS = tuple((f.attname, f.name) for f in Dossier._meta.concrete_fields if not f.primary_key)
@@ -42,9 +49,11 @@ def act(
         dossier = locked(code)
         ctx = ActionContext(dossier, now, actor, dict(params or {}), from_status=dossier.status)
         ctx.attachments = list(attachments or [])
-        # staff see only dossiers of their units (before learning its status), but for what the
-        # applicant brings to any counter with the dossier's code and their ID number
-        if not actor.applicant and not brought_to_counter(ctx, record.transition_from(dossier.status)):
+        if actor.applicant:  # an identified applicant, only their own
+            ensure_applicant(actor, dossier)
+        elif not brought_to_counter(ctx, record.transition_from(dossier.status)):
+            # staff see only dossiers of their units (before learning its status), but for what the
+            # applicant brings to any counter with the dossier's code and their ID number
             ensure_visible(actor, dossier, ctx.steps)
         before = field_values(dossier)
         done = perform(ctx, record)

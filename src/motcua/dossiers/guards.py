@@ -17,6 +17,8 @@ from motcua.errors import Problem, ValidationFailed
 from motcua.network.models import Role, RoleAssignment
 
 from .context import ActionContext, Reason
+from .models import Rating
+from .satisfaction import rating_scale
 
 
 @dataclass(frozen=True)
@@ -289,3 +291,25 @@ def originals_in_transit(ctx: ActionContext) -> Reason:
     if not any(m.in_transit for m in ctx.movements):
         return "Không có bản gốc nào đang chuyển.", "No paper originals are on their way."
     return None
+
+
+@guard(state_only=True)
+def not_rated_yet(ctx: ActionContext) -> Reason:
+    """A dossier is rated once."""
+    if ctx.dossier.pk is not None and Rating._default_manager.filter(dossier_id=ctx.dossier.pk).exists():
+        return "Hồ sơ này đã được đánh giá.", "This dossier has already been rated."
+    return None
+
+
+def rating_score(ctx: ActionContext) -> int:
+    """The score given, one of the configured scale's."""
+    scores = [s for s, _, _ in rating_scale()]
+    score = ctx.params.get("score")
+    if type(score) is not int or score not in scores:
+        listed = ", ".join(map(str, scores))
+        raise ValidationFailed(
+            message_vi=f"Mức đánh giá phải là một trong: {listed}.",
+            message_en=f"The score must be one of: {listed}.",
+            problems=[Problem("score", f"một trong: {listed}", f"one of: {listed}")],
+        )
+    return score

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from . import clock, guards, moves, pins
 from .context import ActionContext, Outcome
-from .models import Apology, Handover, StepState
+from .models import Apology, Handover, Rating, StepState
 
 
 def submit_online(ctx: ActionContext) -> Outcome:
@@ -205,3 +205,13 @@ def mark_late(ctx: ActionContext) -> Outcome:
             "late_step_order": cause.order if cause else None,
         }
     return Outcome(changes, {"late_steps": [s.order for s in late_steps]})
+
+
+def rate(ctx: ActionContext) -> Outcome:
+    """The applicant's rating: from their pages (logged in), the tracking page (code and PIN), or the
+    return desk's tablet (the counter officer's session)."""
+    actor = ctx.actor
+    via = ("portal" if actor.id_number else "tracking") if actor.applicant else "counter"
+    score, comment = guards.rating_score(ctx), str(ctx.params.get("comment") or "").strip()
+    ctx.add(Rating(dossier=ctx.dossier, score=score, comment=comment, via=via, at=ctx.now))
+    return Outcome(payload={"score": score, "comment": comment, "via": via})

@@ -32,6 +32,7 @@ from .params import (
     NoteParams,
     PaymentParams,
     PaymentRequestParams,
+    RatingParams,
     ReasonParams,
     RefundParams,
     ReturnResultParams,
@@ -292,6 +293,16 @@ def _records() -> list[ActionRecord]:
             RefundParams,
             ("amount_vnd", "receipt_number", "reason"),
         ),
+        ActionRecord(  # the payment gateway's signed callback (motcua.payments): the system records it
+            "pay_online",
+            "Đã thanh toán trực tuyến",
+            "Paid online",
+            (allow(Status.AWAITING_PAYMENT, RESUME, NOBODY, (Place.SYSTEM,)),),
+            handlers.payment_received,
+            PaymentParams,
+            ("online", "receipt"),
+            system=True,
+        ),
         ActionRecord(
             "apologize",
             "Xin lỗi và hẹn lại",
@@ -479,6 +490,17 @@ def _records() -> list[ActionRecord]:
             ("form", "note"),
             shown_to_applicant=False,
             with_files=True,
+        ),
+        # after the result was returned: by the applicant (their pages, or the tracking page with the
+        # code and PIN), or on the return desk's tablet, the counter officer's session
+        ActionRecord(
+            "rate",
+            "Đánh giá mức độ hài lòng",
+            "Rate the service",
+            (allow(Status.RETURNED, SAME, DESK, (Place.APPLICANT, Place.RETURN), guards.not_rated_yet),),
+            handlers.rate,
+            RatingParams,
+            ("score", "comment"),
         ),
         # the applicant of an open dossier lost the receipt: a counter of one of its units, having checked
         # their identity papers, prints a new PIN; the old one stops working

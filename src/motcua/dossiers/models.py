@@ -123,6 +123,7 @@ class Dossier(models.Model):
             models.Index(fields=["competent_unit", "status"], name="by_competent_unit"),
             models.Index(fields=["return_unit", "status"], name="by_return_unit"),
             models.Index(fields=["procedure", "received_at"], name="by_procedure"),
+            models.Index(fields=["applicant_id_number", "id"], name="by_applicant"),  # "my dossiers"
         ]
         verbose_name = "hồ sơ / dossier"
         verbose_name_plural = "hồ sơ / dossiers"
@@ -271,6 +272,17 @@ class Apology(models.Model):
 
     class Meta:
         ordering = ["dossier_id", "at"]
+
+
+class Rating(models.Model):
+    """The applicant's rating of the dossier's handling, once, after the result was returned (the
+    scale is configuration: satisfaction.rating_scale)."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    via = models.CharField(max_length=12)  # portal (logged in) | tracking (code and PIN) | counter (tablet)
+    at = models.DateTimeField(db_index=True)
 
 
 class CodeCounter(models.Model):

@@ -135,3 +135,9 @@ class IssueResultParams(Strict):
 class FormParams(Strict):
     form: Annotated[str, Text(8, 1)]
     note: Annotated[str, Text(2000)] = ""
+
+
+class RatingParams(Strict):
+    score: int = Field(ge=0, le=100)
+    comment: Annotated[str, Text(1000)] = ""
+    note: Annotated[str, Text(2000)] = ""

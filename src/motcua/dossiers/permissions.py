@@ -29,6 +29,9 @@ class Actor:
     system: bool = False
     roles: set[tuple[int, str]] = field(default_factory=set)  # (unit id, role)
     manager: bool = False
+    # the applicant as the identity provider vouched for them: acts only on dossiers filed under this
+    # ID number (empty: the applicant identified by the dossier's code and secret)
+    id_number: str = ""
 
     @classmethod
     def staff(cls, user: User) -> Actor:
@@ -47,6 +50,11 @@ class Actor:
     @classmethod
     def of_applicant(cls) -> Actor:
         return cls(applicant=True)
+
+    @classmethod
+    def of_citizen(cls, id_number: str) -> Actor:
+        """A person or business logged in through the identity provider."""
+        return cls(applicant=True, id_number=id_number.strip())
 
     @classmethod
     def of_system(cls) -> Actor:
@@ -190,3 +198,16 @@ def dossier_not_found(code: str) -> NotFound:
     """The one answer for a dossier code that does not exist and for one the caller may not see, so
     that nobody learns which codes exist (they are sequential) by asking."""
     return NotFound(f"hồ sơ {code}", f"dossier {code}")
+
+
+def of_applicant(id_number: str) -> Q:
+    """The dossiers of one applicant (by the ID number the identity provider vouched for), whatever
+    their channel. ensure_applicant says the same of one dossier."""
+    return Q(applicant_id_number=id_number.strip()) if id_number.strip() else Q(pk__in=[])
+
+
+def ensure_applicant(actor: Actor, dossier: Dossier) -> None:
+    """An identified applicant acts only on their own dossiers; another's is answered as unknown
+    (nothing tells that it exists)."""
+    if actor.id_number and dossier.applicant_id_number != actor.id_number:
+        raise dossier_not_found(dossier.code)

@@ -1,5 +1,7 @@
 """The fees report: collected and refunded per unit and day, on a page and as an Excel file. Thin: parse,
-call the selector, render."""
+call the selector, render.
+
+The gateway's return to the site (the signed callback) and the result page. Thin."""
 
 from __future__ import annotations
 
@@ -17,9 +19,10 @@ from motcua.desk import text
 from motcua.dossiers.permissions import Actor
 from motcua.errors import MotcuaError
 from motcua.network.models import Unit
+from motcua.ratelimit import RateLimited, client_subject, hit
 from motcua.tabular import write_xlsx
 
-from . import selectors
+from . import selectors, services
 
 MAX_DAYS = 366
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -108,3 +111,17 @@ def _excel(rows: list[selectors.FeeDay], first: date, last: date) -> HttpRespons
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="phi-le-phi-{first}-{last}.xlsx"'
     return response
+
+
+@require_GET
+def callback(request: HttpRequest) -> HttpResponse:
+    try:
+        hit("payment_ip", client_subject(request))
+        recorded = services.record_callback(params=request.GET.dict())
+    except RateLimited as error:
+        return render(request, "payments/result.html", {"error": text.message(error)}, status=429)
+    except MotcuaError as error:
+        return render(
+            request, "payments/result.html", {"error": text.message(error)}, status=error.http_status
+        )
+    return render(request, "payments/result.html", {"payment": recorded.payment, "already": recorded.already})

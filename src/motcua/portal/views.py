@@ -11,6 +11,7 @@ from motcua.catalog.models import Sector
 from motcua.desk import text
 from motcua.documents.views import tracked_context
 from motcua.dossiers import checkpoints, tracking
+from motcua.dossiers.satisfaction import rating_scale
 from motcua.dossiers.schemas import CODE_PATTERN
 from motcua.errors import NotFound
 from motcua.network import selectors as network
@@ -87,6 +88,7 @@ def track(request: HttpRequest) -> HttpResponse:
                 client=client,
             )
             context.update(tracked_context(request, form.cleaned_data["code"]))  # results, files to attach
+            context["rating_scale"] = [(s, text.pick(vi, en)) for s, vi, en in rating_scale()]
     except RateLimited as error:
         context["error"], status = text.message(error), 429
     except tracking.SecondFactorRequired as error:

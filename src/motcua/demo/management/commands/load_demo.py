@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.demo.history import DEFAULT_COUNT, DEFAULT_SEED, DEFAULT_UNTIL
 from motcua.demo.loader import demo_directory, demo_password, ensure_demo_accounts, load_network_and_catalog
 from motcua.demo.management.commands.load_history import parse_day
+from motcua.demo.provider import ensure_demo_identities
 from motcua.demo.tasks import queue_history_load
 from motcua.demo.tickets import DEMO_WEEKS, load_ticket_history, set_up_demo_queues
 from motcua.errors import MotcuaError
@@ -46,6 +48,12 @@ class Command(BaseCommand):
         self._print_accounts()
         self._queues(accounts, options)
         self._signing_certificates(accounts)
+        if settings.DEMO_IDENTITY_PROVIDER:
+            citizens = ensure_demo_identities()
+            self.stdout.write(
+                f"\nCông dân mẫu / demo citizens ({settings.PUBLIC_URL}/my/login/, số định danh / ID number, "
+                f"mật khẩu / password {demo_password()}): " + ", ".join(citizens)
+            )
         if options["no_history"]:
             return
         if options["history_now"]:

@@ -81,4 +81,6 @@ def _start_helpers() -> list[subprocess.Popen]:
         subprocess.Popen([*motcua, "db_worker", "--queue-name", "*", "--no-reload", "-v", "0"]),
         # the overdue watch: marks due-soon and late dossiers every 5 minutes
         subprocess.Popen([*motcua, "tick", "--every", "300"], stdout=subprocess.DEVNULL),
+        # the applicants' notifications: follow the event log, send with retries
+        subprocess.Popen([*motcua, "notify", "--every", "30"], stdout=subprocess.DEVNULL),
     ]

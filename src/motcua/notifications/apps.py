@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "motcua.notifications"
+    verbose_name = "Thông báo / Notifications"
