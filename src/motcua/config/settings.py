@@ -353,8 +353,20 @@ OAUTH2_PROVIDER = {
         "address": "Địa chỉ / address",
     },
     "OAUTH2_VALIDATOR_CLASS": "motcua.demo.provider.DemoClaimsValidator",
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    # plain http only for the demo on this machine; behind HTTPS, https redirect URIs only
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if HTTPS else ["http", "https"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 600,
+    # RFC 9700 (OAuth 2.0 Security BCP): the compliant behaviour, which django-oauth-toolkit 4 makes the
+    # default: no implicit or password grant, PKCE S256 only, tokens in headers and hashed, the `iss`
+    # response parameter, refresh-token replay revoking the family
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
 }
 
 # --- Notifications to applicants (motcua.notifications) ---------------------------------------------
