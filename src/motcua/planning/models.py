@@ -466,7 +466,17 @@ def _mclp_relaxation(matrix, row_weight, budget, start, options):
         f"MCLP Lagrangian: bound {relaxation.bound:,.1f}, best {relaxation.covered:,.1f} "
         f"after {relaxation.iterations} iterations"
     )
-    better = np.concatenate([relaxation.is_open, (matrix @ relaxation.is_open.astype(float)) > 0])
+    # swap local search from the relaxation's best network too; keep the best of the two starts
+    nothing, everything = np.zeros(matrix.shape[1], bool), np.ones(matrix.shape[1], bool)
+    swapped = heur.swap_max_cover(
+        matrix, row_weight, relaxation.is_open, nothing, everything, options.local_search_seconds
+    )
+    candidates = [relaxation.is_open, swapped] + ([sites] if sites is not None else [])
+    values = [float(row_weight @ ((matrix @ c.astype(float)) > 0)) for c in candidates]
+    best = candidates[int(np.argmax(values))]
+    relaxation.covered, relaxation.is_open = max(values), best
+    options.say(f"MCLP local search from the relaxation: {max(values):,.1f}")
+    better = np.concatenate([best, (matrix @ best.astype(float)) > 0])
     return relaxation, better.astype(float)
 
 

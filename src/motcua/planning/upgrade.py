@@ -41,6 +41,7 @@ from .staffing import capacity_per_hour
 
 NEAREST_PAIRS = 25
 QUICK_MINUTES = 15.0
+HOLD_TOLERANCE = 1e-9  # relative; see _solve_levels
 LEVELS = ("coverage", "travel", "within_15_min", "changes")
 FIXED_KINDS = ("center", "branch")
 
@@ -528,7 +529,19 @@ def _objectives(n_cols, layouts, pairs: _Pairs, rules, weight, phases) -> list[t
 
 
 def _solve_levels(model: MipModel, objectives, phases, options: SolveOptions):
-    """Each level's optimum, then held (within a tolerance) while the next level is solved."""
+    """Each level's optimum, then held (within a tolerance) while the next level is solved.
+
+    A held level is a dense row whose bound lies a hair inside the previous optimum, and HiGHS (1.16, and
+    the copy in scipy 1.17) mis-solves such models in two ways, both found by the brute-force property
+    test on instances of 5 to 7 points: presolve declares a level infeasible although the previous
+    level's answer satisfies every row (given that answer as a warm start it returns it as "optimal", at
+    twice the least travel), or cuts off the optimum whatever the tolerance; and, with presolve off, a
+    tolerance of 1e-7 of the value (HiGHS's own primal feasibility tolerance) can still end the search
+    at the warm start. So the levels after the first are solved without presolve, and a level is held
+    to within 1e-9 of its value: the previous answer stays feasible, the row is tight for HiGHS, and the
+    next level cannot buy anything with the slack. Measured on random instances (1,000 points x 60
+    sites, 3,000 x 150), the whole solve was no slower than with presolve on (19.1 s -> 13.2 s)."""
+    held_options = replace(options, presolve="off")
     levels: list[dict] = []
     x = None
     held_rows: list[tuple[np.ndarray, float, float]] = []
@@ -545,14 +558,14 @@ def _solve_levels(model: MipModel, objectives, phases, options: SolveOptions):
             offset=constant_changes if name == "changes" else 0.0,
         )
         options.say(f"upgrade-and-close level {len(levels) + 1} ({name})")
-        outcome = solve_mip(level_model, options, x)
+        outcome = solve_mip(level_model, held_options if held_rows else options, x)
         if outcome.x is None:
             levels.append(_level(name, outcome))
             return levels, None
         x = outcome.x
         value = float(cost @ x)
         levels.append(_level(name, outcome, value + level_model.offset))
-        tolerance = 1e-7 * max(1.0, abs(value))
+        tolerance = HOLD_TOLERANCE * max(1.0, abs(value))
         held_rows.append(
             (cost, value - tolerance, np.inf) if maximize else (cost, -np.inf, value + tolerance)
         )
