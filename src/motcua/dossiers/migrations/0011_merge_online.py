@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0010_merge_counter_sec'),
-        ('dossiers', '0010_online_rating'),
+        ("dossiers", "0010_merge_counter_sec"),
+        ("dossiers", "0010_online_rating"),
     ]
 
-    operations = [
-    ]
+    operations = []
