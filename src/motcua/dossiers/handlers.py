@@ -8,6 +8,7 @@ from __future__ import annotations
 from . import clock, guards, moves, pins
 from .context import ActionContext, Outcome
 from .models import Apology, Handover, Rating, StepState
+from .satisfaction import satisfied
 
 
 def submit_online(ctx: ActionContext) -> Outcome:
@@ -214,4 +215,4 @@ def rate(ctx: ActionContext) -> Outcome:
     via = ("portal" if actor.id_number else "tracking") if actor.applicant else "counter"
     score, comment = guards.rating_score(ctx), str(ctx.params.get("comment") or "").strip()
     ctx.add(Rating(dossier=ctx.dossier, score=score, comment=comment, via=via, at=ctx.now))
-    return Outcome(payload={"score": score, "comment": comment, "via": via})
+    return Outcome(payload={"score": score, "satisfied": satisfied(score), "comment": comment, "via": via})

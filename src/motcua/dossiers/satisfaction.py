@@ -25,3 +25,8 @@ def dislike_at_most() -> int:
 
 def label_of(score: int) -> tuple[str, str]:
     return next(((vi, en) for s, vi, en in rating_scale() if s == score), (str(score), str(score)))
+
+
+def satisfied(score: int) -> bool:
+    """A rating above the dislikes: what Index 766's satisfaction group counts as satisfied."""
+    return score > dislike_at_most()

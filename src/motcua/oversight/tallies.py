@@ -45,6 +45,9 @@ NOT_OPEN = frozenset({Status.FINISHED, Status.RETURNED, Status.REFUSED, Status.W
 # Received and in someone's hands: pending (not finished, not closed).
 IN_HAND = frozenset({Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.AWAITING_PAYMENT})
 TALLIES = "tallies"
+# fees paid: at the counter's payment step, collected with a receipt, or through the online gateway;
+# the payload's "online" says which
+PAYMENT_ACTIONS = frozenset({"payment_received", "collect_fee", "pay_online"})
 KEY_FIELDS = ("procedure_id", "competent_unit_id", "receiving_unit_id", "channel", "assisted", "outside")
 
 
@@ -171,7 +174,7 @@ def fold(state: FoldState, static: Static, event: Any, into: Folded) -> None:
         )
     elif action == "return_result":
         counts["returned"] += 1
-    elif action == "payment_received":
+    elif action in PAYMENT_ACTIONS:
         counts["payments"] += 1
         counts["paid_online"] += int(bool(payload.get("online")))
     elif action == "apologize":
