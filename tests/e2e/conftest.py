@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
+
 CHROMIUM = Path(os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -42,3 +44,19 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# Page tests run against the live server in transactions that are flushed after each test: the
+# append-only triggers of the event log are dropped for the flush and put back once the module is done.
+@pytest.fixture(scope="module")
+def triggers_back_after_module(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        install_append_only_triggers()
+
+
+@pytest.fixture
+def flushable_events(triggers_back_after_module, transactional_db):
+    install_append_only_triggers()
+    yield
+    drop_append_only_triggers()

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from motcua.demo.loader import demo_password
-from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.services import act, intake
 from tests.factories import BRANCH_TDM, CITIZEN_HOA, birth_request, judicial_request, use_demo_provider
@@ -17,21 +16,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("flushable_events", "local_cache"),
 ]
-
-
-@pytest.fixture(scope="module")
-def triggers_back_after_module(django_db_blocker):
-    """As in test_desk.py: the triggers come back once the module's last flush is done."""
-    yield
-    with django_db_blocker.unblock():
-        install_append_only_triggers()
-
-
-@pytest.fixture
-def flushable_events(triggers_back_after_module, transactional_db):
-    install_append_only_triggers()
-    yield
-    drop_append_only_triggers()
 
 
 def log_in_as_citizen(page, id_number: str) -> None:

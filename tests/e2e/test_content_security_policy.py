@@ -9,7 +9,6 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from motcua.dossiers import checkpoints
-from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
 from motcua.dossiers.services import intake
 from motcua.monitoring.views import map_policy
 from motcua.planning import CandidateSites, DemandPoints, PlanningProblem, SolveOptions, solve_lscp
@@ -21,21 +20,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("flushable_events", "world", "local_cache"),
 ]
-
-
-@pytest.fixture(scope="module")
-def triggers_back_after_module(django_db_blocker):
-    """As in test_desk.py: the triggers come back once the module's last flush is done."""
-    yield
-    with django_db_blocker.unblock():
-        install_append_only_triggers()
-
-
-@pytest.fixture
-def flushable_events(triggers_back_after_module, transactional_db):
-    install_append_only_triggers()
-    yield
-    drop_append_only_triggers()
 
 
 @pytest.fixture

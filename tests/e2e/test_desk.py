@@ -6,46 +6,14 @@ import re
 
 import pytest
 
-from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
-from tests.factories import BRANCH_TDM, PASSWORD, POINT_DAU_TIENG
+from tests.e2e.browsing import log_in, log_out
+from tests.factories import BRANCH_TDM, POINT_DAU_TIENG
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("flushable_events", "world", "local_cache"),
 ]
-
-
-@pytest.fixture(scope="module")
-def triggers_back_after_module(django_db_blocker):
-    """The live server makes pytest-django set up the transactional database before any fixture of
-    the test, so the triggers are put back once the module's last flush is done (as in
-    tests/dossiers/test_codes_concurrency.py, where the order of fixtures allows it per test)."""
-    yield
-    with django_db_blocker.unblock():
-        install_append_only_triggers()
-
-
-@pytest.fixture
-def flushable_events(triggers_back_after_module, transactional_db):
-    """The append-only triggers refuse the flush that ends a transactional test: drop them just
-    before it."""
-    install_append_only_triggers()
-    yield
-    drop_append_only_triggers()
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/desk/")
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def receive_at_the_counter(page) -> tuple[str, str]:

@@ -13,42 +13,15 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
 from motcua.dossiers.services import act, intake
-from tests.factories import PASSWORD, image_bytes, judicial_request
+from tests.e2e.browsing import log_in, log_out
+from tests.factories import image_bytes, judicial_request
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("flushable_events", "world", "local_cache"),
 ]
-
-
-@pytest.fixture(scope="module")
-def triggers_back_after_module(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        install_append_only_triggers()
-
-
-@pytest.fixture
-def flushable_events(triggers_back_after_module, transactional_db):
-    install_append_only_triggers()
-    yield
-    drop_append_only_triggers()
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)  # leaders land on the dashboard
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_url("**/")
 
 
 def qr_link(pdf: Path, folder: Path) -> str:

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
 from motcua.dossiers.services import act, intake
 from tests.factories import JUSTICE, PASSWORD, at, birth_request, judicial_request
 
@@ -15,20 +14,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("flushable_events", "local_cache"),
 ]
-
-
-@pytest.fixture(scope="module")
-def triggers_back_after_module(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        install_append_only_triggers()
-
-
-@pytest.fixture
-def flushable_events(triggers_back_after_module, transactional_db):
-    install_append_only_triggers()
-    yield
-    drop_append_only_triggers()
 
 
 @pytest.fixture

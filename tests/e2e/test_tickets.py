@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
 from motcua.network.models import Unit
 from motcua.tickets.services import set_up_unit
 from tests.factories import PASSWORD, POINT_DAU_TIENG, at
@@ -17,21 +16,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("flushable_events", "world", "local_cache"),
 ]
-
-
-@pytest.fixture(scope="module")
-def triggers_back_after_module(django_db_blocker):
-    """As in test_desk.py: the triggers are put back once the module's last flush is done."""
-    yield
-    with django_db_blocker.unblock():
-        install_append_only_triggers()
-
-
-@pytest.fixture
-def flushable_events(triggers_back_after_module, transactional_db):
-    install_append_only_triggers()
-    yield
-    drop_append_only_triggers()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import pytest
 from django.test import Client
 
 from motcua import ratelimit
-from motcua.dossiers.events import drop_append_only_triggers, install_append_only_triggers
 from motcua.dossiers.services import intake
 from tests.factories import at, judicial_request
 
@@ -15,21 +14,6 @@ pytestmark = [
     pytest.mark.usefixtures("flushable_events", "world", "local_cache"),
 ]
 NOW = 1_800_000_000.0  # every look-up below falls in the same windows
-
-
-@pytest.fixture(scope="module")
-def triggers_back_after_module(django_db_blocker):
-    """As in test_desk.py: the triggers come back once the module's last flush is done."""
-    yield
-    with django_db_blocker.unblock():
-        install_append_only_triggers()
-
-
-@pytest.fixture
-def flushable_events(triggers_back_after_module, transactional_db):
-    install_append_only_triggers()
-    yield
-    drop_append_only_triggers()
 
 
 def test_after_a_lockout_attempt_the_applicant_gives_the_last_id_digits_and_sees_the_dossier(
