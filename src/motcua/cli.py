@@ -41,6 +41,10 @@ COMMANDS = {
         "rebuild_stats",
         "Dựng lại số liệu giám sát từ nhật ký / rebuild the monitoring aggregates from the event log",
     ),
+    "follow-stats": (
+        "follow_stats",
+        "Cập nhật số liệu giám sát từ nhật ký / fold new events into the monitoring aggregates (--every N)",
+    ),
     "sync": (
         "sync",
         "Đồng bộ hồ sơ lên Cổng DVC quốc gia / send the national-portal sync outbox (--every N, --rebuild)",

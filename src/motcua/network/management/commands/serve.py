@@ -83,4 +83,6 @@ def _start_helpers() -> list[subprocess.Popen]:
         subprocess.Popen([*motcua, "tick", "--every", "300"], stdout=subprocess.DEVNULL),
         # the applicants' notifications: follow the event log, send with retries
         subprocess.Popen([*motcua, "notify", "--every", "30"], stdout=subprocess.DEVNULL),
+        # the monitoring aggregates: fold new events, so the dashboard never folds a backlog itself
+        subprocess.Popen([*motcua, "follow-stats", "--every", "30"], stdout=subprocess.DEVNULL),
     ]
