@@ -1,0 +1,39 @@
+"""Index 766's digitization group, measured from the electronic documents: registered with the
+scoreboard (oversight.selectors.register_measure) when the app is ready. Each measure is over the
+dossiers received in the scope and period; while no document has ever been stored, the group stays
+"not measured here"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .models import Document
+from .selectors import DigitizationCounts, digitization_counts
+
+# scoreboard source -> (numerator, denominator) of the counts
+SOURCES: dict[str, Callable[[DigitizationCounts], tuple[int, int]]] = {
+    "electronic_results": lambda c: (c.electronic_results, c.dossiers),
+    "digitized_dossiers": lambda c: (c.digitized_dossiers, c.dossiers),
+    "certified_copies": lambda c: (c.digitized, c.papers),
+    "reused_data": lambda c: (c.reused, c.papers),
+}
+
+
+def provider(source: str):
+    def measure(scope, period):
+        from motcua.oversight import scoring
+        from motcua.oversight.selectors import dossier_list
+
+        if not Document.objects.exists():
+            return None
+        numerator, denominator = SOURCES[source](digitization_counts(dossier_list(scope, period, "received")))
+        return scoring.Measure(numerator, denominator)
+
+    return measure
+
+
+def register() -> None:
+    from motcua.oversight.selectors import register_measure
+
+    for source in SOURCES:
+        register_measure(source, provider(source))
