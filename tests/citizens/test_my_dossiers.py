@@ -130,3 +130,24 @@ def test_the_applicant_rates_a_returned_dossier_from_my_dossiers(log_in, world):
     page = client.get(f"/my/dossiers/{code}/").content.decode()
     assert 'id="rate"' not in page and "Đánh giá của bạn: Rất hài lòng" in page
     assert (Rating.objects.get().score, Rating.objects.get().via) == (3, "portal")
+
+
+def test_my_dossier_page_offers_its_signed_result_and_only_to_me(log_in, world, signers, document_store):
+    from django.urls import reverse
+
+    from motcua.documents import services as documents
+
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code  # Hoa's
+    act(actor=world["counter_dt"], code=code, action="complete_step")
+    issued = documents.issue_result(
+        actor=world["lead_justice"], code=code, title="Phiếu lý lịch tư pháp số 7"
+    )
+    link = reverse("documents:applicant_download", args=[issued.public_id])
+    hoa = log_in(HOA)
+    page = hoa.get(reverse("citizens:dossier", args=[code])).content.decode()
+    assert "Phiếu lý lịch tư pháp số 7" in page and link in page
+    download = hoa.get(link)
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF-")
+    minh = log_in(MINH)
+    assert minh.get(reverse("citizens:dossier", args=[code])).status_code == 404
+    assert minh.get(link).status_code == 404  # not theirs: never looked up in their session

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.desk import text
+from motcua.documents.views import tracked_context
 from motcua.dossiers.permissions import Actor
 from motcua.errors import MotcuaError, NotFound
 from motcua.notifications import services as notifications
@@ -63,8 +64,11 @@ def dossier(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
     except NotFound:
         return render(request, "citizens/not_found.html", {"code": code}, status=404)
     consent = ConsentForm(initial=_consent_initial(read.dossier))
+    files = tracked_context(request, code)  # their own dossier: its results and papers to attach
     return render(
-        request, "citizens/dossier.html", {"read": read, "form": WithdrawForm(), "consent": consent}
+        request,
+        "citizens/dossier.html",
+        {"read": read, "form": WithdrawForm(), "consent": consent, **files},
     )
 
 
