@@ -225,3 +225,10 @@ def test_dossiers_per_counter_comes_from_the_history(demo_manager):
         )
     )
     assert run.result["current"]["dossiers_per_counter"] == pytest.approx(12 / counters)
+
+
+def test_staffing_page_numbers_are_written_as_a_number_field_reads_them(client, demo_manager):
+    # a number field takes "12.5" whatever the page's language; the Vietnamese "12,5" leaves it empty
+    client.force_login(demo_manager)
+    page = client.get("/planning/staffing/", {"service_minutes": "12.5", "max_wait": "7.5"}).content.decode()
+    assert 'name="service_minutes" value="12.5"' in page and 'name="max_wait" value="7.5"' in page
