@@ -100,7 +100,7 @@ def read(document: Document) -> bytes:
         return handle.read()
 
 
-def _component_title(dossier: Dossier, component: str) -> str:
+def component_title(dossier: Dossier, component: str) -> str:
     paper = dossier.papers.select_related("component").filter(component__code=component).first()
     if paper is None:
         raise ValidationFailed(
@@ -117,7 +117,7 @@ def attach(
     """A scan of one paper (a PDF, or several images joined into one PDF)."""
     now = now or timezone.now()
     dossier = check_may(actor, code, "attach_paper", now)
-    title = _component_title(dossier, component)
+    title = component_title(dossier, component)
     budget = uploads.max_dossier_bytes() - stored_bytes(dossier)
     prepared = uploads.prepare(files, budget=budget)
     public_id = new_public_id()
@@ -174,6 +174,47 @@ def _sign(actor: Actor, dossier: Dossier, data: bytes, public_id: str, now: date
     return certificate, signed, level
 
 
+def _sign_and_act(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    data: bytes,
+    reason: str,
+    action: str,
+    params: dict,
+    now: datetime,
+    pages: int,
+    title: str,
+    names: list[str] | None = None,
+    previous: Document | None = None,
+    form_key: str = "",
+) -> Document:
+    """Sign the PDF as the actor, store the signed bytes as a new document and record it through the
+    lifecycle action (the stored file is removed if the action is refused)."""
+    public_id = new_public_id()
+    certificate, signed, level = _sign(actor, dossier, data, public_id, now, reason)
+    name = _store_bytes(signed, public_id, now)
+    stored = StoredFile(
+        public_id,
+        name,
+        hashlib.sha256(signed).hexdigest(),
+        len(signed),
+        pages,
+        list(names or []),
+        title,
+        certificate=certificate,
+        signed_at=now,
+        level=level,
+        previous=previous,
+        form_key=form_key,
+    )
+    with _removed_on_failure(name):
+        engine.act(
+            actor=actor, code=dossier.code, action=action, now=now, params=params, attachments=[stored]
+        )
+    return Document.objects.get(public_id=public_id)
+
+
 def digitize(
     *, actor: Actor, code: str, component: str, note: str = "", now: datetime | None = None
 ) -> Document:
@@ -181,7 +222,7 @@ def digitize(
     from the original (a new, signed version; the scan itself stays as it was stored)."""
     now = now or timezone.now()
     dossier = check_may(actor, code, "digitize_paper", now)
-    _component_title(dossier, component)
+    component_title(dossier, component)
     scan = (
         Document.objects.filter(dossier=dossier, paper__component__code=component, current=True)
         .select_related("paper")
@@ -200,34 +241,19 @@ def digitize(
             problems=[Problem("component", "đã ký", "already signed")],
             http_status=409,
         )
-    public_id = new_public_id()
-    certificate, signed, level = _sign(
-        actor, dossier, unchanged_bytes(scan), public_id, now, "Chứng thực bản sao điện tử từ bản chính"
-    )
-    name = _store_bytes(signed, public_id, now)
-    stored = StoredFile(
-        public_id,
-        name,
-        hashlib.sha256(signed).hexdigest(),
-        len(signed),
-        scan.pages,
-        scan.original_names,
-        scan.title,
-        certificate=certificate,
-        signed_at=now,
-        level=level,
+    return _sign_and_act(
+        actor=actor,
+        dossier=dossier,
+        data=unchanged_bytes(scan),
+        reason="Chứng thực bản sao điện tử từ bản chính",
+        action="digitize_paper",
+        params={"component": component, "note": note},
+        now=now,
+        pages=scan.pages,
+        names=scan.original_names,
+        title=scan.title,
         previous=scan,
     )
-    with _removed_on_failure(name):
-        engine.act(
-            actor=actor,
-            code=code,
-            action="digitize_paper",
-            now=now,
-            params={"component": component, "note": note},
-            attachments=[stored],
-        )
-    return Document.objects.get(public_id=public_id)
 
 
 def issue_result(
@@ -253,33 +279,18 @@ def issue_result(
             prepared.discard()
     else:
         data, pages, names = result_form.pdf(dossier, title, now), 1, []
-    public_id = new_public_id()
-    certificate, signed, level = _sign(
-        actor, dossier, data, public_id, now, "Kết quả giải quyết thủ tục hành chính"
+    return _sign_and_act(
+        actor=actor,
+        dossier=dossier,
+        data=data,
+        reason="Kết quả giải quyết thủ tục hành chính",
+        action="issue_result",
+        params={"title": title, "note": note},
+        now=now,
+        pages=pages,
+        names=names,
+        title=title,
     )
-    name = _store_bytes(signed, public_id, now)
-    stored = StoredFile(
-        public_id,
-        name,
-        hashlib.sha256(signed).hexdigest(),
-        len(signed),
-        pages,
-        names,
-        title,
-        certificate=certificate,
-        signed_at=now,
-        level=level,
-    )
-    with _removed_on_failure(name):
-        engine.act(
-            actor=actor,
-            code=code,
-            action="issue_result",
-            now=now,
-            params={"title": title, "note": note},
-            attachments=[stored],
-        )
-    return Document.objects.get(public_id=public_id)
 
 
 @transaction.atomic
@@ -311,34 +322,20 @@ def sign_form(*, actor: Actor, code: str, form: str, note: str = "", now: dateti
             f"Mẫu số {issued.number} do {who} lập; chỉ người lập phiếu ký số phiếu.",
             f"Form {issued.number} was issued by {who}; only they may sign it.",
         )
-    public_id = new_public_id()
     tracking = f"{signing.config()['PUBLIC_URL']}/track/?code={dossier.code}"
     data = forms.render(dossier, issued, tracking_url=tracking, signer=officer_name(issued.event))
-    certificate, signed, level = _sign(actor, dossier, data, public_id, now, issued.heading)
-    name = _store_bytes(signed, public_id, now)
-    stored = StoredFile(
-        public_id,
-        name,
-        hashlib.sha256(signed).hexdigest(),
-        len(signed),
-        len(PdfReader(io.BytesIO(signed)).pages),
-        [],
-        issued.heading,
-        certificate=certificate,
-        signed_at=now,
-        level=level,
+    return _sign_and_act(
+        actor=actor,
+        dossier=dossier,
+        data=data,
+        reason=issued.heading,
+        action="sign_form",
+        params={"form": issued.key, "note": note},
+        now=now,
+        pages=len(PdfReader(io.BytesIO(data)).pages),
+        title=issued.heading,
         form_key=issued.key,
     )
-    with _removed_on_failure(name):
-        engine.act(
-            actor=actor,
-            code=code,
-            action="sign_form",
-            now=now,
-            params={"form": issued.key, "note": note},
-            attachments=[stored],
-        )
-    return Document.objects.get(public_id=public_id)
 
 
 def applicant_attach(
