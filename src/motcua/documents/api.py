@@ -21,7 +21,7 @@ from motcua.ratelimit import client_subject
 from . import selectors as documents
 from . import services, signing
 from .models import Document, DocumentAccess
-from .views import _oversized
+from .views import oversized_upload
 
 router = Router(tags=["documents"], auth=staff_auth)
 public_router = Router(tags=["documents"])
@@ -124,7 +124,7 @@ def attach(
     request: HttpRequest, code: str, component: str, files: File[list[UploadedFile]], note: Form[str] = ""
 ):
     """A scan of one paper: one PDF, or several JPEG/PNG images joined into one PDF."""
-    oversized = _oversized(request, "files")
+    oversized = oversized_upload(request, "files")
     if oversized:
         raise oversized
     document = services.attach(
@@ -147,7 +147,7 @@ def issue_result(
 ):
     """The agency leader signs and issues the electronic result: the files given, or (none) the result
     made from the template."""
-    oversized = _oversized(request, "files")
+    oversized = oversized_upload(request, "files")
     if oversized:
         raise oversized
     document = services.issue_result(actor=_actor(request), code=code, files=files or [], title=title[:300])
@@ -177,7 +177,7 @@ def applicant_attach(
     """A file for a paper of an online filing not received yet, with the dossier's PIN (rate-limited
     like tracking)."""
     admit(client_subject(request))
-    oversized = _oversized(request, "files")
+    oversized = oversized_upload(request, "files")
     if oversized:
         raise oversized
     with pin_checked(code, client_subject(request)):

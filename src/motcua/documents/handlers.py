@@ -54,7 +54,7 @@ def attach_paper(ctx: ActionContext) -> Outcome:
     """A scan of a paper (or a paper reused from the applicant's store): its newest version; a signed
     scan is digitized, a plain one is not (yet)."""
     paper, stored = ctx.found["paper"], ctx.attachments[0]
-    previous = Document._default_manager.filter(paper=paper, current=True).first()
+    previous = Document.objects.filter(paper=paper, current=True).first()
     document = _record(ctx, stored, Document.Kind.PAPER, paper, previous)
     signed_reuse = stored.reused_from is not None and stored.certificate is not None
     if paper.digitized != signed_reuse or (stored.reused_from is not None) != paper.reused:
@@ -81,7 +81,7 @@ def issue_result(ctx: ActionContext) -> Outcome:
 def sign_form(ctx: ActionContext) -> Outcome:
     """A form of the circular signed by the officer who issued it (a new version if signed before)."""
     stored = ctx.attachments[0]
-    previous = Document._default_manager.filter(
+    previous = Document.objects.filter(
         dossier=ctx.dossier, kind=Document.Kind.FORM, form_key=stored.form_key, current=True
     ).first()
     document = _record(ctx, stored, Document.Kind.FORM, previous=previous)

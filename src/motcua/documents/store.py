@@ -16,7 +16,7 @@ from motcua.dossiers.pins import pin_matches
 from motcua.errors import Forbidden, NotFound, Problem, ValidationFailed
 
 from .models import Document, StoreLook
-from .services import _component_title, check_may, new_public_id
+from .services import check_may, component_title, new_public_id
 from .stored import StoredFile
 
 STORE_LOOK_VALID = timedelta(hours=2)  # a look lets the officer reuse papers for this long
@@ -50,7 +50,7 @@ def reuse(*, actor: Actor, code: str, component: str, source: str, now: datetime
     dossier = check_may(actor, code, "attach_paper", now)
     paper = dossier.papers.select_related("component").filter(component__code=component).first()
     if paper is None:
-        _component_title(dossier, component)  # raises, naming the component
+        component_title(dossier, component)  # raises, naming the component
     if not paper.component.reusable:
         raise ValidationFailed(
             message_vi=f"Thành phần {component} không được tái sử dụng từ kho dữ liệu theo thủ tục.",

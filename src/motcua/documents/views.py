@@ -40,7 +40,7 @@ def _refused(request: HttpRequest, error: MotcuaError) -> HttpResponse:
     )
 
 
-def _oversized(request: HttpRequest, field: str) -> MotcuaError | None:
+def oversized_upload(request: HttpRequest, field: str) -> MotcuaError | None:
     handler = next(
         (h for h in request.upload_handlers if isinstance(h, uploads.SizeLimitedUploadHandler)), None
     )
@@ -71,7 +71,7 @@ def dossier_documents(request: HttpRequest, actor: Actor, code: str) -> HttpResp
 def _post(request: HttpRequest, actor: Actor, code: str) -> str:
     what = request.POST.get("do", "")
     if what in ("attach", "result"):
-        oversized = _oversized(request, "files")
+        oversized = oversized_upload(request, "files")
         if oversized:
             raise oversized
     files = request.FILES.getlist("files")
@@ -189,7 +189,7 @@ def verify(request: HttpRequest, public_id: str = "") -> HttpResponse:
 def _check_upload(request: HttpRequest, document: Document | None, context: dict) -> None:
     try:
         hit("verify_ip", client_subject(request))
-        oversized = _oversized(request, "file")
+        oversized = oversized_upload(request, "file")
         if oversized:
             raise oversized
         upload = request.FILES.get("file")
@@ -262,7 +262,7 @@ def applicant_attach(request: HttpRequest) -> HttpResponse:
                 "hồ sơ này (hãy tra cứu bằng mã và PIN trước)",
                 "This dossier (look it up with its code and PIN first)",
             )
-        oversized = _oversized(request, "files")
+        oversized = oversized_upload(request, "files")
         if oversized:
             raise oversized
         services.attach(

@@ -296,7 +296,7 @@ def originals_in_transit(ctx: ActionContext) -> Reason:
 @guard(state_only=True)
 def not_rated_yet(ctx: ActionContext) -> Reason:
     """A dossier is rated once."""
-    if ctx.dossier.pk is not None and Rating._default_manager.filter(dossier_id=ctx.dossier.pk).exists():
+    if ctx.dossier.pk is not None and Rating.objects.filter(dossier_id=ctx.dossier.pk).exists():
         return "Hồ sơ này đã được đánh giá.", "This dossier has already been rated."
     return None
 

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .selectors import Table, _plain
+from .selectors import Table, plain
 
 SHEET_TITLE = re.compile(r"[\[\]\*\?/\\:]")
 
@@ -19,7 +19,7 @@ def header(column) -> str:
 
 
 def _cell(value: Any) -> Any:
-    value = _plain(value)
+    value = plain(value)
     if isinstance(value, bool):
         return "có / yes" if value else "không / no"
     if isinstance(value, Decimal):

@@ -37,7 +37,7 @@ from motcua.network import reference
 from . import scoring, selectors
 from .models import FollowCursor, SyncRecord
 from .scope import Period, Scope, unit_tree
-from .tallies import _behind
+from .tallies import behind
 
 SYNC = "sync"
 SETTLE = timedelta(seconds=60)
@@ -185,7 +185,7 @@ def _make_records(wanted: dict[int, set[int]]) -> list[SyncRecord]:
 def produce(*, batch: int = BATCH) -> int:
     """Outbox records for the events appended since the last pass (a follower of the event log, as
     tallies.follow); returns how many were made."""
-    if not _behind(SYNC):
+    if not behind(SYNC):
         return 0
     made, position, settled_so_far = 0, None, True
     while True:

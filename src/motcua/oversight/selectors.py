@@ -68,11 +68,11 @@ class Table:
             "title_vi": self.title_vi,
             "title_en": self.title_en,
             "columns": [c.__dict__ for c in self.columns],
-            "rows": [{c.key: _plain(row.get(c.key)) for c in self.columns} for row in self.rows],
+            "rows": [{c.key: plain(row.get(c.key)) for c in self.columns} for row in self.rows],
         }
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime):

@@ -291,7 +291,7 @@ def follow(*, batch: int = BATCH) -> int:
     """Fold the events appended since the last pass into the kept counts; returns how many were
     folded. Passes are serialized (the cursor's row is locked); each batch is one transaction. The
     cursor passes only the events settled so far; newer ones are read again by the next pass."""
-    if not _behind():
+    if not behind():
         return 0
     folded_events, position, settled_so_far = 0, None, True
     while True:
@@ -320,7 +320,7 @@ def follow(*, batch: int = BATCH) -> int:
             return folded_events
 
 
-def _behind(name: str = "tallies") -> bool:
+def behind(name: str = "tallies") -> bool:
     """Whether an event was appended after the last one a pass read (one query). An event committed
     late with a smaller id is read by the next pass that has something new to read."""
     newest = DossierEvent.objects.order_by("-id").values("id")[:1]
