@@ -19,7 +19,7 @@ from motcua.desk import text
 from motcua.desk.views import problem_page, staff_page
 from motcua.dossiers import selectors as dossiers
 from motcua.dossiers.permissions import Actor, ensure_visible
-from motcua.dossiers.tracking import pin_checked
+from motcua.dossiers.tracking import admit, pin_checked
 from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
 from motcua.ratelimit import RateLimited, client_subject, hit
 
@@ -256,7 +256,7 @@ def applicant_attach(request: HttpRequest) -> HttpResponse:
     this session), before the counter receives the filing."""
     code = request.POST.get("code", "")[:40]
     try:
-        hit("track_ip", client_subject(request))
+        admit(client_subject(request))  # the tracking page's limit per address
         if code not in request.session.get(TRACKED_SESSION_KEY, []):
             raise NotFound(
                 "hồ sơ này (hãy tra cứu bằng mã và PIN trước)",
