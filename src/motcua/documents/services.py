@@ -299,8 +299,9 @@ def record_access(document: Document, kind: str, user=None, now: datetime | None
 
 
 def sign_form(*, actor: Actor, code: str, form: str, note: str = "", now: datetime | None = None) -> Document:
-    """A form the dossier issued (01, 02 or 03: the intake slip; 04-n: the n-th apology), signed by
-    the officer who issued it and kept as a document of the dossier."""
+    """A form the dossier issued (forms.SIGNABLE_FORMS: 01, 02 or 03, the intake slip; 04-n, the n-th
+    apology; 06, the control slip as it stands), signed by the officer who issued it (for 06: who made
+    the latest hand-over) and kept as a document of the dossier, a new version at each signing."""
     from motcua.desk.text import officer_name
     from motcua.dossiers import selectors as dossier_selectors
 
@@ -316,12 +317,8 @@ def sign_form(*, actor: Actor, code: str, form: str, note: str = "", now: dateti
             message_en=f"Dossier {code} has issued no form '{form}'.",
             problems=[Problem("form", "không có phiếu này", "no such form")],
         )
-    if issued.event is None or issued.event.actor_id != actor.user.pk:
-        who = officer_name(issued.event) or "?"
-        raise Forbidden(
-            f"Mẫu số {issued.number} do {who} lập; chỉ người lập phiếu ký số phiếu.",
-            f"Form {issued.number} was issued by {who}; only they may sign it.",
-        )
+    if not issued.issued_by(actor.user):
+        raise Forbidden(*issued.only_issuer_reason(officer_name(issued.event) or "?"))
     tracking = f"{signing.config()['PUBLIC_URL']}/track/?code={dossier.code}"
     data = forms.render(dossier, issued, tracking_url=tracking, signer=officer_name(issued.event))
     return _sign_and_act(

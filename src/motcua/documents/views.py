@@ -108,10 +108,7 @@ def _page(
     results = [d for d in current if d.kind == Document.Kind.RESULT]
     certificate, problem = documents.signing_certificate_of(actor.user, now)
     signed_forms = {d.form_key: d for d in current if d.kind == Document.Kind.FORM}
-    issued = [
-        (f, signed_forms.get(f.key), f.event is not None and f.event.actor_id == actor.user.pk)
-        for f in forms.issued_forms(dossier)
-    ]
+    issued = [(f, signed_forms.get(f.key), f.issued_by(actor.user)) for f in forms.issued_forms(dossier)]
     context = {
         "dossier": dossier,
         "papers": papers,
