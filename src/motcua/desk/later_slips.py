@@ -78,6 +78,7 @@ def control_slip_pdf(dossier: Dossier, *, signer: str = "") -> bytes:
         subject=f"{CONTROL_TITLE} {dossier.code}",
         author=dossier.receiving_unit.name_vi,
         keywords=[dossier.code, "form-06"],
+        room_for_stamp=True,
     )
 
 

@@ -168,3 +168,12 @@ def control_slip_state(actor, dossier: Dossier, now) -> ControlSlipState | None:
     unsigned = [h for h in handovers if signed is None or signed.signed_at is None or h.at > signed.signed_at]
     mine = slip.issued_by(actor.user) and may(actor, dossier, "sign_form", now)
     return ControlSlipState(signed, len(unsigned), slip.event, mine)
+
+
+def log_book_pages(unit, day) -> QuerySet[Document]:
+    """The signed versions of a unit's log book page of one day, newest first."""
+    return (
+        Document.objects.filter(kind=Document.Kind.LOG_BOOK, unit=unit, day=day)
+        .select_related("certificate", "added_by")
+        .order_by("-version")
+    )
