@@ -138,3 +138,32 @@ def test_the_dossier_page_signs_the_control_slip_and_its_qr_link_verifies(
     page.locator("#verify-file").set_input_files(str(slip))
     page.get_by_role("button", name="Kiểm tra", exact=True).click()
     page.wait_for_selector("text=Bản của bạn giống hệt tài liệu đã ban hành.")
+
+
+def test_the_counter_signs_the_day_s_log_book_page_and_its_qr_link_verifies(
+    page, world, signers, live_server, monkeypatch, settings, tmp_path
+):
+    monkeypatch.setitem(settings.MOTCUA["DOCUMENTS"], "PUBLIC_URL", live_server.url)
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+
+    log_in(page, "counter_dt")
+    page.goto("/desk/")
+    page.locator("#log-book-link").click()
+    page.wait_for_url("**/desk/log-book/")
+    assert code in page.locator("#log-book").inner_text()
+    page.get_by_role("button", name="Ký số trang sổ này").click()
+    page.wait_for_selector("text=Đã ký số trang sổ theo dõi hồ sơ.")
+    with page.expect_popup() as popup:
+        page.locator("#log-book-v1").get_by_role("link", name="In kèm mã QR").click()
+    printed = popup.value.request.get(popup.value.url)
+    assert printed.ok and printed.body().startswith(b"%PDF-")
+    book = tmp_path / "so-theo-doi.pdf"
+    book.write_bytes(printed.body())
+    page.screenshot(path="/tmp/documents-log-book.png", full_page=True)
+    log_out(page)
+
+    link = qr_link(book, tmp_path)
+    assert link.startswith(f"{live_server.url}/verify/")
+    page.goto(link)
+    assert "Hợp lệ" in page.locator("#verdict").inner_text()
+    assert "Có" in page.locator("#unchanged").inner_text()
