@@ -103,3 +103,67 @@ def test_scan_sign_issue_carry_collect_and_verify_by_the_qr_link(
     page.get_by_role("button", name="Kiểm tra", exact=True).click()
     page.wait_for_selector("text=Bản của bạn giống hệt tài liệu đã ban hành.")
     page.screenshot(path="/tmp/documents-verify.png", full_page=True)
+
+
+def test_the_dossier_page_signs_the_control_slip_and_its_qr_link_verifies(
+    page, world, signers, live_server, monkeypatch, settings, tmp_path
+):
+    monkeypatch.setitem(settings.MOTCUA["DOCUMENTS"], "PUBLIC_URL", live_server.url)
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    act(actor=world["counter_dt"], code=code, action="complete_step")  # a row: to the Department of Justice
+
+    log_in(page, "counter_dt")  # who made the hand-over signs the slip as it stands
+    page.goto(f"/desk/dossiers/{code}/")
+    assert "Chưa ký số." in page.locator("#control-slip-signature").inner_text()
+    page.get_by_role("button", name="Ký số phiếu kiểm soát").click()
+    page.wait_for_selector("text=Đã ký số phiếu.")
+    row = page.locator("#form-06")
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in row.inner_text()
+    with page.expect_popup() as popup:
+        row.get_by_role("link", name="In kèm mã QR").click()
+    printed = popup.value.request.get(popup.value.url)
+    assert printed.ok and printed.body().startswith(b"%PDF-")
+    slip = tmp_path / "phieu-kiem-soat.pdf"
+    slip.write_bytes(printed.body())
+    page.goto(f"/desk/dossiers/{code}/")
+    assert "Bản đã ký số lần 1" in page.locator("#control-slip-signature").inner_text()
+    page.screenshot(path="/tmp/documents-control-slip.png", full_page=True)
+    log_out(page)
+
+    link = qr_link(slip, tmp_path)
+    assert link.startswith(f"{live_server.url}/verify/")
+    page.goto(link)  # the QR code's link, as a phone would open it
+    assert "Hợp lệ" in page.locator("#verdict").inner_text()
+    assert "Có" in page.locator("#unchanged").inner_text()
+    page.locator("#verify-file").set_input_files(str(slip))
+    page.get_by_role("button", name="Kiểm tra", exact=True).click()
+    page.wait_for_selector("text=Bản của bạn giống hệt tài liệu đã ban hành.")
+
+
+def test_the_counter_signs_the_day_s_log_book_page_and_its_qr_link_verifies(
+    page, world, signers, live_server, monkeypatch, settings, tmp_path
+):
+    monkeypatch.setitem(settings.MOTCUA["DOCUMENTS"], "PUBLIC_URL", live_server.url)
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+
+    log_in(page, "counter_dt")
+    page.goto("/desk/")
+    page.locator("#log-book-link").click()
+    page.wait_for_url("**/desk/log-book/")
+    assert code in page.locator("#log-book").inner_text()
+    page.get_by_role("button", name="Ký số trang sổ này").click()
+    page.wait_for_selector("text=Đã ký số trang sổ theo dõi hồ sơ.")
+    with page.expect_popup() as popup:
+        page.locator("#log-book-v1").get_by_role("link", name="In kèm mã QR").click()
+    printed = popup.value.request.get(popup.value.url)
+    assert printed.ok and printed.body().startswith(b"%PDF-")
+    book = tmp_path / "so-theo-doi.pdf"
+    book.write_bytes(printed.body())
+    page.screenshot(path="/tmp/documents-log-book.png", full_page=True)
+    log_out(page)
+
+    link = qr_link(book, tmp_path)
+    assert link.startswith(f"{live_server.url}/verify/")
+    page.goto(link)
+    assert "Hợp lệ" in page.locator("#verdict").inner_text()
+    assert "Có" in page.locator("#unchanged").inner_text()

@@ -52,27 +52,33 @@ def apology_pdf(dossier: Dossier, apology: Apology, *, signer: str) -> bytes:
     )
 
 
-def control_slip_pdf(dossier: Dossier) -> bytes:
-    """Form 06: one row per hand-over of the dossier, with its timeliness against the step's deadline."""
+def control_slip_pdf(dossier: Dossier, *, signer: str = "") -> bytes:
+    """Form 06: one row per hand-over of the dossier, with its timeliness against the step's deadline;
+    signed (signer named) by the officer of the latest hand-over, or before any by the one who received."""
     register_fonts()
     styles = styles_for_forms()
     body, small = styles["body"], styles["small"]
     unit = _unit_head(dossier.receiving_unit.name_vi, styles)
     story = heading("06", CONTROL_TITLE, unit, dossier.received_at, dossier.code, styles)
+    handovers = list(dossier.handovers.all())
     story += [
         labelled("Kèm theo hồ sơ của Ông/Bà:", dossier.applicant_name, body),
         labelled("Ngày hẹn trả kết quả:", moment_text(dossier.due_at), body),
         Spacer(1, 3 * mm),
-        _handover_table(list(dossier.handovers.all()), styles),
+        _handover_table(handovers, styles),
     ]
-    if not dossier.handovers.all():
+    if not handovers:
         story.append(para("Hồ sơ chưa được chuyển giao lần nào.", small))
+    if signer:
+        title = "NGƯỜI GIAO HỒ SƠ" if handovers else "NGƯỜI TIẾP NHẬN HỒ SƠ"
+        story += [Spacer(1, 6 * mm), _signature(title, signer, styles)]
     return pdf(
         story,
         title=f"Mẫu số 06 - {dossier.code}",
         subject=f"{CONTROL_TITLE} {dossier.code}",
         author=dossier.receiving_unit.name_vi,
         keywords=[dossier.code, "form-06"],
+        room_for_stamp=True,
     )
 
 

@@ -118,16 +118,29 @@ def render(dossier: Dossier, *, tracking_url: str, pin: str | None, officer: str
     )
 
 
-def pdf(story: list, *, title: str, subject: str, author: str, keywords: list[str]) -> bytes:
-    """An A4 slip of the circular's forms, with its metadata (the tests read the dossier code there)."""
+STAMP_ROOM = 36 * mm  # the signature's stamp (documents.signing) covers the first page's lower right corner
+
+
+def pdf(
+    story: list,
+    *,
+    title: str,
+    subject: str,
+    author: str,
+    keywords: list[str],
+    pagesize=A4,
+    room_for_stamp: bool = False,
+) -> bytes:
+    """An A4 slip of the circular's forms, with its metadata (the tests read the dossier code there).
+    room_for_stamp: a bottom margin the signature's stamp fits in, for forms whose tables may run long."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=pagesize,
         leftMargin=20 * mm,
         rightMargin=18 * mm,
         topMargin=15 * mm,
-        bottomMargin=15 * mm,
+        bottomMargin=STAMP_ROOM if room_for_stamp else 15 * mm,
         title=title,
         subject=subject,
         author=author,

@@ -25,6 +25,14 @@ def queue_units(actor: Actor) -> QuerySet[Unit]:
     return units if actor.manager else units.filter(id__in=actor.unit_ids)
 
 
+def log_book_units(actor: Actor) -> list[Unit]:
+    """Service units whose log book (Form 05) the actor may open: where they work, or all for a manager;
+    those where they receive dossiers first."""
+    units = queue_units(actor).filter(kind__in=SERVICE_UNIT_KINDS)
+    receiving = {unit for unit, role in actor.roles if role in DESK}
+    return sorted(units.order_by("code"), key=lambda u: u.pk not in receiving)
+
+
 def intake_units(actor: Actor) -> QuerySet[Unit]:
     """Service units where the actor may receive dossiers (counter or postal role)."""
     ids = {unit for unit, role in actor.roles if role in DESK}

@@ -250,8 +250,12 @@ def apology_pdf(request: HttpRequest, actor: Actor, code: str, number: int) -> H
 @require_GET
 @staff_page
 def control_slip_pdf(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
+    from motcua.documents.forms import control_slip
+
     dossier = dossiers.dossier_detail(actor, code)
-    return _pdf(later_slips.control_slip_pdf(dossier), f"phieu-kiem-soat-{dossier.code}.pdf")
+    slip = control_slip(dossier)
+    signer = text.officer_name(slip.event) if slip else ""
+    return _pdf(later_slips.control_slip_pdf(dossier, signer=signer), f"phieu-kiem-soat-{dossier.code}.pdf")
 
 
 @require_GET
@@ -378,8 +382,16 @@ def _dossier_page(request, actor: Actor, code: str, failed=None, status: int = 2
         "actions": actions,
         "failed_action": failed[0].name if failed else None,
         "action_error": failed[1].get("form") if failed else None,
+        "control_slip": _control_slip(actor, dossier, now),
     }
     return render(request, "desk/dossier.html", context, status=status)
+
+
+def _control_slip(actor: Actor, dossier, now):
+    """Form 06's signed version and whether this officer signs it now (the documents app keeps it)."""
+    from motcua.documents.selectors import control_slip_state
+
+    return control_slip_state(actor, dossier, now)
 
 
 def _step_state(step, now) -> str:

@@ -64,7 +64,18 @@ class CertificateAdmin(admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["public_id", "dossier", "kind", "title", "version", "current", "certificate", "added_at"]
+    list_display = [
+        "public_id",
+        "dossier",
+        "unit",
+        "day",
+        "kind",
+        "title",
+        "version",
+        "current",
+        "certificate",
+        "added_at",
+    ]
     list_filter = ["kind", "current"]
     search_fields = ["public_id", "dossier__code", "sha256"]
 

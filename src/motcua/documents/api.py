@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from motcua.auth import staff_auth
 from motcua.dossiers import selectors as dossiers
-from motcua.dossiers.permissions import Actor, ensure_visible
+from motcua.dossiers.permissions import Actor
 from motcua.dossiers.tracking import admit, pin_checked
 from motcua.error_schemas import errors
 from motcua.errors import NotFound
@@ -104,12 +104,12 @@ def download(request: HttpRequest, public_id: str):
     document = documents.by_public_id(public_id)
     if document is None:
         raise NotFound(f"tài liệu {public_id}", f"document {public_id}")
-    ensure_visible(actor, document.dossier)
+    services.ensure_may_see(actor, document)
     response = FileResponse(
         services.open_stored(document),
         content_type="application/pdf",
         as_attachment=True,
-        filename=f"{document.dossier.code}-{document.public_id}.pdf",
+        filename=f"{document.belongs_to}-{document.public_id}.pdf",
     )
     services.record_access(document, DocumentAccess.Kind.DOWNLOAD, user=actor.user)
     return response

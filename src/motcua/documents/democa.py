@@ -149,11 +149,12 @@ def ensure_officer_certificate(user, unit, now: dt.datetime, password: bytes):
     return certificates.register(user=user, data=pem(cert), unit=unit, key_ref=str(path), demo=True)
 
 
-SIGNING_ROLES = ("counter", "postal", "leader")  # who signs: scans at the counter, results at the agency
+# who signs: scans at the counter, results at the agency, apologies and the control slip's hand-overs
+SIGNING_ROLES = ("counter", "postal", "specialist", "leader")
 
 
 def ensure_demo_signers(accounts, now: dt.datetime) -> list:
-    """A demo certificate for every demo officer who signs (counter, postal and leader accounts)."""
+    """A demo certificate for every demo officer who signs (counter, postal, specialist and leader accounts)."""
     from django.contrib.auth import get_user_model
 
     from motcua.network.models import Unit

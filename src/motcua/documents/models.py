@@ -50,16 +50,22 @@ class Certificate(models.Model):
 
 
 class Document(models.Model):
-    """One stored version of a paper's file or of a result. The bytes behind storage_name never change;
-    signing stores a new version (previous points back) and the old one stops being current."""
+    """One stored version of a paper's file, of a result or of a signed form. The bytes behind
+    storage_name never change; signing stores a new version (previous points back) and the old one stops
+    being current. A page of a unit's log book (Form 05) is the one kind that belongs to no dossier: it
+    belongs to its unit and day."""
 
     class Kind(models.TextChoices):
         PAPER = "paper", _("Paper")
         RESULT = "result", _("Electronic result")
         FORM = "form", _("Signed form")
+        LOG_BOOK = "log_book", _("Log book page")
 
     public_id = models.CharField(max_length=24, unique=True)  # /verify/<public_id>, printed as a QR code
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="documents")
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    day = models.DateField(null=True, blank=True)  # a log book page: the day it lists
     paper = models.ForeignKey(
         DossierPaper, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )
@@ -94,10 +100,27 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["dossier_id", "kind", "id"]
-        indexes = [models.Index(fields=["dossier", "current"], name="documents_of_dossier")]
+        indexes = [
+            models.Index(fields=["dossier", "current"], name="documents_of_dossier"),
+            models.Index(fields=["unit", "day"], name="log_book_pages"),
+        ]
+        constraints = [
+            models.CheckConstraint(  # a dossier's document, or a unit's log book page of one day
+                condition=(models.Q(kind="log_book", dossier__isnull=True, day__isnull=False))
+                | (~models.Q(kind="log_book") & models.Q(dossier__isnull=False, day__isnull=True)),
+                name="document_of_a_dossier_or_a_log_book_day",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
+
+    @property
+    def belongs_to(self) -> str:
+        """The dossier's code, or for a log book page its unit's code and day (file names, reports)."""
+        if self.dossier_id is not None:
+            return self.dossier.code
+        return f"{self.unit.code}-{self.day:%Y%m%d}"
 
     @property
     def signed(self) -> bool:

@@ -139,3 +139,41 @@ def filing_papers(code: str) -> list[tuple]:
         d.paper_id: d for d in Document.objects.filter(dossier=dossier, current=True, paper__isnull=False)
     }
     return [(p, files.get(p.pk)) for p in dossier.papers.select_related("component").order_by("id")]
+
+
+@dataclass(frozen=True)
+class ControlSlipState:
+    """Form 06 of a dossier as the dossier page shows it: its current signed version, the hand-overs
+    made after that signature, and whether this officer is the one to sign it now."""
+
+    signed: Document | None
+    unsigned_handovers: int
+    signer: object | None  # the event whose officer signs the slip now
+    may_sign: bool
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.signed is not None and not self.unsigned_handovers
+
+
+def control_slip_state(actor, dossier: Dossier, now) -> ControlSlipState | None:
+    """None before the dossier was received (dossier from dossiers.selectors.dossier_detail)."""
+    from . import forms
+
+    slip = forms.control_slip(dossier)
+    if slip is None:
+        return None
+    signed = current_documents(dossier).filter(kind=Document.Kind.FORM, form_key=forms.CONTROL_SLIP).first()
+    handovers = dossier.handovers.all()
+    unsigned = [h for h in handovers if signed is None or signed.signed_at is None or h.at > signed.signed_at]
+    mine = slip.issued_by(actor.user) and may(actor, dossier, "sign_form", now)
+    return ControlSlipState(signed, len(unsigned), slip.event, mine)
+
+
+def log_book_pages(unit, day) -> QuerySet[Document]:
+    """The signed versions of a unit's log book page of one day, newest first."""
+    return (
+        Document.objects.filter(kind=Document.Kind.LOG_BOOK, unit=unit, day=day)
+        .select_related("certificate", "added_by")
+        .order_by("-version")
+    )

@@ -9,7 +9,7 @@ import io
 import secrets
 from collections.abc import Iterable
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from django.core.files import File
@@ -25,6 +25,7 @@ from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import Actor, authorize, ensure_visible
 from motcua.dossiers.pins import pin_matches
 from motcua.errors import Forbidden, MotcuaError, NotFound, Problem, ValidationFailed
+from motcua.network.models import Role, Unit
 
 from . import certificates, result_form, signing, uploads
 from .models import Document, DocumentAccess
@@ -158,7 +159,7 @@ def unchanged_bytes(document: Document) -> bytes:
     return data
 
 
-def _sign(actor: Actor, dossier: Dossier, data: bytes, public_id: str, now: datetime, reason: str):
+def _sign(actor: Actor, data: bytes, public_id: str, now: datetime, reason: str):
     certificate = certificates.signing_certificate(actor.user, now)
     unit = certificate.unit
     text = signing.StampText(
@@ -192,7 +193,7 @@ def _sign_and_act(
     """Sign the PDF as the actor, store the signed bytes as a new document and record it through the
     lifecycle action (the stored file is removed if the action is refused)."""
     public_id = new_public_id()
-    certificate, signed, level = _sign(actor, dossier, data, public_id, now, reason)
+    certificate, signed, level = _sign(actor, data, public_id, now, reason)
     name = _store_bytes(signed, public_id, now)
     stored = StoredFile(
         public_id,
@@ -299,8 +300,9 @@ def record_access(document: Document, kind: str, user=None, now: datetime | None
 
 
 def sign_form(*, actor: Actor, code: str, form: str, note: str = "", now: datetime | None = None) -> Document:
-    """A form the dossier issued (01, 02 or 03: the intake slip; 04-n: the n-th apology), signed by
-    the officer who issued it and kept as a document of the dossier."""
+    """A form the dossier issued (forms.SIGNABLE_FORMS: 01, 02 or 03, the intake slip; 04-n, the n-th
+    apology; 06, the control slip as it stands), signed by the officer who issued it (for 06: who made
+    the latest hand-over) and kept as a document of the dossier, a new version at each signing."""
     from motcua.desk.text import officer_name
     from motcua.dossiers import selectors as dossier_selectors
 
@@ -316,12 +318,8 @@ def sign_form(*, actor: Actor, code: str, form: str, note: str = "", now: dateti
             message_en=f"Dossier {code} has issued no form '{form}'.",
             problems=[Problem("form", "không có phiếu này", "no such form")],
         )
-    if issued.event is None or issued.event.actor_id != actor.user.pk:
-        who = officer_name(issued.event) or "?"
-        raise Forbidden(
-            f"Mẫu số {issued.number} do {who} lập; chỉ người lập phiếu ký số phiếu.",
-            f"Form {issued.number} was issued by {who}; only they may sign it.",
-        )
+    if not issued.issued_by(actor.user):
+        raise Forbidden(*issued.only_issuer_reason(officer_name(issued.event) or "?"))
     tracking = f"{signing.config()['PUBLIC_URL']}/track/?code={dossier.code}"
     data = forms.render(dossier, issued, tracking_url=tracking, signer=officer_name(issued.event))
     return _sign_and_act(
@@ -347,3 +345,76 @@ def applicant_attach(
     if dossier is None or not pin_matches(dossier, pin):
         raise NotFound("hồ sơ với mã và mã tra cứu (PIN) này", "A dossier with this code and PIN")
     return attach(actor=Actor.of_applicant(), code=code, component=component, files=files, now=now)
+
+
+# --- Form 05: a unit's log book, one signed page per day -------------------------------------------
+
+
+def may_sign_log_book(actor: Actor, unit: Unit) -> bool:
+    """The unit's counter officers keep its log book."""
+    return (unit.pk, Role.COUNTER) in actor.roles
+
+
+def sign_log_book(*, actor: Actor, unit_code: str, day: date, now: datetime | None = None) -> Document:
+    """A counter officer of the unit signs the day's page of its log book as it stands now: a document
+    of the unit (no dossier), a new version at each signing (the page may still grow that day)."""
+    from motcua.desk import log_book
+
+    now = now or timezone.now()
+    unit = Unit.objects.filter(code=unit_code).first()
+    if unit is None:
+        raise NotFound(f"đơn vị {unit_code}", f"unit {unit_code}")
+    if not may_sign_log_book(actor, unit):
+        raise Forbidden(
+            f"Chỉ cán bộ một cửa của {unit.name_vi} ký số sổ theo dõi hồ sơ của đơn vị.",
+            f"Only the counter officers of {unit.name_en or unit.name_vi} sign its log book.",
+        )
+    if day > timezone.localtime(now).date():
+        raise ValidationFailed(
+            message_vi="Không thể ký sổ của một ngày chưa đến.",
+            message_en="A day that has not come yet cannot be signed.",
+            problems=[Problem("day", "là ngày trong tương lai", "is in the future")],
+        )
+    signer = actor.user.get_full_name() or actor.user.get_username()
+    data = log_book.render(unit, day, log_book.entries(unit, day), signer=signer, as_of=now)
+    public_id = new_public_id()
+    certificate, signed, level = _sign(actor, data, public_id, now, f"{log_book.TITLE} {day:%d/%m/%Y}")
+    name = _store_bytes(signed, public_id, now)
+    with _removed_on_failure(name), transaction.atomic():
+        previous = (
+            Document.objects.select_for_update()
+            .filter(kind=Document.Kind.LOG_BOOK, unit=unit, day=day, current=True)
+            .first()
+        )
+        if previous is not None:
+            previous.current = False
+            previous.save(update_fields=["current"])
+        return Document.objects.create(
+            public_id=public_id,
+            kind=Document.Kind.LOG_BOOK,
+            form_key=log_book.NUMBER,
+            day=day,
+            title=log_book.title(unit, day)[:300],
+            version=previous.version + 1 if previous else 1,
+            previous=previous,
+            storage_name=name,
+            sha256=hashlib.sha256(signed).hexdigest(),
+            size=len(signed),
+            pages=len(PdfReader(io.BytesIO(signed)).pages),
+            added_by=actor.user,
+            unit=unit,
+            added_at=now,
+            certificate=certificate,
+            signed_at=now,
+            signature_level=level,
+            applicant_id_number="",
+        )
+
+
+def ensure_may_see(actor: Actor, document: Document) -> None:
+    """Staff who may see the document's dossier, or for a log book page, the staff of its unit and the
+    center's managers (NotFound otherwise, as for a dossier)."""
+    if document.dossier_id is not None:
+        ensure_visible(actor, document.dossier)
+    elif not (actor.manager or document.unit_id in actor.unit_ids):
+        raise NotFound(f"tài liệu {document.public_id}", f"document {document.public_id}")

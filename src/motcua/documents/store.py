@@ -101,7 +101,11 @@ def store_documents(id_number: str):
     versions, originals rather than reuses)."""
     return (
         Document.objects.filter(
-            applicant_id_number=id_number, current=True, certificate__isnull=False, reused_from__isnull=True
+            applicant_id_number=id_number,
+            current=True,
+            certificate__isnull=False,
+            reused_from__isnull=True,
+            dossier__isnull=False,  # not a unit's log book page
         )
         .select_related("dossier", "certificate", "certificate__unit")
         .order_by("-added_at", "-id")

@@ -7,6 +7,7 @@ parse, call a selector or a service, render."""
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -15,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.desk import log_book as form_05
+from motcua.desk import selectors as desk_selectors
 from motcua.desk import text
 from motcua.desk.views import problem_page, staff_page
 from motcua.dossiers import selectors as dossiers
-from motcua.dossiers.permissions import Actor, ensure_visible
+from motcua.dossiers.permissions import Actor
 from motcua.dossiers.tracking import admit, pin_checked
 from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
 from motcua.ratelimit import RateLimited, client_subject, hit
@@ -108,10 +111,7 @@ def _page(
     results = [d for d in current if d.kind == Document.Kind.RESULT]
     certificate, problem = documents.signing_certificate_of(actor.user, now)
     signed_forms = {d.form_key: d for d in current if d.kind == Document.Kind.FORM}
-    issued = [
-        (f, signed_forms.get(f.key), f.event is not None and f.event.actor_id == actor.user.pk)
-        for f in forms.issued_forms(dossier)
-    ]
+    issued = [(f, signed_forms.get(f.key), f.issued_by(actor.user)) for f in forms.issued_forms(dossier)]
     context = {
         "dossier": dossier,
         "papers": papers,
@@ -138,7 +138,7 @@ def download(request: HttpRequest, actor: Actor, public_id: str) -> HttpResponse
     document = documents.by_public_id(public_id)
     if document is None:
         raise NotFound(f"tài liệu {public_id}", f"document {public_id}")
-    ensure_visible(actor, document.dossier)
+    services.ensure_may_see(actor, document)
     response = _file_response(document, attachment=request.GET.get("print") != "1")
     services.record_access(document, DocumentAccess.Kind.DOWNLOAD, user=actor.user)
     return response
@@ -149,10 +149,62 @@ def _file_response(document: Document, attachment: bool) -> FileResponse:
         services.open_stored(document),
         content_type="application/pdf",
         as_attachment=attachment,
-        filename=f"{document.dossier.code}-{document.public_id}.pdf",
+        filename=f"{document.belongs_to}-{document.public_id}.pdf",
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- Form 05: the unit's log book -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page
+def log_book(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """A unit's log book page of one day: its rows, printed as PDF, signed by a counter officer of the
+    unit (a new signed version each time), each signed version with its verification page."""
+    source = request.POST if request.method == "POST" else request.GET
+    units = list(desk_selectors.log_book_units(actor))
+    unit_code = source.get("unit", "").strip()[:16] or (units[0].code if units else "")
+    unit = next((u for u in units if u.code == unit_code), None)
+    if unit is None:
+        raise NotFound(f"sổ theo dõi hồ sơ của đơn vị {unit_code}", f"the log book of unit {unit_code}")
+    today = timezone.localdate()
+    day = _day(source.get("day", ""), today)
+    context = {"units": units, "unit": unit, "day": day or today, "today": today}
+    if day is None:
+        context["error"] = _("Not a date (YYYY-MM-DD).")
+        return render(request, "documents/log_book.html", context, status=400)
+    if request.method == "POST":
+        try:
+            services.sign_log_book(actor=actor, unit_code=unit.code, day=day)
+        except MotcuaError as error:
+            if error.http_status in (403, 404):
+                raise
+            context["error"] = text.message(error)
+            return render(request, "documents/log_book.html", context, status=error.http_status)
+        messages.success(request, _("The log book page was signed."))
+        return redirect(f"{request.path}?unit={unit.code}&day={day.isoformat()}")
+    rows = form_05.entries(unit, day)
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(form_05.render(unit, day, rows), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="so-theo-doi-{unit.code}-{day:%Y%m%d}.pdf"'
+        return response
+    context.update(
+        rows=rows,
+        pages=documents.log_book_pages(unit, day),
+        may_sign=services.may_sign_log_book(actor, unit) and day <= today,
+    )
+    return render(request, "documents/log_book.html", context)
+
+
+def _day(value: str, default):
+    if not value.strip():
+        return default
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
 
 
 # --- the public ---------------------------------------------------------------------------------------

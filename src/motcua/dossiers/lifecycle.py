@@ -480,7 +480,8 @@ def _records() -> list[ActionRecord]:
             ("title", "note"),
             with_files=True,
         ),
-        ActionRecord(  # forms 01-04 of Circular 01/2018, by the officer who issued them (closed ones too)
+        # the forms of documents.forms.SIGNABLE_FORMS (01-04, 06), by the officer who issued them (closed too)
+        ActionRecord(
             "sign_form",
             "Ký số phiếu đã lập",
             "Sign an issued form",

@@ -16,9 +16,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         problems, checked, signatures = [], 0, 0
-        for document in Document.objects.select_related("dossier").order_by("id").iterator(chunk_size=200):
+        for document in (
+            Document.objects.select_related("dossier", "unit").order_by("id").iterator(chunk_size=200)
+        ):
             checked += 1
-            where = f"{document.dossier.code} {document.public_id} ({document.title} v{document.version})"
+            where = f"{document.belongs_to} {document.public_id} ({document.title} v{document.version})"
             try:
                 data = services.read(document)
             except services.StoredFileMissing:
