@@ -78,3 +78,14 @@ def test_load_demo_gives_every_signing_officer_a_demo_certificate(document_store
     assert all(c.demo for c in Certificate.objects.all())
     call_command("load_demo", "--no-history")  # twice: nothing new
     assert Certificate.objects.count() == len(holders)
+
+
+def test_a_demo_certificate_takes_an_officer_name_longer_than_a_common_name_may_be(document_store):
+    now = datetime(2026, 12, 3, 8, tzinfo=UTC)
+    long_name = "Cán bộ một cửa Trung tâm Phục vụ hành chính công tỉnh Bình Dương (chi nhánh)"
+    assert len(long_name.encode()) > democa.NAME_LIMIT
+    ca_key, ca_cert = democa.ensure_ca(now)
+    _, cert = democa.issue(ca_key, ca_cert, long_name, not_before=now, not_after=now + timedelta(days=10))
+    common_name = cert.subject.get_attributes_for_oid(democa.NameOID.COMMON_NAME)[0].value
+    assert long_name.startswith(common_name)
+    assert democa.NAME_LIMIT - 4 < len(common_name.encode()) <= democa.NAME_LIMIT

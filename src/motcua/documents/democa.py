@@ -17,13 +17,23 @@ from django.conf import settings
 CA_NAME = "motcua demo CA (not legally valid)"
 
 
+# RFC 5280 caps a common name and an organization name at 64 (ub-common-name); cryptography counts UTF-8
+# bytes, and a Vietnamese name takes more bytes than letters
+NAME_LIMIT = 64
+
+
+def fit_name(text: str) -> str:
+    """The longest start of text within NAME_LIMIT bytes of UTF-8, never cut inside a letter."""
+    return text.encode()[:NAME_LIMIT].decode(errors="ignore")
+
+
 def _name(common_name: str, unit: str = "") -> x509.Name:
     parts = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        x509.NameAttribute(NameOID.COMMON_NAME, fit_name(common_name)),
     ]
     if unit:
-        parts.insert(1, x509.NameAttribute(NameOID.ORGANIZATION_NAME, unit[:64]))
+        parts.insert(1, x509.NameAttribute(NameOID.ORGANIZATION_NAME, fit_name(unit)))
     return x509.Name(parts)
 
 
