@@ -389,3 +389,28 @@ def test_the_supplement_message_links_to_the_page_where_it_is_answered(world, ho
     event = asking.events.get(action="request_supplement")
     subject, body = render(Kind.SUPPLEMENT, asking, event, "vi")
     assert f"{settings.PUBLIC_URL}/my/dossiers/{asking.code}/" in body and "Bản sao sổ hộ khẩu" in body
+
+
+def test_an_online_filing_asked_for_a_paper_at_intake_is_received_once_the_counter_accepts_it(world, hoa):
+    draft = draft_of(hoa)
+    online.attach_to_draft(
+        citizen=hoa, draft_id=draft.pk, component="TP1", files=[upload("a.pdf", pdf_bytes())]
+    )
+    code = filing.submit_draft(citizen=hoa, draft_id=draft.pk, data=FORM, now=at(2026, 3, 2, 8)).dossier.code
+    params = {"missing": [{"code": "TP9"}]}
+    act(
+        actor=world["counter_tdm"],
+        code=code,
+        action="request_supplement",
+        params=params,
+        now=at(2026, 3, 2, 9),
+    )
+    files = {"TP9": [upload("hk.jpg", image_bytes("JPEG"))]}
+    online.answer_supplement(citizen=hoa, code=code, files=files, now=at(2026, 3, 2, 10))
+    dossier = Dossier.objects.get(code=code)
+    assert dossier.status == Status.SUPPLEMENT and dossier.due_at is None  # the clock has not started
+    assert sorted(dossier.papers.values_list("component__code", flat=True)) == ["TP1", "TP9"]
+    act(actor=world["counter_tdm"], code=code, action="supplement_received", now=at(2026, 3, 2, 11))
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED and dossier.received_at == at(2026, 3, 2, 11)
+    assert_consistent(dossier)

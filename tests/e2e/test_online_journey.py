@@ -111,7 +111,8 @@ def test_file_pay_supplement_online_result_download_and_rate(
     page.screenshot(path="/tmp/journey-supplement-sent.png", full_page=True)
 
     # 5. the agency sees the papers arrived online, looks at them, accepts them: the clock resumes
-    staff = browser.new_context(base_url=live_server.url, locale="vi-VN").new_page()
+    desk = browser.new_context(base_url=live_server.url, locale="vi-VN")  # staff: their own browser
+    staff = desk.new_page()
     log_in(staff, "spec_justice")
     staff.goto(f"/desk/dossiers/{code}/")
     online = staff.locator(".supplement-online").inner_text()
@@ -136,6 +137,7 @@ def test_file_pay_supplement_online_result_download_and_rate(
     staff.get_by_role("button", name="Ký số và ban hành").click()
     staff.wait_for_selector("text=Đã ký số và ban hành kết quả điện tử.")
     result = Document.objects.get(dossier__code=code, kind=Document.Kind.RESULT)
+    desk.close()
     act(actor=world["lead_justice"], code=code, action="finish")
     act(actor=world["lead_justice"], code=code, action="carry_result")
     act(actor=world["counter_tdm"], code=code, action="return_result", params={"receiver": "Nguyễn Thị Hoa"})
