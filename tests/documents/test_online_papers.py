@@ -414,3 +414,14 @@ def test_an_online_filing_asked_for_a_paper_at_intake_is_received_once_the_count
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED and dossier.received_at == at(2026, 3, 2, 11)
     assert_consistent(dossier)
+
+
+def test_a_file_over_the_limit_stops_while_streaming_and_the_page_names_the_paper(hoa, local_cache, settings):
+    settings.MOTCUA["DOCUMENTS"] = {**settings.MOTCUA["DOCUMENTS"], "MAX_FILE_MB": 0.01}
+    client = client_of(hoa)
+    draft = draft_of(hoa)
+    big = upload("big.pdf", pdf_bytes(60))
+    response = client.post(f"/my/drafts/{draft.pk}/", {**FORM, "attach": "TP9", "paper_TP9": [big]})
+    assert response.status_code == 413
+    assert "Giấy tờ «Bản sao sổ hộ khẩu»" in page_text(response) and "big.pdf" in page_text(response)
+    assert not DraftPaper.objects.exists()
