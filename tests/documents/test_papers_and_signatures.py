@@ -163,6 +163,6 @@ def test_a_file_stored_for_a_call_that_then_fails_is_removed(world, document_sto
     with pytest.raises(MotcuaError):
         name = services._store_bytes(pdf_bytes(), "orphan", datetime.now(UTC))
         assert (document_store / name).exists()
-        with services._removed_on_failure(name):
+        with services.removed_on_failure(name):
             act(actor=world["outsider"], code=code, action="complete_step")  # refused: another unit
     assert stored_files(document_store) == []

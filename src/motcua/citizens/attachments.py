@@ -1,10 +1,11 @@
-"""The papers of an online filing: the hook for the electronic-dossiers work (issue 14, app
-`documents`). Until it lands, the applicant ticks each checklist paper they attach; the counter
-checks the dossier as for any online filing and asks for a supplement when a paper is missing.
+"""The papers of an online filing: the hook for the electronic documents (app `documents`). Without
+it the applicant ticks each checklist paper they attach; the counter checks the dossier as for any
+online filing and asks for a supplement when a paper is missing.
 
-The documents app plugs in by naming its own function in settings.MOTCUA["ONLINE_PAPERS"]: it receives
-the draft and the checklist (components by code) and returns the PaperIn list, e.g. with each paper
-uploaded or reused from the applicant's store (reused=True)."""
+The documents app plugs in by naming its own functions in settings.MOTCUA: "ONLINE_PAPERS" receives
+the draft and the checklist (components by code) and returns the PaperIn list (each paper with a file
+uploaded or reused from the applicant's store); "ONLINE_PAPER_FILES" turns the draft's files into the
+new dossier's documents, inside the submission's transaction."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from .models import Draft
 
 PapersOf = Callable[[Draft, dict[str, Component]], list[PaperIn]]
 DEFAULT = "motcua.citizens.attachments.declared_papers"
+NO_FILES = "motcua.citizens.attachments.no_files"
 
 
 def declared_papers(draft: Draft, components: dict[str, Component]) -> list[PaperIn]:
@@ -31,3 +33,13 @@ def declared_papers(draft: Draft, components: dict[str, Component]) -> list[Pape
 def papers_of(draft: Draft, components: dict[str, Component]) -> list[PaperIn]:
     provider: PapersOf = import_string(getattr(settings, "MOTCUA", {}).get("ONLINE_PAPERS", DEFAULT))
     return provider(draft, components)
+
+
+def no_files(*, citizen, draft: Draft, dossier, now) -> list:
+    return []
+
+
+def file_papers(*, citizen, draft: Draft, dossier, now) -> list:
+    """The draft's files made the submitted dossier's documents (the documents app's hook)."""
+    filer = import_string(getattr(settings, "MOTCUA", {}).get("ONLINE_PAPER_FILES", NO_FILES))
+    return filer(citizen=citizen, draft=draft, dossier=dossier, now=now)

@@ -17,7 +17,7 @@ from motcua.catalog.selectors import version_in_force
 from motcua.dossiers import clock, routing
 from motcua.dossiers.models import Channel
 from motcua.dossiers.permissions import Actor
-from motcua.dossiers.services import Applicant, IntakeRequest, IntakeResult, intake
+from motcua.dossiers.services import Applicant, IntakeRequest, IntakeResult, PaperIn, intake
 from motcua.errors import NotFound, Problem, ValidationFailed
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit, UnitKind
 from motcua.notifications import services as notifications
@@ -142,8 +142,9 @@ def submit_draft(
     language: str = "vi",
     now: datetime | None = None,
 ) -> IntakeResult:
-    """Send the draft: the intake service makes the dossier NEW, online, filed by the citizen; the
-    draft keeps its code. A refused filing leaves the draft saved and unsent, and no dossier."""
+    """Send the draft: the intake service makes the dossier NEW, online, filed by the citizen, and
+    the files attached to the draft become its papers' documents, in one transaction; the draft
+    keeps its code. A refused filing leaves the draft saved and unsent, and no dossier."""
     now = now or timezone.now()
     save_draft(citizen=citizen, draft_id=draft_id, data=data, now=now)  # kept, even if refused below
     with transaction.atomic():
@@ -154,15 +155,17 @@ def submit_draft(
             raise _not_online(procedure)
         version = version_in_force(procedure, timezone.localtime(now).date())
         components = {c.code: c for c in version.components.all()}
-        problems = _missing_required(draft, components)
+        papers = attachments.papers_of(draft, components)
+        problems = _missing_required(papers, components)
         if problems:
             raise ValidationFailed(
                 message_vi="Hồ sơ còn thiếu giấy tờ bắt buộc.",
                 message_en="Required papers are missing.",
                 problems=problems,
             )
-        request = _intake_request(citizen, draft, components)
+        request = _intake_request(citizen, draft, papers)
         result = intake(actor=Actor.of_citizen(citizen.id_number), request=request, now=now)
+        attachments.file_papers(citizen=citizen, draft=draft, dossier=result.dossier, now=now)
         draft.submitted_code = result.dossier.code
         draft.save(update_fields=["submitted_code"])
         notifications.set_consent(  # the applicant's choice on the form, in the page's language
@@ -177,8 +180,8 @@ def submit_draft(
     return result
 
 
-def _missing_required(draft: Draft, components: dict[str, Component]) -> list[Problem]:
-    given = set(draft.data.get("papers", []))
+def _missing_required(papers: list[PaperIn], components: dict[str, Component]) -> list[Problem]:
+    given = {p.component for p in papers}
     return [
         Problem(
             f"paper_{c.code}", f"cần đính kèm: {c.name_vi}", f"must be attached: {c.name_en or c.name_vi}"
@@ -188,7 +191,7 @@ def _missing_required(draft: Draft, components: dict[str, Component]) -> list[Pr
     ]
 
 
-def _intake_request(citizen: Citizen, draft: Draft, components: dict[str, Component]) -> IntakeRequest:
+def _intake_request(citizen: Citizen, draft: Draft, papers: list[PaperIn]) -> IntakeRequest:
     data = draft.data
     subject = Jurisdiction.objects.filter(code=data.get("subject_jurisdiction", "")).first()
     return_unit = "" if data.get("return_by_post") else str(data.get("return_unit", ""))
@@ -203,7 +206,7 @@ def _intake_request(citizen: Citizen, draft: Draft, components: dict[str, Compon
             email=str(data.get("email", "")),
             address=str(data.get("address", "")),
         ),
-        papers=attachments.papers_of(draft, components),
+        papers=papers,
         channel=Channel.ONLINE,
         return_unit=return_unit,
         return_by_post=bool(data.get("return_by_post")),

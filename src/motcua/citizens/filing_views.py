@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from motcua.catalog import selectors as catalog
 from motcua.catalog.models import Sector
 from motcua.desk import text
+from motcua.documents import online
+from motcua.documents.uploads import SizeLimitedUploadHandler, too_large
 from motcua.errors import MotcuaError, NotFound
 from motcua.network.models import Jurisdiction
 from motcua.ratelimit import RateLimited, client_subject, hit
@@ -95,6 +97,10 @@ def draft(request: HttpRequest, citizen: Citizen, draft_id: int) -> HttpResponse
     form = FilingForm(request.POST, components=facts.components)
     status = 200
     try:
+        filing.save_draft(
+            citizen=citizen, draft_id=current.pk, data=_form_data(form)
+        )  # kept whatever follows
+        attached = _attach_papers(request, citizen, current, facts)
         if request.POST.get("send"):
             hit("submit_ip", client_subject(request))
             if form.is_valid():
@@ -102,11 +108,12 @@ def draft(request: HttpRequest, citizen: Citizen, draft_id: int) -> HttpResponse
                     citizen=citizen, draft_id=current.pk, data=_form_data(form), language=get_language()
                 )
                 return render(request, "citizens/submitted.html", {"result": result}, status=201)
-            filing.save_draft(citizen=citizen, draft_id=current.pk, data=_form_data(form))
             status = 400
         else:
-            filing.save_draft(citizen=citizen, draft_id=current.pk, data=_form_data(form))
-            messages.success(request, _("Draft saved. You may come back to it at any time."))
+            if attached:
+                messages.success(request, _("The file is attached to the draft."))
+            else:
+                messages.success(request, _("Draft saved. You may come back to it at any time."))
             return redirect("citizens:draft", current.pk)
     except RateLimited as error:
         form.add_error(None, text.message(error))
@@ -124,6 +131,53 @@ def draft(request: HttpRequest, citizen: Citizen, draft_id: int) -> HttpResponse
     return _draft_page(request, citizen, current, facts, form, status)
 
 
+def _attach_papers(request: HttpRequest, citizen: Citizen, current, facts) -> bool:
+    """The files chosen for the draft's papers (or papers of the store reused), and a file removed;
+    whether anything was attached. The first refused file stops here, naming its paper."""
+    oversized = oversized_paper(request, facts.components)
+    if oversized:
+        raise oversized
+    remove = request.POST.get("remove", "")[:40]
+    if remove:
+        online.remove_from_draft(citizen=citizen, draft_id=current.pk, component=remove)
+    attached = False
+    for component in facts.components:
+        field = online.paper_field(component.code)
+        files = request.FILES.getlist(field)
+        source = request.POST.get(f"reuse_{component.code}", "")[:24]
+        if files:
+            online.attach_to_draft(
+                citizen=citizen, draft_id=current.pk, component=component.code, files=files
+            )
+        elif source:
+            online.reuse_in_draft(
+                citizen=citizen, draft_id=current.pk, component=component.code, source=source
+            )
+        attached = attached or bool(files or source)
+    return attached
+
+
+def oversized_paper(request: HttpRequest, components) -> MotcuaError | None:
+    """A file stopped at the per-file limit while it streamed in, said of the paper it was for."""
+    handler = next((h for h in request.upload_handlers if isinstance(h, SizeLimitedUploadHandler)), None)
+    if handler is None or not handler.oversized:
+        return None
+    field = handler.oversized_fields[0]
+    error = too_large(field, handler.oversized[0], handler.limit)
+    paper = next((c for c in components if online.paper_field(c.code) == field), None)
+    return online.about_paper(error, paper) if paper else error
+
+
 def _draft_page(request, citizen, current, facts, form, status: int = 200) -> HttpResponse:
-    context = {"me": citizen, "draft": current, "facts": facts, "form": form}
+    files = online.draft_files(current)
+    store = list(online.own_store(citizen)[:50]) if any(c.reusable for c in facts.components) else []
+    papers = [(c, files.get(c.code)) for c in facts.components]
+    context = {
+        "me": citizen,
+        "draft": current,
+        "facts": facts,
+        "form": form,
+        "papers": papers,
+        "store": store,
+    }
     return render(request, "citizens/draft.html", context, status=status)

@@ -45,6 +45,14 @@ def told(event: DossierEvent) -> str:
             _("%(unit)s asks you for more papers: %(papers)s.")
             % {"unit": unit, "papers": _papers(payload) or "—"}
         ),
+        "answer_supplement_online": lambda: (
+            _("You sent the papers online: %(papers)s; the agency checks them.")
+            % {
+                "papers": "; ".join(
+                    text.pick(m.get("name_vi", ""), m.get("name_en", "")) for m in payload.get("answered", [])
+                )
+            }
+        ),
         "supplement_received": lambda: _("Your additional papers were accepted; the handling resumes."),
         "complete_step": lambda: _("A step of the handling is done (%(unit)s).") % {"unit": unit},
         "return_step": lambda: _("The dossier went back to a previous step for a new check."),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("dossiers/<str:code>/notifications/", views.consent, name="consent"),
     path("dossiers/<str:code>/rate/", views.rate, name="rate"),
     path("dossiers/<str:code>/pay/", views.pay, name="pay"),
+    path("dossiers/<str:code>/supplement/", views.answer_supplement, name="answer_supplement"),
     path("file/", filing_views.choose, name="choose"),
     path("file/<str:code>/", filing_views.procedure, name="file"),
     path("drafts/<int:draft_id>/", filing_views.draft, name="draft"),

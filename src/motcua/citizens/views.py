@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.desk import text
+from motcua.documents import online
 from motcua.documents.views import tracked_context
 from motcua.dossiers.permissions import Actor
 from motcua.errors import MotcuaError, NotFound
 from motcua.notifications import services as notifications
 
 from . import selectors, services
+from .filing_views import oversized_paper
 from .models import Citizen
 from .session import citizen_page, current_citizen, log_out
 
@@ -63,13 +65,52 @@ def dossier(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
         read = selectors.my_dossier(citizen, code)
     except NotFound:
         return render(request, "citizens/not_found.html", {"code": code}, status=404)
+    return _dossier_page(request, citizen, read)
+
+
+def _dossier_page(request: HttpRequest, citizen: Citizen, read, status: int = 200, **extra) -> HttpResponse:
     consent = ConsentForm(initial=_consent_initial(read.dossier))
-    files = tracked_context(request, code)  # their own dossier: its results and papers to attach
-    return render(
-        request,
-        "citizens/dossier.html",
-        {"read": read, "form": WithdrawForm(), "consent": consent, **files},
+    files = tracked_context(request, read.dossier.code)  # their own dossier: its results, papers to attach
+    context = {"read": read, "form": WithdrawForm(), "consent": consent, **files, **extra}
+    context["asked"] = online.asked_papers(citizen, read.dossier.code)
+    context["store"] = (
+        list(online.own_store(citizen)[:50]) if any(c.reusable for c in context["asked"]) else []
     )
+    return render(request, "citizens/dossier.html", context, status=status)
+
+
+@require_POST
+@citizen_page
+def answer_supplement(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
+    """The papers a supplement request asks for, sent from "my dossiers" (files, or the store's)."""
+    try:
+        read = selectors.my_dossier(citizen, code)
+    except NotFound:
+        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+    asked = online.asked_papers(citizen, code)
+    try:
+        oversized = oversized_paper(request, asked)
+        if oversized:
+            raise oversized
+        online.answer_supplement(
+            citizen=citizen,
+            code=code,
+            files={c.code: request.FILES.getlist(online.paper_field(c.code)) for c in asked},
+            reuses={c.code: request.POST.get(f"reuse_{c.code}", "")[:24] for c in asked},
+            note=request.POST.get("note", "")[:2000],
+        )
+    except NotFound:
+        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+    except MotcuaError as error:
+        problems = [text.reason(p) for p in error.problems]
+        return _dossier_page(
+            request, citizen, read, error.http_status, supplement_error=text.message(error), problems=problems
+        )
+    messages.success(
+        request,
+        _("Your papers were sent. The agency checks them; the time limit resumes when it accepts them."),
+    )
+    return redirect(reverse("citizens:dossier", args=[code]))
 
 
 @require_POST

@@ -265,6 +265,11 @@ MOTCUA = {
 # The site's public address: verification links in QR codes, the OpenID redirect, tracking links.
 PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The online filer's papers (citizens/attachments.py): a file for each paper of the draft, or a signed
+# paper of their own store, made the dossier's documents when it is sent (documents/online.py).
+MOTCUA["ONLINE_PAPERS"] = "motcua.documents.online.draft_papers"
+MOTCUA["ONLINE_PAPER_FILES"] = "motcua.documents.online.file_draft_papers"
+
 # Electronic documents (documents app): limits, signing key store, timestamps, trust roots.
 MOTCUA["DOCUMENTS"] = {
     "MAX_FILE_MB": float(os.environ.get("MOTCUA_MAX_FILE_MB", "20")),

@@ -77,3 +77,28 @@ def signed_form(ctx: ActionContext) -> Reason:
     if stored.form_key != str(ctx.params.get("form") or ""):
         return ("Mẫu phiếu không khớp với tệp đã ký.", "The form does not match the signed file.")
     return None
+
+
+@guard(field="papers")
+def answers_open_supplement(ctx: ActionContext) -> Reason:
+    """The logged-in applicant's files, each for a paper the open supplement request asks for, once."""
+    if not ctx.actor.id_number:
+        return (
+            "Trả lời yêu cầu bổ sung trực tuyến cần đăng nhập bằng định danh điện tử.",
+            "Answering a supplement request online needs the log-in with the electronic identity.",
+        )
+    files = [f for f in ctx.attachments if isinstance(f, StoredFile)]
+    if not files or len(files) != len(ctx.attachments):
+        return NO_FILE
+    request = ctx.open_supplement
+    asked = {str(m.get("code")) for m in (request.missing if request else [])}
+    codes = [f.component for f in files]
+    wrong = sorted({c for c in codes if c not in asked or c not in ctx.components})
+    if wrong:
+        return (
+            f"Yêu cầu bổ sung không hỏi giấy tờ {', '.join(wrong)}.",
+            f"The supplement request does not ask for paper {', '.join(wrong)}.",
+        )
+    if len(set(codes)) != len(codes) or sorted(codes) != sorted(ctx.params.get("papers") or []):
+        return ("Mỗi giấy tờ gửi đúng một tệp.", "Send exactly one file per paper named.")
+    return None

@@ -5,6 +5,7 @@ digitized. The files were validated, signed and stored by services.py before the
 from __future__ import annotations
 
 from motcua.dossiers.context import ActionContext, Outcome
+from motcua.dossiers.models import DossierPaper
 
 from .models import Document
 from .stored import StoredFile
@@ -51,16 +52,41 @@ def _payload(document: Document) -> dict:
 
 
 def attach_paper(ctx: ActionContext) -> Outcome:
-    """A scan of a paper (or a paper reused from the applicant's store): its newest version; a signed
-    scan is digitized, a plain one is not (yet)."""
-    paper, stored = ctx.found["paper"], ctx.attachments[0]
+    """A scan of a paper (or a paper reused from the applicant's store): its newest version."""
+    document = _attach(ctx, ctx.found["paper"], ctx.attachments[0])
+    return Outcome(payload={"component": ctx.params["component"], **_payload(document)})
+
+
+def _attach(ctx: ActionContext, paper, stored: StoredFile) -> Document:
+    """The file as the paper's newest version; a signed reuse makes the paper digitized and reused (as
+    Index 766 counts it), a plain scan is not digitized (yet)."""
     previous = Document.objects.filter(paper=paper, current=True).first()
     document = _record(ctx, stored, Document.Kind.PAPER, paper, previous)
     signed_reuse = stored.reused_from is not None and stored.certificate is not None
     if paper.digitized != signed_reuse or (stored.reused_from is not None) != paper.reused:
         paper.digitized, paper.reused = signed_reuse, paper.reused or stored.reused_from is not None
         ctx.save(paper, ["digitized", "reused"])
-    return Outcome(payload={"component": ctx.params["component"], **_payload(document)})
+    return document
+
+
+def answer_supplement_online(ctx: ActionContext) -> Outcome:
+    """The applicant's files for the papers the open supplement request asks for, sent from their own
+    pages: each the paper's newest document (a paper not on file yet gets its checklist line). The
+    dossier keeps waiting: the clock resumes when the agency accepts them (supplement_received)."""
+    answered = []
+    for stored in ctx.attachments:
+        component = ctx.components[stored.component]
+        paper = next((p for p in ctx.papers if p.component_id == component.pk), None)
+        if paper is None:
+            paper = DossierPaper(dossier=ctx.dossier, component=component, form=component.form, quantity=1)
+            ctx.add(paper)
+            ctx.papers.append(paper)
+        document = _attach(ctx, paper, stored)
+        answered.append(
+            {"code": component.code, "name_vi": component.name_vi, "name_en": component.name_en}
+            | _payload(document)
+        )
+    return Outcome(payload={"answered": answered})
 
 
 def digitize_paper(ctx: ActionContext) -> Outcome:

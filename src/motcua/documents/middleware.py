@@ -20,6 +20,8 @@ UPLOAD_VIEWS = {
     "documents:verify",
     "documents:verify_upload",
     "documents:applicant_attach",
+    "citizens:draft",  # the online filing's papers
+    "citizens:answer_supplement",
     "api:documents_attach",
     "api:documents_result",
     "api:documents_applicant_attach",

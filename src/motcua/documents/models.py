@@ -158,3 +158,30 @@ class StoreLook(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["user", "id_number", "at"], name="store_looks_by_user")]
+
+
+class DraftPaper(models.Model):
+    """A file the online filer attached to one paper of their draft (or a signed paper of their own
+    store reused for it), kept with the draft until it is sent: then it becomes the dossier's document
+    of that paper."""
+
+    draft = models.ForeignKey("citizens.Draft", on_delete=models.CASCADE, related_name="paper_files")
+    component = models.CharField(max_length=40)
+    storage_name = models.CharField(max_length=300)  # shared with the store's document for a reuse
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    pages = models.PositiveIntegerField()
+    original_names = models.JSONField(default=list)
+    reused_from = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="draft_reuses"
+    )
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["draft_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "component"], name="one_file_per_draft_paper")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draft_id}/{self.component}"

@@ -59,7 +59,7 @@ def check_may(actor: Actor, code: str, action: str, now: datetime) -> Dossier:
 
 
 @contextmanager
-def _removed_on_failure(name: str):
+def removed_on_failure(name: str):
     try:
         yield
     except BaseException:
@@ -67,7 +67,7 @@ def _removed_on_failure(name: str):
         raise
 
 
-def _store_path(path: Path, public_id: str, now: datetime) -> str:
+def store_path(path: Path, public_id: str, now: datetime) -> str:
     with open(path, "rb") as handle:
         return storage().save(f"{now:%Y/%m}/{public_id}.pdf", File(handle))
 
@@ -123,13 +123,13 @@ def attach(
     prepared = uploads.prepare(files, budget=budget)
     public_id = new_public_id()
     try:
-        name = _store_path(prepared.path, public_id, now)
+        name = store_path(prepared.path, public_id, now)
     finally:
         prepared.discard()
     stored = StoredFile(
         public_id, name, prepared.sha256, prepared.size, prepared.pages, prepared.original_names, title
     )
-    with _removed_on_failure(name):
+    with removed_on_failure(name):
         engine.act(
             actor=actor,
             code=code,
@@ -209,7 +209,7 @@ def _sign_and_act(
         previous=previous,
         form_key=form_key,
     )
-    with _removed_on_failure(name):
+    with removed_on_failure(name):
         engine.act(
             actor=actor, code=dossier.code, action=action, now=now, params=params, attachments=[stored]
         )

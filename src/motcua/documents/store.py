@@ -72,19 +72,7 @@ def reuse(*, actor: Actor, code: str, component: str, source: str, now: datetime
             "Hãy mở kho dữ liệu của người nộp (số CCCD và PIN) trước khi tái sử dụng.",
             "Open the applicant's store (ID number and PIN) before reusing a paper.",
         )
-    reused = StoredFile(
-        new_public_id(),
-        stored.storage_name,
-        stored.sha256,
-        stored.size,
-        stored.pages,
-        stored.original_names,
-        paper.component.name_vi,
-        certificate=stored.certificate,
-        signed_at=stored.signed_at,
-        level=stored.signature_level,
-        reused_from=stored,
-    )
+    reused = reused_file(stored, paper.component.name_vi)
     engine.act(
         actor=actor,
         code=code,
@@ -94,6 +82,25 @@ def reuse(*, actor: Actor, code: str, component: str, source: str, now: datetime
         attachments=[reused],
     )
     return Document.objects.get(public_id=reused.public_id)
+
+
+def reused_file(stored: Document, title: str, component: str = "") -> StoredFile:
+    """A stored signed paper or result answering another paper: its bytes shared (never copied or
+    changed), its signature kept, pointing at what it reuses (counted as reused for Index 766)."""
+    return StoredFile(
+        new_public_id(),
+        stored.storage_name,
+        stored.sha256,
+        stored.size,
+        stored.pages,
+        stored.original_names,
+        title,
+        certificate=stored.certificate,
+        signed_at=stored.signed_at,
+        level=stored.signature_level,
+        reused_from=stored,
+        component=component,
+    )
 
 
 def store_documents(id_number: str):

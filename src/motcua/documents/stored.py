@@ -23,3 +23,4 @@ class StoredFile:
     previous: Any = None  # the Document this one is a new version of (a signed scan)
     reused_from: Any = None  # the Document of the applicant's store this reuses
     form_key: str = ""  # a signed form of the circular: "01", "04-2"...
+    component: str = ""  # the paper it answers, when one action records several (a supplement online)

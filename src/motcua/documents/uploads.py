@@ -73,6 +73,7 @@ class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
         self.limit = limit if limit is not None else max_file_bytes()
         self.received = 0
         self.oversized: list[str] = []
+        self.oversized_fields: list[str] = []  # the form fields they came in (which paper)
 
     def new_file(self, *args, **kwargs) -> None:
         self.received = 0
@@ -82,6 +83,7 @@ class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
         self.received += len(raw_data)
         if self.received > self.limit:
             self.oversized.append(self.file_name or "?")
+            self.oversized_fields.append(self.field_name or "")
             self.file.close()
             raise SkipFile()
         return super().receive_data_chunk(raw_data, start)

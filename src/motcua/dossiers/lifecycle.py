@@ -22,6 +22,7 @@ from .context import NOT_CREATED, ActionContext, Outcome
 from .guards import Guard
 from .models import Status
 from .params import (
+    AnswerOnlineParams,
     ApologyParams,
     AssignParams,
     AttachParams,
@@ -179,6 +180,26 @@ def _records() -> list[ActionRecord]:
             supplements.supplement_received,
             SupplementReceivedParams,
             ("papers", "note"),
+        ),
+        # the logged-in applicant sends the papers asked for from their own pages ("my dossiers"): the
+        # dossier keeps waiting and the clock stays paused until the agency accepts them (above)
+        ActionRecord(
+            "answer_supplement_online",
+            "Công dân gửi giấy tờ bổ sung trực tuyến",
+            "Supplement papers sent online",
+            (
+                allow(
+                    Status.SUPPLEMENT,
+                    SAME,
+                    NOBODY,
+                    (Place.APPLICANT,),
+                    document_guards.answers_open_supplement,
+                ),
+            ),
+            document_handlers.answer_supplement_online,
+            AnswerOnlineParams,
+            ("papers", "note"),
+            with_files=True,
         ),
         ActionRecord(
             "assign",

@@ -127,6 +127,11 @@ class AttachParams(Strict):
     note: Annotated[str, Text(2000)] = ""
 
 
+class AnswerOnlineParams(Strict):
+    papers: list[Annotated[str, Text(40, 1)]] = Field(default_factory=list, max_length=100)
+    note: Annotated[str, Text(2000)] = ""
+
+
 class IssueResultParams(Strict):
     title: Annotated[str, Text(300)] = ""
     note: Annotated[str, Text(2000)] = ""

@@ -35,6 +35,7 @@ def render(kind: str, dossier: Dossier, event: DossierEvent, language: str) -> t
             "code": dossier.code,
             "procedure": procedure,
             "link": tracking_link(dossier.code),
+            "answer_link": f"{settings.PUBLIC_URL}/my/dossiers/{dossier.code}/",
             "unit": _pick(unit.name_vi, unit.name_en, language) if unit else _("the service center"),
             "due": _moment((event.changes or {}).get("due_at") or dossier.due_at),
             "papers": "; ".join(
@@ -65,7 +66,8 @@ def render(kind: str, dossier: Dossier, event: DossierEvent, language: str) -> t
             ),
             Kind.SUPPLEMENT: _(
                 "Your dossier %(code)s needs more papers: %(papers)s. The time limit is paused until they "
-                "are accepted. %(link)s"
+                "are accepted. Send them online (log in with your electronic identity): %(answer_link)s "
+                "or bring them to any service point. %(link)s"
             ),
             Kind.PAYMENT_DUE: _("Your dossier %(code)s: please pay %(amount)s VND. %(link)s"),
             Kind.RESULT_READY: _("The result of your dossier %(code)s is ready. %(link)s"),

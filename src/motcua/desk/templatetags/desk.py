@@ -89,7 +89,7 @@ def _detail_value(key: str, value) -> str:
     if key == "new_due_at":
         moment = parse_datetime(str(value))
         return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else str(value)
-    if key == "missing":
+    if key in ("missing", "answered"):
         return ", ".join(
             text.pick(m.get("name_vi", ""), m.get("name_en", "")) or m.get("code", "") for m in value
         )
@@ -100,6 +100,7 @@ _DETAIL_NAMES = {
     "reason": lambda: _("Reason"),
     "note": lambda: _("Note"),
     "missing": lambda: _("Missing papers"),
+    "answered": lambda: _("Papers sent online"),
     "amount_vnd": lambda: _("Amount"),
     "receipt": lambda: _("Receipt no."),
     "receiver": lambda: _("Received by"),
@@ -163,3 +164,17 @@ def opening_hours(spec) -> str:
 def fee_line(fee) -> str:
     """A catalog fee in the page's language, its amount written once."""
     return fee_text(text.pick(fee.name_vi, fee.name_en), fee.amount_vnd, _language())
+
+
+@register.filter
+def answered_online(supplement, dossier) -> list:
+    """The applicant's answers sent online to a supplement request (from the dossier's events, already
+    read for the history): each event's time and the papers' names."""
+    end = supplement.completed_at
+    return [
+        {"at": e.at, "papers": _detail_value("answered", e.payload.get("answered", []))}
+        for e in dossier.events.all()
+        if e.action == "answer_supplement_online"
+        and e.at >= supplement.requested_at
+        and (end is None or e.at <= end)
+    ]
