@@ -17,6 +17,7 @@ from motcua.citizens.models import AssistedFiling
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.services import act
 from motcua.errors import Forbidden, NotFound, ValidationFailed
+from motcua.notifications import services
 from motcua.notifications.models import Message
 from motcua.oversight import selectors as oversight
 from motcua.oversight import tallies
@@ -167,8 +168,6 @@ def test_an_expired_code_message_is_not_sent_late(world, outbox):
     found = prepared(world)
     assisted.send_code(actor=world["counter_dt"], filing_id=found.pk, channel="sms", now=NOW)
     # no on-commit send here (a provider down): the outbox's next run is past the code's lifetime
-    from motcua.notifications import services
-
     report = services.send_due(now=NOW + timedelta(minutes=11))
     message = Message.objects.get(kind="code")
     assert (report.sent, report.failed, message.state, message.last_error) == (0, 1, "failed", "expired")
@@ -266,3 +265,37 @@ def test_the_desk_page_is_for_counter_officers_only(world, log_in):
     )
     assert citizen.get(f"/desk/assisted/{found.pk}/tablet/").status_code == 302
     assert Dossier.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_lifetime_and_tries_are_settings(world, outbox, settings, django_capture_on_commit_callbacks):
+    settings.MOTCUA = {**settings.MOTCUA, "ASSISTED_CODE_MINUTES": 3, "ASSISTED_CODE_ATTEMPTS": 1}
+    found = prepared(world)
+    code = code_sent(world, found, django_capture_on_commit_callbacks, outbox)
+    found.refresh_from_db()
+    assert found.code_expires_at == NOW + timedelta(minutes=3)
+    with pytest.raises(ValidationFailed) as expired:
+        assisted.confirm_with_code(
+            actor=world["counter_dt"], filing_id=found.pk, code=code, now=NOW + timedelta(minutes=3)
+        )
+    assert expired.value.code == "code_expired"
+    wrong = "000000" if code != "000000" else "111111"
+    with pytest.raises(ValidationFailed):
+        assisted.confirm_with_code(actor=world["counter_dt"], filing_id=found.pk, code=wrong, now=NOW)
+    with pytest.raises(ValidationFailed) as locked:  # one wrong try allowed
+        assisted.confirm_with_code(actor=world["counter_dt"], filing_id=found.pk, code=code, now=NOW)
+    assert locked.value.code == "too_many_attempts"
+
+
+@pytest.mark.django_db
+def test_a_code_message_given_up_keeps_no_code(world, outbox, settings):
+    settings.MOTCUA = {
+        **settings.MOTCUA,
+        "NOTIFY_MAX_ATTEMPTS": 1,
+        "NOTIFY_SENDERS": {"sms": {"url": "http://127.0.0.1:9/sms"}},  # nothing listens: it fails
+    }
+    found = prepared(world)
+    assisted.send_code(actor=world["counter_dt"], filing_id=found.pk, channel="sms", now=NOW)
+    assert services.send_due(now=NOW).failed == 1
+    message = Message.objects.get(kind="code")
+    assert message.state == "failed" and not re.search(r"\d{6}", message.body)

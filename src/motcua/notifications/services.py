@@ -189,6 +189,7 @@ def _claim_and_send(pk: int, now: datetime, report: SendReport) -> None:
             state=Message.State.FAILED if gave_up else Message.State.PENDING,
             next_attempt_at=now + backoff(message.attempts),
             last_error=f"{type(error).__name__}: {error}"[:2000],
+            **(secret if gave_up else {}),
         )
         report.failed += gave_up
         report.retried += not gave_up
