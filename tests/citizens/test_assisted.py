@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from motcua.citizens import assisted
+from motcua.citizens.history import told
 from motcua.citizens.models import AssistedFiling
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.services import act
@@ -299,3 +300,42 @@ def test_a_code_message_given_up_keeps_no_code(world, outbox, settings):
     assert services.send_due(now=NOW).failed == 1
     message = Message.objects.get(kind="code")
     assert message.state == "failed" and not re.search(r"\d{6}", message.body)
+
+
+@pytest.mark.django_db
+def test_the_pages_say_what_is_wrong_and_send_once(world, outbox, django_capture_on_commit_callbacks):
+    officer = Client()
+    officer.login(username="counter_dt", password=PASSWORD)
+    form = {**person(), "unit": POINT_DAU_TIENG, "papers": [], "notify_sms": "on"}
+    refused = officer.post("/desk/assisted/new/2.000488/", form)
+    assert refused.status_code == 400 and "Tờ khai" in refused.content.decode()  # the missing paper
+    assert AssistedFiling.objects.count() == 0
+    created = officer.post("/desk/assisted/new/2.000488/", {**form, "papers": ["TP1"]})
+    found = AssistedFiling.objects.get()
+    assert created.status_code == 302 and created["Location"] == f"/desk/assisted/{found.pk}/"
+
+    page = f"/desk/assisted/{found.pk}/"
+    assert officer.post(page, {"send_code": "zalo"}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = officer.post(page, {"send_code": "sms"})
+    assert sent.status_code == 200 and "0912345678" in sent.content.decode()
+    wrong = officer.post(page, {"confirm": "1", "code": "abc"})
+    assert wrong.status_code == 400 and "Mã xác nhận không đúng; còn 4 lần thử." in wrong.content.decode()
+
+    tablet = f"/desk/assisted/{found.pk}/tablet/"
+    assert "Nguyễn Thị Hoa" in officer.get(tablet).content.decode()
+    unsigned = officer.post(tablet, {"signed_name": "Trần Văn Nam", "agreed": "on"})
+    assert unsigned.status_code == 400 and "phải là họ tên người nộp" in unsigned.content.decode()
+    signed = officer.post(tablet, {"signed_name": "Nguyễn Thị Hoa", "agreed": "on"})
+    assert signed.status_code == 201
+    dossier = Dossier.objects.get()
+    assert dossier.code in signed.content.decode() and dossier.assisted
+    again = officer.post(tablet, {"signed_name": "Nguyễn Thị Hoa", "agreed": "on"})
+    assert again.status_code == 200 and Dossier.objects.count() == 1  # the sent page, nothing more
+    assert told(dossier.events.get()) == (
+        "Cán bộ một cửa của Điểm tiếp nhận thị trấn Dầu Tiếng đã nộp trực tuyến hồ sơ giúp bạn, "
+        "theo xác nhận của bạn."
+    )
+    manager = Client()
+    manager.login(username="manager", password=PASSWORD)
+    assert manager.get("/notifications/").status_code == 200  # a code message has no dossier
