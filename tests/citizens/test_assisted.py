@@ -241,6 +241,8 @@ def test_the_channel_share_counts_assisted_online_once_confirmed_and_received(wo
     # counted, as every online filing, when the counter receives it; in the assisted share
     act(actor=world["counter_dt"], code=result.dossier.code, action="receive", now=NOW + timedelta(minutes=5))
     assert channels() == {"Assisted online": 1}
+    figures = oversight.scoreboard(scope, period).figures  # an online filing for Index 766's online share
+    assert (figures["received"], figures["received_online"]) == (1, 1)
 
 
 @pytest.mark.django_db(transaction=True)

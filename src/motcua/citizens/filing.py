@@ -191,7 +191,8 @@ def online_request(
         raise _not_online(procedure)
     version = version_in_force(procedure, timezone.localtime(now).date())
     components = {c.code: c for c in version.components.all()}
-    problems = _missing_required(data, components)
+    given = papers(components)
+    problems = _missing_required(given, components)
     if problems:
         raise ValidationFailed(
             message_vi="Hồ sơ còn thiếu giấy tờ bắt buộc.",
@@ -211,7 +212,7 @@ def online_request(
             email=str(data.get("email", "")),
             address=str(data.get("address", "")),
         ),
-        papers=papers(components),
+        papers=given,
         channel=Channel.ONLINE,
         return_unit=return_unit,
         return_by_post=bool(data.get("return_by_post")),
@@ -240,8 +241,8 @@ def send_online(
     return result
 
 
-def _missing_required(data: dict[str, Any], components: dict[str, Component]) -> list[Problem]:
-    given = set(data.get("papers", []))
+def _missing_required(papers: list[PaperIn], components: dict[str, Component]) -> list[Problem]:
+    given = {p.component for p in papers}
     return [
         Problem(
             f"paper_{c.code}", f"cần đính kèm: {c.name_vi}", f"must be attached: {c.name_en or c.name_vi}"
