@@ -24,7 +24,7 @@ from motcua.oversight import selectors as oversight
 from motcua.oversight import tallies
 from motcua.oversight.scope import parse_period, parse_scope
 from motcua.ratelimit import RateLimited
-from tests.factories import BRANCH_TDM, PASSWORD, POINT_DAU_TIENG, at
+from tests.factories import BRANCH_TDM, PASSWORD, POINT_DAU_TIENG, at, run_concurrently
 
 NOW = at(2026, 3, 2, 9, 0)  # a Monday morning
 
@@ -341,3 +341,24 @@ def test_the_pages_say_what_is_wrong_and_send_once(world, outbox, django_capture
     manager = Client()
     manager.login(username="manager", password=PASSWORD)
     assert manager.get("/notifications/").status_code == 200  # a code message has no dossier
+
+
+def test_concurrent_confirmations_send_one_dossier(flushable_events, world):
+    found = prepared(world)
+    refused = []
+
+    def confirm() -> None:
+        try:
+            assisted.confirm_on_tablet(
+                actor=world["counter_dt"],
+                filing_id=found.pk,
+                signed_name="Nguyễn Thị Hoa",
+                agreed=True,
+                now=NOW,
+            )
+        except ValidationFailed as error:
+            assert error.code == "already_submitted"
+            refused.append(error)
+
+    run_concurrently(4, 1, confirm)
+    assert Dossier.objects.count() == 1 and len(refused) == 3
