@@ -46,6 +46,8 @@ DEFAULT_LIMITS = {
     "verify_ip": Limit(10, 60),  # PDFs checked on the public verification page
     "citizen_login_ip": Limit(30, 300),  # citizens' log-ins started from one address
     "payment_ip": Limit(30, 60),  # payment gateway returns to the site from one address
+    "assisted_code": Limit(3, 900),  # one-time codes sent for one assisted online filing
+    "assisted_code_officer": Limit(30, 3600),  # one-time codes one counter officer sends
 }
 PURGE_EVERY_S = 3600.0
 

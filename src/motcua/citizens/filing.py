@@ -5,6 +5,7 @@ identity provider); the other fields are theirs to fill."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -99,7 +100,7 @@ def open_drafts(citizen: Citizen) -> list[Draft]:
     return list(Draft.objects.filter(citizen=citizen, submitted_code="").select_related("procedure"))
 
 
-def _cleaned(data: dict[str, Any]) -> dict[str, Any]:
+def cleaned(data: dict[str, Any]) -> dict[str, Any]:
     values = {name: data.get(name, "") for name in FIELDS}
     values["papers"] = [str(c)[:20] for c in (data.get("papers") or [])][:100]
     for name in ("return_by_post", "notify_email", "notify_sms"):
@@ -128,7 +129,7 @@ def save_draft(
         if draft is None:
             raise NotFound(f"bản nháp {draft_id}", f"draft {draft_id}")
         _editable(draft)
-        draft.data = _cleaned(data)
+        draft.data = cleaned(data)
         draft.updated_at = now or timezone.now()
         draft.save(update_fields=["data", "updated_at"])
     return draft
@@ -150,33 +151,95 @@ def submit_draft(
     with transaction.atomic():
         draft = Draft.objects.select_for_update().select_related("procedure").get(pk=draft_id)
         _editable(draft)  # sent meanwhile from another tab
-        procedure = draft.procedure
-        if not offered_online(procedure):
-            raise _not_online(procedure)
-        version = version_in_force(procedure, timezone.localtime(now).date())
-        components = {c.code: c for c in version.components.all()}
-        papers = attachments.papers_of(draft, components)
-        problems = _missing_required(papers, components)
-        if problems:
-            raise ValidationFailed(
-                message_vi="Hồ sơ còn thiếu giấy tờ bắt buộc.",
-                message_en="Required papers are missing.",
-                problems=problems,
-            )
-        request = _intake_request(citizen, draft, papers)
-        result = intake(actor=Actor.of_citizen(citizen.id_number), request=request, now=now)
-        attachments.file_papers(citizen=citizen, draft=draft, dossier=result.dossier, now=now)
-        draft.submitted_code = result.dossier.code
-        draft.save(update_fields=["submitted_code"])
-        notifications.set_consent(  # the applicant's choice on the form, in the page's language
-            dossier=result.dossier,
-            email=bool(draft.data.get("notify_email")),
-            sms=bool(draft.data.get("notify_sms")),
-            zalo=False,
-            essential_only=False,
+        request = online_request(
+            procedure=draft.procedure,
+            data=draft.data,
+            name=citizen.name,
+            id_number=citizen.id_number,
+            papers=lambda components: attachments.papers_of(draft, components),
+            now=now,
+        )
+        result = send_online(
+            actor=Actor.of_citizen(citizen.id_number),
+            request=request,
+            data=draft.data,
             language=language,
             now=now,
         )
+        attachments.file_papers(citizen=citizen, draft=draft, dossier=result.dossier, now=now)
+        draft.submitted_code = result.dossier.code
+        draft.save(update_fields=["submitted_code"])
+    return result
+
+
+# --- what every online filing shares, whoever files it (the person, or a counter officer for them) --
+
+
+def online_request(
+    *,
+    procedure: Procedure,
+    data: dict[str, Any],
+    name: str,
+    id_number: str,
+    papers: Callable[[dict[str, Component]], list[PaperIn]],
+    now: datetime,
+    unit: str = "",
+    confirmation: dict[str, str] | None = None,
+) -> IntakeRequest:
+    """The checks of an online filing (offered online, required papers given) and its intake request.
+    `data` holds the form's fields (FIELDS); the receiving unit is `unit` when given (an officer's, for
+    an assisted filing), else the one `receiving_unit` chooses."""
+    if not offered_online(procedure):
+        raise _not_online(procedure)
+    version = version_in_force(procedure, timezone.localtime(now).date())
+    components = {c.code: c for c in version.components.all()}
+    given = papers(components)
+    problems = _missing_required(given, components)
+    if problems:
+        raise ValidationFailed(
+            message_vi="Hồ sơ còn thiếu giấy tờ bắt buộc.",
+            message_en="Required papers are missing.",
+            problems=problems,
+        )
+    subject = Jurisdiction.objects.filter(code=data.get("subject_jurisdiction", "")).first()
+    return_unit = "" if data.get("return_by_post") else str(data.get("return_unit", ""))
+    return IntakeRequest(
+        unit=unit or receiving_unit(procedure, subject, return_unit),
+        procedure=procedure.code,
+        subject_jurisdiction=str(data.get("subject_jurisdiction", "")),
+        applicant=Applicant(
+            name=name,
+            id_number=id_number,
+            phone=str(data.get("phone", "")),
+            email=str(data.get("email", "")),
+            address=str(data.get("address", "")),
+        ),
+        papers=given,
+        channel=Channel.ONLINE,
+        return_unit=return_unit,
+        return_by_post=bool(data.get("return_by_post")),
+        return_address=str(data.get("return_address", "")),
+        request_text=str(data.get("request_text", "")),
+        decision="receive",
+        confirmation=confirmation or {},
+    )
+
+
+def send_online(
+    *, actor: Actor, request: IntakeRequest, data: dict[str, Any], language: str, now: datetime
+) -> IntakeResult:
+    """The intake service makes the dossier NEW, online; the applicant's choice of messages on the form
+    is kept, in the page's language. The caller holds the transaction."""
+    result = intake(actor=actor, request=request, now=now)
+    notifications.set_consent(
+        dossier=result.dossier,
+        email=bool(data.get("notify_email")),
+        sms=bool(data.get("notify_sms")),
+        zalo=False,
+        essential_only=False,
+        language=language,
+        now=now,
+    )
     return result
 
 
@@ -189,31 +252,6 @@ def _missing_required(papers: list[PaperIn], components: dict[str, Component]) -
         for c in components.values()
         if c.required and c.code not in given
     ]
-
-
-def _intake_request(citizen: Citizen, draft: Draft, papers: list[PaperIn]) -> IntakeRequest:
-    data = draft.data
-    subject = Jurisdiction.objects.filter(code=data.get("subject_jurisdiction", "")).first()
-    return_unit = "" if data.get("return_by_post") else str(data.get("return_unit", ""))
-    return IntakeRequest(
-        unit=receiving_unit(draft.procedure, subject, return_unit),
-        procedure=draft.procedure.code,
-        subject_jurisdiction=str(data.get("subject_jurisdiction", "")),
-        applicant=Applicant(
-            name=citizen.name,
-            id_number=citizen.id_number,
-            phone=str(data.get("phone", "")),
-            email=str(data.get("email", "")),
-            address=str(data.get("address", "")),
-        ),
-        papers=papers,
-        channel=Channel.ONLINE,
-        return_unit=return_unit,
-        return_by_post=bool(data.get("return_by_post")),
-        return_address=str(data.get("return_address", "")),
-        request_text=str(data.get("request_text", "")),
-        decision="receive",
-    )
 
 
 def receiving_unit(procedure: Procedure, subject: Jurisdiction | None, return_unit_code: str) -> str:

@@ -35,7 +35,12 @@ def told(event: DossierEvent) -> str:
         return ""
     payload, changes, unit = event.payload or {}, event.changes or {}, _unit(event)
     sentences = {
-        "submit_online": lambda: _("You filed the dossier online; the service center will check it."),
+        "submit_online": lambda: (
+            _("A counter officer of %(unit)s filed the dossier online for you, as you confirmed.")
+            % {"unit": unit}
+            if payload.get("confirmation")
+            else _("You filed the dossier online; the service center will check it.")
+        ),
         "receive": lambda: (
             _("Received at %(unit)s; appointment %(due)s.")
             % {"unit": unit, "due": _moment(changes.get("due_at"))}

@@ -52,3 +52,35 @@ class Draft(models.Model):
     @property
     def submitted(self) -> bool:
         return bool(self.submitted_code)
+
+
+class AssistedFiling(models.Model):
+    """An online filing a counter officer prepares for a person at the counter (assisted online). It is
+    pending, and nothing is counted, until the person confirms it: with a one-time code sent to their
+    phone or e-mail (kept only as a keyed hash), or on the counter's tablet (their name typed, the
+    summary agreed). Then it is sent once as a dossier (channel online, assisted) and keeps its code."""
+
+    unit = models.ForeignKey("network.Unit", on_delete=models.PROTECT, related_name="+")  # receives it
+    officer = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)  # the online filing's fields, with the applicant's name and ID
+    created_at = models.DateTimeField()
+    code_hash = models.CharField(max_length=64, blank=True)  # HMAC of the code sent last; "" once used
+    code_channel = models.CharField(max_length=8, blank=True)  # sms | email
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)  # wrong codes typed since it was sent
+    confirmed_how = models.CharField(max_length=16, blank=True)  # code_sms | code_email | tablet
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    signed_name = models.CharField(max_length=200, blank=True)  # typed on the tablet
+    submitted_code = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "hồ sơ trực tuyến có hỗ trợ / assisted online filing"
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} / {self.unit_id}"
+
+    @property
+    def submitted(self) -> bool:
+        return bool(self.submitted_code)

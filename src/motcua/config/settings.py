@@ -400,6 +400,9 @@ MOTCUA["NOTIFY_SENDERS"] = {
 MOTCUA["NOTIFY_DEFAULT_CHANNELS"] = os.environ.get("MOTCUA_NOTIFY_DEFAULT_CHANNELS", "email,sms")
 MOTCUA["NOTIFY_MAX_ATTEMPTS"] = int(os.environ.get("MOTCUA_NOTIFY_MAX_ATTEMPTS", "8"))
 MOTCUA["NOTIFY_MAX_AGE_HOURS"] = float(os.environ.get("MOTCUA_NOTIFY_MAX_AGE_HOURS", "24"))
+# assisted online filing (citizens.assisted): a one-time code's lifetime, and wrong tries per code
+MOTCUA["ASSISTED_CODE_MINUTES"] = int(os.environ.get("MOTCUA_ASSISTED_CODE_MINUTES", "10"))
+MOTCUA["ASSISTED_CODE_ATTEMPTS"] = int(os.environ.get("MOTCUA_ASSISTED_CODE_ATTEMPTS", "5"))
 
 # --- Online payment (motcua.payments): a gateway class (dotted path); the demo's by default, whose
 # callbacks are signed with MOTCUA_PAYMENT_SECRET (generated into MOTCUA_HOME when unset).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import assisted, views
 
 app_name = "desk"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("intake/", views.intake, name="intake"),
     path("intake/checklist/", views.checklist, name="checklist"),
     path("supplement/", views.supplement_brought, name="supplement_brought"),
+    path("assisted/", assisted.home, name="assisted"),
+    path("assisted/new/<str:code>/", assisted.new, name="assisted_new"),
+    path("assisted/<int:filing_id>/", assisted.pending, name="assisted_filing"),
+    path("assisted/<int:filing_id>/tablet/", assisted.tablet, name="assisted_tablet"),
     path("dossiers/<str:code>/", views.dossier_page, name="dossier"),
     path("dossiers/<str:code>/receipt/", views.receipt, name="receipt"),
     path("dossiers/<str:code>/receipt.pdf", views.receipt_pdf, name="receipt_pdf"),

@@ -29,7 +29,7 @@ from .models import Channel, Dossier, DossierPaper, DossierStep
 from .permissions import Actor
 from .validation import Applicant, PaperIn, applicant_problems, paper_problems, searchable_name
 
-__all__ = ["Applicant", "IntakeRequest", "IntakeResult", "PaperIn", "intake"]
+__all__ = ["Applicant", "IntakeRequest", "IntakeResult", "PaperIn", "check", "intake"]
 
 
 @dataclass
@@ -47,6 +47,8 @@ class IntakeRequest:
     decision: str = "receive"  # receive | refuse | supplement
     reason: str = ""
     missing_note: str = ""
+    # an online filing a counter officer made for the applicant: how the applicant confirmed it
+    confirmation: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,6 +96,8 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
         }
         if plan.where_to_file is not None:
             done.outcome.payload["where_to_file"] = plan.where_to_file
+        if request.confirmation:
+            done.outcome.payload["confirmation"] = request.confirmation
         pin = pins.new_pin()
         dossier.tracking_secret = pins.tracking_secret(pin)
         insert_new(dossier, ctx.new_rows)
@@ -103,6 +107,13 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
         engine.append_event(ctx, record, done).save(force_insert=True)
         dossier.save(update_fields=["code", "log_book_number", *EVENT_BOOKKEEPING])
     return IntakeResult(dossier=dossier, pin=pin, missing=missing)
+
+
+def check(request: IntakeRequest, now: datetime | None = None) -> None:
+    """Raise what `intake` would refuse in the request, making nothing: an assisted online filing is
+    checked before the applicant is asked to confirm it."""
+    with reference.scope():
+        IntakePlan.load(request, now or timezone.now())
 
 
 def insert_new(dossier: Dossier, rows: NewRows | None) -> None:

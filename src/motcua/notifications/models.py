@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     RESULT_READY = "result_ready", _("Result ready")
     LATE = "late", _("Late, new appointment")
     RETURNED = "returned", _("Result returned")
+    CODE = "code", _("One-time confirmation code")  # no dossier yet: an assisted online filing
 
 
 ESSENTIAL = (Kind.RECEIVED, Kind.SUPPLEMENT, Kind.PAYMENT_DUE, Kind.RESULT_READY)
@@ -44,8 +45,11 @@ class Message(models.Model):
         FAILED = "failed", _("Failed")
 
     dedup_key = models.CharField(max_length=80, unique=True)  # event and channel: never made twice
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="messages")
-    event_id = models.BigIntegerField()
+    # none for a one-time code (Kind.CODE), sent before the dossier exists
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="messages", null=True, blank=True
+    )
+    event_id = models.BigIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     recipient = models.CharField(max_length=254)
@@ -59,6 +63,8 @@ class Message(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # a one-time code's message: not sent after this, and its body (the code) is not kept once sent
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

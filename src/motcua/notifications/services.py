@@ -4,13 +4,14 @@ two workers never send it twice), and the applicant's consent per dossier."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from motcua.dossiers.models import Dossier, DossierEvent
 
@@ -147,34 +148,75 @@ class SendReport:
 def send_due(*, now: datetime | None = None, limit: int = 200) -> SendReport:
     """Send the messages whose time has come; each is claimed first (one worker sends it)."""
     now = now or timezone.now()
-    max_attempts = int(_config("NOTIFY_MAX_ATTEMPTS", 8))
     Message.objects.filter(state=Message.State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
         state=Message.State.PENDING
     )
     due = Message.objects.filter(state=Message.State.PENDING, next_attempt_at__lte=now)
     report = SendReport()
     for pk in list(due.order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]):
-        claimed = Message.objects.filter(pk=pk, state=Message.State.PENDING).update(
-            state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-        if not claimed:
-            continue  # another worker has it
-        message = Message.objects.get(pk=pk)
-        try:
-            sender_for(message.channel).send(message)
-        except Exception as error:  # any sender failure: retried later, then given up
-            gave_up = message.attempts >= max_attempts
-            Message.objects.filter(pk=pk).update(
-                state=Message.State.FAILED if gave_up else Message.State.PENDING,
-                next_attempt_at=now + backoff(message.attempts),
-                last_error=f"{type(error).__name__}: {error}"[:2000],
-            )
-            report.failed += gave_up
-            report.retried += not gave_up
-        else:
-            Message.objects.filter(pk=pk).update(state=Message.State.SENT, sent_at=now, last_error="")
-            report.sent += 1
+        _claim_and_send(pk, now, report)
     return report
+
+
+def send_one(pk: int, *, now: datetime | None = None) -> SendReport:
+    """Send one message at once (a one-time code the applicant waits for at the counter); when it
+    fails, the outbox retries it as any other."""
+    report = SendReport()
+    _claim_and_send(pk, now or timezone.now(), report)
+    return report
+
+
+WITHHELD = "—"  # the body of a one-time code's message once sent or expired: the code is not kept
+
+
+def _claim_and_send(pk: int, now: datetime, report: SendReport) -> None:
+    claimed = Message.objects.filter(pk=pk, state=Message.State.PENDING).update(
+        state=Message.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return  # another worker has it
+    message = Message.objects.get(pk=pk)
+    secret = {"body": WITHHELD} if message.expires_at else {}
+    if message.expires_at and now >= message.expires_at:
+        Message.objects.filter(pk=pk).update(state=Message.State.FAILED, last_error="expired", **secret)
+        report.failed += 1
+        return
+    try:
+        sender_for(message.channel).send(message)
+    except Exception as error:  # any sender failure: retried later, then given up
+        gave_up = message.attempts >= int(_config("NOTIFY_MAX_ATTEMPTS", 8))
+        Message.objects.filter(pk=pk).update(
+            state=Message.State.FAILED if gave_up else Message.State.PENDING,
+            next_attempt_at=now + backoff(message.attempts),
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            **(secret if gave_up else {}),
+        )
+        report.failed += gave_up
+        report.retried += not gave_up
+    else:
+        Message.objects.filter(pk=pk).update(state=Message.State.SENT, sent_at=now, last_error="", **secret)
+        report.sent += 1
+
+
+def queue_code(
+    *, channel: str, recipient: str, subject: str, body: str, expires_at: datetime, now: datetime
+) -> Message:
+    """A one-time code's message, about no dossier (an assisted online filing not confirmed yet): sent
+    right after the caller's transaction commits, retried by the outbox until it expires."""
+    message = Message.objects.create(
+        dedup_key=f"code:{secrets.token_hex(16)}",
+        kind=Kind.CODE,
+        channel=channel,
+        recipient=recipient,
+        language=translation.get_language() or "vi",
+        subject=subject[:200],
+        body=body,
+        next_attempt_at=now,
+        created_at=now,
+        expires_at=expires_at,
+    )
+    transaction.on_commit(lambda: send_one(message.pk, now=now))
+    return message
 
 
 def retry_failed(*, now: datetime | None = None) -> int:

@@ -3,6 +3,8 @@ dossier's code and its tracking link."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -80,3 +82,25 @@ def render(kind: str, dossier: Dossier, event: DossierEvent, language: str) -> t
             ),
         }
         return subjects[kind] % values, bodies[kind] % values
+
+
+def code_message(code: str, unit, procedure, lifetime: timedelta) -> tuple[str, str]:
+    """(subject, body) of a one-time code confirming an online filing a counter officer made for the
+    applicant, in the language of the page it was asked from."""
+    language = translation.get_language() or "vi"
+    values = {
+        "code": code,
+        "unit": _pick(unit.name_vi, unit.name_en, language),
+        "procedure": _pick(procedure.name_vi, procedure.name_en, language),
+        "minutes": int(lifetime.total_seconds() // 60),
+    }
+    subject = _("Confirmation code %(code)s") % values
+    body = (
+        _(
+            "Your confirmation code: %(code)s. A counter officer of %(unit)s is filing online for you: "
+            "%(procedure)s. Read the code to the officer only if you asked for this filing. Valid for "
+            "%(minutes)d minutes."
+        )
+        % values
+    )
+    return subject, body
