@@ -119,7 +119,7 @@ def fits_a_phone(page, stop: Stop) -> list[str]:
 
 def tour(page, stops: list[Stop], language: str, phone: bool = False) -> tuple[list[str], int]:
     """Every stop in the language: the blocking violations (and phone problems) and the other count."""
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": BASE[0]}])
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
     if phone:
         page.set_viewport_size(PHONE)
     problems: list[str] = []
@@ -137,17 +137,14 @@ def tour(page, stops: list[Stop], language: str, phone: bool = False) -> tuple[l
     return problems, others
 
 
-BASE: list[str] = [""]  # the live server's address, for the language cookie before the first page
-
-
 @pytest.fixture
 def axe_page(browser, live_server):
     """A page whose context ignores the Content-Security-Policy, so that the test may inject axe (the
     site itself never loads it); the policy is checked by test_content_security_policy."""
-    BASE[0] = live_server.url
     context = browser.new_context(base_url=live_server.url, locale="vi-VN", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    page.base_url = live_server.url  # for the language cookie, set before the first page
     yield page
     context.close()
 
@@ -231,9 +228,13 @@ def public_stops(data: dict) -> list[Stop]:
 
 
 def take_a_ticket(page) -> None:
+    # without the page's script, which goes back to the kiosk after 20 s, maybe in the middle of the
+    # check on a busy machine (it only adds that timer and an autoprint frame, not used here)
+    page.route("**/tickets/ticket.js", lambda route: route.abort())
     page.goto(f"/tickets/{POINT_DAU_TIENG}/kiosk/")
     page.locator("main button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/kiosk/\d+/$"))
+    page.unroute("**/tickets/ticket.js")
 
 
 def send_empty_feedback(page) -> None:
