@@ -13,3 +13,21 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+// A table that scrolls sideways (table.list and .scroll on a narrow screen) takes the keyboard focus
+// while it overflows, so that it can be scrolled without a mouse (WCAG 2.1.1; axe's
+// scrollable-region-focusable); it gives the focus back once it fits again.
+function focusableScrollers() {
+  for (const region of document.querySelectorAll("table.list, .scroll")) {
+    const overflows = region.scrollWidth > region.clientWidth;
+    if (overflows && !region.hasAttribute("tabindex")) {
+      region.tabIndex = 0;
+      region.dataset.scrollFocus = "";
+    } else if (!overflows && "scrollFocus" in region.dataset) {
+      region.removeAttribute("tabindex");
+      delete region.dataset.scrollFocus;
+    }
+  }
+}
+focusableScrollers();
+window.addEventListener("resize", focusableScrollers);
+document.addEventListener("htmx:afterSettle", focusableScrollers);
