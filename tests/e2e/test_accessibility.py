@@ -278,7 +278,7 @@ def citizen_stops(data: dict) -> list[Stop]:
         Stop(
             "file online: a draft",
             steps=start_a_draft,
-            action="main form button[type=submit]",
+            action="#send",
             shows="#applicant-id",
         ),
         Stop(
