@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import random
 import sys
 import threading
@@ -41,6 +42,7 @@ from _common import (  # noqa: E402
     HISTORY_SEED,
     Applicant,
     cpu_gauge_s,
+    database_url,
     demo_schema,
     fill_history,
     load_average,
@@ -400,14 +402,89 @@ def load(base: str, plans: list[list[Round]]) -> tuple[Sink, float]:
     return sink, time.perf_counter() - started
 
 
+# --- where the CPU went -------------------------------------------------------------------------------
+
+
+def _cpu_seconds(pid: int) -> tuple[int, float] | None:
+    """(process group, user + system CPU seconds) of a process, None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[2]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter(threading.Thread):
+    """CPU seconds spent during the load by the server's processes (its process group) and by
+    PostgreSQL's backends serving the bench database, sampled twice a second (a process ending between
+    two samples loses at most half a second's work); other developers' work on the machine is not in it."""
+
+    def __init__(self, server_pid: int, database: str) -> None:
+        super().__init__(daemon=True)
+        self.server_pid, self.database = server_pid, database
+        self.first: dict[int, float] = {}
+        self.last: dict[tuple[str, int], float] = {}
+        self.stopped = threading.Event()
+        self.started_once = threading.Event()
+
+    def sample(self, connection) -> None:
+        backends = {row[0] for row in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.database]
+        )}  # fmt: skip
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            found = _cpu_seconds(pid)
+            if found is None:
+                continue
+            group, seconds = found
+            kind = "app" if group == self.server_pid else "db" if pid in backends else ""
+            if not kind:
+                continue
+            if not self.started_once.is_set():
+                self.first[pid] = seconds
+            self.last[(kind, pid)] = seconds
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(database_url("postgres"), autocommit=True) as connection:
+            self.sample(connection)
+            self.started_once.set()
+            while not self.stopped.wait(0.5):
+                self.sample(connection)
+            self.sample(connection)
+
+    def seconds(self) -> dict[str, float]:
+        totals = {"app": 0.0, "db": 0.0}
+        for (kind, pid), seconds in self.last.items():
+            totals[kind] += seconds - self.first.get(pid, 0.0)
+        return totals
+
+
 # --- the run -------------------------------------------------------------------------------------------
+
+
+def timed_pages(sink: Sink) -> tuple[list[float], list[tuple[str, object]]]:
+    every = [s for page in PAGES for s in sink.latencies[page]]
+    if not every:
+        raise SystemExit(f"no timed request: {sink.first_errors}")
+    figures: list[tuple[str, object]] = []
+    for page in PAGES:
+        values = sink.latencies[page]
+        say(f"  {page:<11} p50 {percentile(values, 0.5) * 1000:7.1f} ms  p95 "
+            f"{percentile(values, 0.95) * 1000:7.1f} ms  p99 {percentile(values, 0.99) * 1000:7.1f} ms")  # fmt: skip
+        figures.append((f"portal_{page}_p95_ms", f"{percentile(values, 0.95) * 1000:.1f}"))
+    return every, figures
 
 
 def run(args, env: dict[str, str], home: Path) -> tuple[list[tuple[str, object]], list[str]]:
     load_before = load_average()
     gauge = cpu_gauge_s()
     fill_s, filled = prepare(args, env)
-    plans, stats = plan_rounds(args.clients, args.rounds + 1)
+    plans, stats = plan_rounds(args.clients + 1, args.rounds + 1)
+    alone_plan = plans.pop()
     say(
         f"{stats['citizens']:,} citizens, {stats['owning']:,} with dossiers (mean {stats['mean_dossiers']:.1f}, "
         f"most {stats['max_dossiers']:,}); searches: {', '.join(stats['searches'][:6])}..."
@@ -418,41 +495,57 @@ def run(args, env: dict[str, str], home: Path) -> tuple[list[tuple[str, object]]
     server, base = start_server(env, args.workers, args.threads, home / "server.log", "--no-worker")
     try:
         wait_ready(base, None, server)
+        say(f"one citizen at a time, {args.rounds + 1} rounds (the service time without queueing)...")
+        alone, _ = load(base, [alone_plan])
         say(f"{args.clients} clients x {args.rounds + 1} rounds x {len(PAGES)} pages on {base} "
             f"(gunicorn {args.workers}x{args.threads})...")  # fmt: skip
+        meter = CpuMeter(server.pid, database_name(args.rows))
+        meter.start()
+        meter.started_once.wait(10)
+        client_cpu = time.process_time()
         sink, seconds = load(base, plans)
+        client_cpu = time.process_time() - client_cpu
+        meter.stopped.set()
+        meter.join()
     finally:
         stop_server(server)
-    every = [s for page in PAGES for s in sink.latencies[page]]
-    if not every:
-        raise SystemExit(f"no timed request: {sink.first_errors}")
-    for problem in sink.first_errors:
+    for problem in alone.first_errors + sink.first_errors:
         say(f"  error: {problem}")
-    figures: list[tuple[str, object]] = []
-    for page in PAGES:
-        values = sink.latencies[page]
-        say(f"  {page:<11} p50 {percentile(values, 0.5) * 1000:7.1f} ms  p95 "
-            f"{percentile(values, 0.95) * 1000:7.1f} ms  p99 {percentile(values, 0.99) * 1000:7.1f} ms")  # fmt: skip
-        figures.append((f"portal_{page}_p95_ms", f"{percentile(values, 0.95) * 1000:.1f}"))
+    alone_every = [s for page in PAGES for s in alone.latencies[page]]
+    say("alone:")
+    timed_pages(alone)
+    say(f"{args.clients} at once:")
+    every, figures = timed_pages(sink)
+    cpu = {kind: seconds * 1000 / sink.requests for kind, seconds in meter.seconds().items()}
+    cpu["client"] = client_cpu * 1000 / sink.requests
     p95 = percentile(every, 0.95) * 1000
     figures += [
+        ("portal_alone_p50_ms", f"{percentile(alone_every, 0.5) * 1000:.1f}"),
+        ("cpu_ms_per_request_app", f"{cpu['app']:.1f}"),
+        ("cpu_ms_per_request_db", f"{cpu['db']:.1f}"),
+        ("cpu_ms_per_request_client", f"{cpu['client']:.1f}"),
         ("requests_per_s", f"{sink.requests / seconds:.1f}"),
         ("fill_s", fill_s),
         ("portal_p50_ms", f"{percentile(every, 0.5) * 1000:.1f}"),
         ("portal_p95_ms", f"{p95:.1f}"),
         ("portal_p99_ms", f"{percentile(every, 0.99) * 1000:.1f}"),
         ("requests", sink.requests),
-        ("errors", sink.errors),
+        ("errors", sink.errors + alone.errors),
     ]
+    per_request = cpu["app"] + cpu["db"] + cpu["client"]
     notes = [
         f"PostgreSQL, {args.rows:,} dossiers ({database_name(args.rows)}, "
         f"{'filled by this run' if filled else 'kept from an earlier fill'}, fill_s {fill_s}); "
         f"{stats['citizens']:,} citizens, {stats['owning']:,} owning dossiers (mean {stats['mean_dossiers']:.1f}, "
         f"most {stats['max_dossiers']:,})",
         f"motcua serve --workers {args.workers} --threads {args.threads} --no-worker; {args.clients} clients "
-        f"(thread + keep-alive connection each), {args.rounds} timed rounds each after one warm-up round, "
-        f"pages /my/, /my/dossiers/<code>/, /?q=<words>, /procedures/<code>/; "
+        f"(thread + keep-alive connection each, no pause between requests), {args.rounds} timed rounds each "
+        f"after one warm-up round, pages /my/, /my/dossiers/<code>/, /?q=<words>, /procedures/<code>/; "
+        f"before them one client alone for as many rounds (portal_alone_p50_ms); "
         f"target portal_p95_ms < 300: {'met' if p95 < 300 else 'NOT met'}",
+        f"CPU per request during the load: app {cpu['app']:.1f} ms, PostgreSQL {cpu['db']:.1f} ms, load generator "
+        f"{cpu['client']:.1f} ms, {per_request:.1f} ms in all: with no pause between requests the 50 clients "
+        f"queue for the cores, so p50 is about 50 / requests_per_s",
         f"shared machine (2 cores, 8 developers' jobs, the load generator on the same cores): load average "
         f"before {load_before}, after {load_average()}; cpu gauge {gauge} s",
     ]

@@ -64,7 +64,7 @@ def dossier(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
     except NotFound:
         return render(request, "citizens/not_found.html", {"code": code}, status=404)
     consent = ConsentForm(initial=_consent_initial(read.dossier))
-    files = tracked_context(request, code)  # their own dossier: its results and papers to attach
+    files = tracked_context(request, code, read.dossier)  # their own: its results, papers to attach
     return render(
         request,
         "citizens/dossier.html",
