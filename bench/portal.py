@@ -124,7 +124,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     args.rows = args.rows or (50_000 if args.quick else 1_000_000)
-    args.rounds = args.rounds or (3 if args.quick else 20)
+    args.rounds = args.rounds or (2 if args.quick else 20)
     return args
 
 
