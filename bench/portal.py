@@ -219,7 +219,9 @@ def make_citizens() -> None:
 def fill(rows: int) -> tuple[float, int]:
     from django.db import connection
 
+    started = time.perf_counter()
     demo_schema()
+    say(f"schema, demo network and catalog: {time.perf_counter() - started:.0f} s")
     say(f"filling {rows:,} dossiers and their events (COPY)...")
     started = time.perf_counter()
     _, events = fill_history(rows, owners(rows))
