@@ -30,11 +30,13 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
+    drop_secondary_indexes,
     load_average,
     motcua,
     motcua_env,
     percentile,
     print_figures,
+    rebuild_indexes,
     record,
     setup_django,
     start_server,
@@ -50,6 +52,7 @@ CENTER = "000.00.50.H57"
 MANAGER = "quanly"
 CENTER_SHARE = 0.08  # of all dossiers, held by the province center (the busiest unit)
 STEPS_PER_DOSSIER = 3
+TABLES = ("dossiers_dossier", "dossiers_dossierstep")  # bulk-loaded
 # Status shares (National Portal codes): most dossiers of a year are closed.
 STATUS_SHARES = {
     10: 0.850,
@@ -336,7 +339,7 @@ def fill(rows: int, progress: Callable[[str], None]) -> float:
     started = time.perf_counter()
     first_id = (Dossier.objects.aggregate(top=Max("id"))["top"] or 0) + 1
     filler = Filler(World(), timezone.localtime(), first_id)
-    indexes = drop_secondary_indexes(connection)
+    indexes = drop_secondary_indexes(connection, TABLES)
     done = 0
     while done < rows:
         size = min(BATCH, rows - done)
@@ -349,42 +352,9 @@ def fill(rows: int, progress: Callable[[str], None]) -> float:
         done += size
         if done % (BATCH * 10) == 0 or done == rows:
             progress(f"  {done:,} dossiers written ({time.perf_counter() - started:.0f} s)")
-    finish_fill(connection, indexes)
+    rebuild_indexes(connection, indexes, TABLES)
     progress(f"  indexes built, statistics gathered ({time.perf_counter() - started:.0f} s)")
     return time.perf_counter() - started
-
-
-SECONDARY_INDEXES = """
-SELECT i.relname, pg_get_indexdef(i.oid)
-FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-WHERE t.relname IN ('dossiers_dossier', 'dossiers_dossierstep')
-  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
-"""
-
-
-def drop_secondary_indexes(connection) -> list[str]:
-    """PostgreSQL: drop the indexes no constraint needs; returns their definitions."""
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(SECONDARY_INDEXES)
-        found = cursor.fetchall()
-        for name, _ in found:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    return [definition for _, definition in found]
-
-
-def finish_fill(connection, indexes: list[str]) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET maintenance_work_mem = '256MB'")
-            for definition in indexes:
-                cursor.execute(definition)
-            for table in ("dossiers_dossier", "dossiers_dossierstep"):
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
-                )
-        cursor.execute("ANALYZE")
 
 
 # --- timing the queue ----------------------------------------------------------------------------------

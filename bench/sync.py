@@ -1,7 +1,7 @@
 """Benchmark: the national-portal sync outbox against a local portal that fails now and then.
 
 A throw-away PostgreSQL database gets the demo network and catalog and a burst of dossier changes
-written in bulk (bench/scoreboard.py's seeded history: receive, late mark, finish, return...). Then:
+written in bulk (bench/_common.py's seeded history: receive, late mark, finish, return...). Then:
 
 - produce_per_s: `portal_sync.produce()` turns the burst's events into outbox records;
 - backlog_after_burst: the records waiting for the portal once the burst is in the outbox;
@@ -24,18 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (  # noqa: E402
+    demo_schema,
+    fill_history,
     load_average,
-    motcua_env,
-    print_figures,
-    record,
-    setup_django,
-    temporary_home,
-    throwaway_database,
+    run_on_throwaway_postgres,
+    say,
 )
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def parse_args() -> argparse.Namespace:
@@ -49,15 +43,12 @@ def parse_args() -> argparse.Namespace:
 
 
 def run(args) -> tuple[list[tuple[str, object]], list[str]]:
-    import scoreboard  # the seeded bulk history
-    from django.core.management import call_command
     from django.utils import timezone
 
     load_before = load_average()
-    call_command("migrate_all", verbosity=0)
-    call_command("load_demo", no_history=True, verbosity=0)
+    demo_schema()
     dossiers = max(1, args.changes // 3)  # about three changes per dossier
-    _, events = scoreboard.fill(dossiers)
+    _, events = fill_history(dossiers)
     say(f"burst: {dossiers:,} dossiers, {events:,} changes")
     from motcua.oversight import portal_sync
     from motcua.oversight.models import SyncRecord
@@ -100,17 +91,7 @@ def run(args) -> tuple[list[tuple[str, object]], list[str]]:
 
 def main() -> None:
     args = parse_args()
-    with temporary_home() as home, throwaway_database("sync") as name:
-        setup_django(motcua_env(name, home))
-        figures, notes = run(args)
-        from django.db import connections
-
-        connections.close_all()
-    for note in notes:
-        say(note)
-    if not args.no_record:
-        record(f"sync (bench/sync.py{' --quick' if args.quick else ''})", figures, notes)
-    print_figures(figures)
+    run_on_throwaway_postgres("sync", run, args, f"sync (bench/sync.py{' --quick' if args.quick else ''})")
 
 
 if __name__ == "__main__":

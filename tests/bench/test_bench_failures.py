@@ -127,3 +127,23 @@ def test_a_queue_ticket_run_with_duplicates_or_misses_is_wrong():
         "ticket_duplicates": 1
     }
     assert queue_tickets.wrong_figures([("ticket_missed", 2000)]) == {"ticket_missed": 2000}
+
+
+# --- portal: whose dossiers the fill makes -------------------------------------------------------
+
+
+def test_the_portal_fill_spreads_dossiers_over_persons_and_a_few_businesses():
+    from bench import portal
+
+    applicant = portal.owners(1_000_000)
+    owners = [applicant(dossier_id) for dossier_id in range(1, 20_001)]
+    businesses = [a for a in owners if len(a.id_number) == 10]
+    assert 0.015 < len(businesses) / len(owners) < 0.025  # one in 50
+    assert len({a.id_number for a in businesses}) == portal.BUSINESSES  # each has many
+    persons = [a for a in owners if len(a.id_number) == 12]
+    assert len(persons) + len(businesses) == len(owners)
+    assert len({a.id_number for a in persons}) > 0.9 * len(persons)  # spread: few repeats in 20,000
+    assert owners == [applicant(dossier_id) for dossier_id in range(1, 20_001)]  # seeded, not random
+    citizens = portal.citizen_applicants()
+    assert len({c.id_number for c in citizens}) == portal.CITIZENS
+    assert all(c.search == " " + portal.fold(c.name) for c in citizens[:100])

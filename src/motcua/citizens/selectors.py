@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -72,7 +73,7 @@ class MyDossierRead:
     def closed(self) -> bool:
         return self.dossier.status in CLOSED_STATUSES
 
-    @property
+    @cached_property  # the page asks twice (shown, or may rate?)
     def rating(self) -> tuple[int, str] | None:
         """(score, label) of the applicant's rating, if any."""
         rating = Rating.objects.filter(dossier=self.dossier).first()

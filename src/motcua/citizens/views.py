@@ -70,7 +70,9 @@ def dossier(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
 
 def _dossier_page(request: HttpRequest, citizen: Citizen, read, status: int = 200, **extra) -> HttpResponse:
     consent = ConsentForm(initial=_consent_initial(read.dossier))
-    files = tracked_context(request, read.dossier.code)  # their own dossier: its results, papers to attach
+    files = tracked_context(
+        request, read.dossier.code, read.dossier
+    )  # their own dossier: its results, papers to attach
     context = {"read": read, "form": WithdrawForm(), "consent": consent, **files, **extra}
     context["asked"] = online.asked_papers(citizen, read.dossier.code)
     context["store"] = (

@@ -127,13 +127,15 @@ def signing_certificate_of(user, now):
     return first, certificates.refusal(first, now)
 
 
-def filing_papers(code: str) -> list[tuple]:
+def filing_papers(code: str, dossier: Dossier | None = None) -> list[tuple]:
     """The papers of an online filing not received yet, each with its current file (or None): what the
-    applicant may still attach files to. Empty for any other dossier."""
+    applicant may still attach files to. Empty for any other dossier (read by its code unless the
+    caller has just read it)."""
     from motcua.dossiers.models import Status
 
-    dossier = Dossier.objects.filter(code=code, status=Status.NEW).first()
     if dossier is None:
+        dossier = Dossier.objects.filter(code=code, status=Status.NEW).first()
+    if dossier is None or dossier.status != Status.NEW:
         return []
     files = {
         d.paper_id: d for d in Document.objects.filter(dossier=dossier, current=True, paper__isnull=False)

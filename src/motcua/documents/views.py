@@ -21,6 +21,7 @@ from motcua.desk import selectors as desk_selectors
 from motcua.desk import text
 from motcua.desk.views import problem_page, staff_page
 from motcua.dossiers import selectors as dossiers
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.tracking import admit, pin_checked
 from motcua.errors import MotcuaError, NotFound, Problem, ValidationFailed
@@ -293,13 +294,19 @@ def applicant_download(request: HttpRequest, public_id: str) -> HttpResponse:
     return response
 
 
-def tracked_context(request: HttpRequest, code: str) -> dict:
-    """Called by the tracking page once code and PIN matched: the applicant may now, in this session,
-    download the dossier's signed results and, for an online filing not received yet, attach files to
-    its papers."""
-    tracked = [c for c in request.session.get(TRACKED_SESSION_KEY, []) if c != code][-9:]
-    request.session[TRACKED_SESSION_KEY] = [*tracked, code]
-    return {"results": list(documents.results_of(code)), "filing_papers": documents.filing_papers(code)}
+def tracked_context(request: HttpRequest, code: str, dossier: Dossier | None = None) -> dict:
+    """Called by the tracking page once code and PIN matched (or by the citizen's page of their own
+    dossier, which passes it): the applicant may now, in this session, download the dossier's signed
+    results and, for an online filing not received yet, attach files to its papers. The session is
+    written only when this code was not already its last tracked one."""
+    before = request.session.get(TRACKED_SESSION_KEY, [])
+    tracked = [*[c for c in before if c != code][-9:], code]
+    if tracked != before:
+        request.session[TRACKED_SESSION_KEY] = tracked
+    return {
+        "results": list(documents.results_of(code)),
+        "filing_papers": documents.filing_papers(code, dossier),
+    }
 
 
 @require_POST
