@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.desk import text
 from motcua.documents import online
 from motcua.documents.views import tracked_context
+from motcua.dossiers.models import Status
 from motcua.dossiers.permissions import Actor
 from motcua.errors import MotcuaError, NotFound
 from motcua.notifications import services as notifications
@@ -74,7 +75,8 @@ def _dossier_page(request: HttpRequest, citizen: Citizen, read, status: int = 20
         request, read.dossier.code, read.dossier
     )  # their own dossier: its results, papers to attach
     context = {"read": read, "form": WithdrawForm(), "consent": consent, **files, **extra}
-    context["asked"] = online.asked_papers(citizen, read.dossier.code)
+    waiting = read.dossier.status == Status.SUPPLEMENT  # only then is anything asked: no query otherwise
+    context["asked"] = online.asked_papers(citizen, read.dossier.code) if waiting else []
     context["store"] = (
         list(online.own_store(citizen)[:50]) if any(c.reusable for c in context["asked"]) else []
     )

@@ -380,7 +380,7 @@ def sign_log_book(*, actor: Actor, unit_code: str, day: date, now: datetime | No
     public_id = new_public_id()
     certificate, signed, level = _sign(actor, data, public_id, now, f"{log_book.TITLE} {day:%d/%m/%Y}")
     name = _store_bytes(signed, public_id, now)
-    with _removed_on_failure(name), transaction.atomic():
+    with removed_on_failure(name), transaction.atomic():
         previous = (
             Document.objects.select_for_update()
             .filter(kind=Document.Kind.LOG_BOOK, unit=unit, day=day, current=True)
