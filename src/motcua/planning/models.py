@@ -461,9 +461,7 @@ def _mclp_by_relaxation(matrix, row_weight, budget, offset, options, log: Reduct
     lists = maxcover.CoverageLists.of(matrix)
     start = None
     if options.warm_start:
-        start, _ = maxcover.swap(
-            lists, row_weight, maxcover.greedy(lists, row_weight, budget), budget=budget
-        )
+        start, _ = maxcover.swap(lists, row_weight, maxcover.greedy(lists, row_weight, budget), budget=budget)
         log.note("greedy_swap_objective", lists.covered(row_weight, start) + offset)
     warm_seconds = time.perf_counter() - started
     relaxation = maxcover.relax(lists, row_weight, budget, start)
