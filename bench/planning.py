@@ -15,7 +15,7 @@ SPOPT_PMEDIAN_MAX_PAIRS pairs (its model would not fit in memory): said as such.
 A yardstick that cannot run (spopt or PuLP missing, the child crashed) is an error: the run stops
 with a non-zero exit status and records nothing.
 
-Usage: python bench/planning.py [--quick] [--no-record]
+Usage: python bench/planning.py [--quick] [--no-record] [--size 20000x3000 ...]
 Dev-only dependencies: spopt, pulp (CBC bundled with PuLP).
 """
 
@@ -331,8 +331,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument(
+        "--size", action="append", metavar="NxM", help="only these sizes of the full run (e.g. 20000x3000)"
+    )
     args = parser.parse_args(argv)
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
+    if args.size:
+        sizes = [tuple(int(v) for v in size.lower().split("x")) for size in args.size]
     time_limit, wall_cap = (20.0, 40.0) if args.quick else (120.0, 240.0)
     figures: dict[str, str] = {}
     try:
