@@ -31,7 +31,7 @@ def random_case(seed, n, m):
     return cover, rng.integers(0, 50, n).astype(float)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.integers(0, 10_000), st.integers(6, 14), st.integers(4, 8), st.integers(1, 3))
 def test_bound_is_above_the_optimum_and_the_network_is_real(seed, n, m, budget):
     cover, weight = random_case(seed, n, m)
@@ -44,7 +44,7 @@ def test_bound_is_above_the_optimum_and_the_network_is_real(seed, n, m, budget):
     assert found.is_open.sum() <= budget
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.integers(0, 10_000), st.integers(6, 14), st.integers(5, 8), st.integers(1, 3))
 def test_fixed_sites_never_cut_off_a_better_network(seed, n, m, budget):
     """A site ruled out only opens in networks no better than the relaxation's best; a required one
@@ -57,7 +57,7 @@ def test_fixed_sites_never_cut_off_a_better_network(seed, n, m, budget):
         assert brute_force(cover, weight, budget, banned=site) <= found.covered + 1e-6
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(st.integers(0, 10_000), st.integers(6, 14), st.integers(4, 8), st.integers(1, 3))
 def test_swaps_never_lose_cover_and_end_in_a_local_optimum(seed, n, m, budget):
     cover, weight = random_case(seed, n, m)

@@ -37,7 +37,7 @@ def masks(m):
     return [np.array(bits) for bits in itertools.product([False, True], repeat=m)]
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(instances())
 def test_lscp_and_mclp_same_optimum_with_presolve_on_or_off(case):
     cover, cost, weight, p = case["cover"], case["cost"], case["weight"], case["p"]
@@ -53,7 +53,7 @@ def test_lscp_and_mclp_same_optimum_with_presolve_on_or_off(case):
         assert abs(mclp.objective - most) < 1e-6, options
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(instances())
 def test_pmedian_and_capacitated_models_same_optimum_with_presolve_on_or_off(case):
     travel, weight, p, capacity = case["travel"], case["weight"], case["p"], case["capacity"]
