@@ -540,13 +540,15 @@ def _with_exact_rest(outcome: MipOutcome, exact, matrix, offset) -> MipOutcome:
     Every network better than the relaxation's respects the fixings, so the rest's optimum (or
     bound) with the relaxation's value is the whole problem's."""
     is_open, rest = exact
-    if rest.objective is not None and is_open is not None and rest.objective + offset > outcome.objective:
-        outcome.objective, outcome.x = rest.objective + offset, _max_cover_x(matrix, is_open)
+    value, bound = float(outcome.objective or 0.0), float(outcome.bound or 0.0)
+    if rest.objective is not None and is_open is not None and rest.objective + offset > value:
+        value, outcome.x = rest.objective + offset, _max_cover_x(matrix, is_open)
     if rest.status in ("optimal", "infeasible"):
-        outcome.bound = outcome.objective
+        bound = value
     elif rest.bound is not None:
-        outcome.bound = min(outcome.bound, max(rest.bound + offset, outcome.objective))
-    outcome.gap = (outcome.bound - outcome.objective) / max(abs(outcome.bound), 1e-9)
+        bound = min(bound, max(rest.bound + offset, value))
+    outcome.objective, outcome.bound = value, bound
+    outcome.gap = (bound - value) / max(abs(bound), 1e-9)
     if outcome.gap <= 1e-12:
         outcome.status, outcome.highs_status = (
             "optimal",
