@@ -2,19 +2,20 @@
 
 Seeded random instances: clustered demand and candidate sites in a 50 x 50 km area
 (like a province), area types mixed, rule 30 min OR 5 km (the project's default).
-Models: LSCP; MCLP with p below the LSCP optimum (half of it: with p at or above it every
-answer covers everyone and the instance is trivial); p-median with p = sites / 10 (minutes).
+Models: LSCP; MCLP with p below the LSCP optimum (half of LSCP's proven lower bound, the optimum
+when proven: with p at or above the optimum every answer covers everyone and the instance is trivial); p-median with p = sites / 10 (minutes).
 Both solvers see the same coverage: spopt gets a dense cost matrix
 min(minutes / 30, km / 5) with service radius 1, which is covered exactly when
 minutes <= 30 or km <= 5 (p-median: the minutes). End-to-end time = travel/coverage + model
-build + solve. Each solver runs in its own child process (spawned, so that its peak RSS is its own);
+build + solve; also the CPU time of motcua's process (every thread), less distorted on a shared machine
+than the wall clock. Each solver runs in its own child process (spawned, so that its peak RSS is its own);
 spopt with a wall-clock cap (model building in PuLP is not covered by CBC's timeLimit). When the cap
 is hit the figures say "spopt: no answer", never "better". spopt's p-median is not run above
 SPOPT_PMEDIAN_MAX_PAIRS pairs (its model would not fit in memory): said as such.
 A yardstick that cannot run (spopt or PuLP missing, the child crashed) is an error: the run stops
 with a non-zero exit status and records nothing.
 
-Usage: python bench/planning.py [--quick] [--no-record]
+Usage: python bench/planning.py [--quick] [--no-record] [--size 20000x3000 ...]
 Dev-only dependencies: spopt, pulp (CBC bundled with PuLP).
 """
 
@@ -75,12 +76,13 @@ SPOPT_PMEDIAN_MAX_PAIRS = 1_000_000
 
 def run_motcua(n_demand, n_sites, model, p, time_limit):
     demand, sites = make_instance(n_demand, n_sites)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     options = SolveOptions(time_limit=time_limit)
     if model == "pmedian":
         result = solve_pmedian(PlanningProblem(demand, sites, RULE), p, options=options)
         return {
             "seconds": time.perf_counter() - started,
+            "cpu_seconds": time.process_time() - cpu_started,
             "travel_s": 0.0,
             "objective": float(result.objective),
             "status": result.status,
@@ -89,6 +91,7 @@ def run_motcua(n_demand, n_sites, model, p, time_limit):
         }
     pairs = HaversineTravel().pairs_within(demand, sites, RULE)
     cover = coverage_matrix(pairs, RULE, n_demand, n_sites)
+    del pairs  # the models need the coverage only
     travel_s = time.perf_counter() - started
     if model == "lscp":
         solution = lscp_core(cover, options=options)
@@ -99,10 +102,12 @@ def run_motcua(n_demand, n_sites, model, p, time_limit):
     gap = solution.outcome.gap if solution.status != "optimal" else 0.0
     return {
         "seconds": time.perf_counter() - started,
+        "cpu_seconds": time.process_time() - cpu_started,
         "travel_s": travel_s,
         "objective": objective,
         "status": solution.status,
         "gap": float(gap) if gap is not None else float("nan"),
+        "bound": float(solution.bound) if solution.bound is not None else float("nan"),
         "open": solution.is_open,
     }
 
@@ -246,17 +251,19 @@ def compare(model, n_demand, n_sites, ours, theirs) -> str:
 def bench_size(n_demand, n_sites, time_limit, wall_cap) -> dict[str, str]:
     label = f"{n_demand}x{n_sites}"
     figures: dict[str, str] = {}
-    lscp_optimum = None
+    lscp_bound = 0.0
     for model in ("lscp", "mclp", "pmedian"):
         if model == "mclp":
-            p = max(1, int(lscp_optimum) // 2)  # below the LSCP optimum: not everyone can be covered
+            # below the LSCP optimum (at least its proven bound, whatever the time it had): not everyone
+            # can be covered, and p does not depend on how loaded the machine was
+            p = max(1, int(lscp_bound) // 2)
         elif model == "pmedian":
             p = max(1, n_sites // 10)
         else:
             p = 0
         ours = run_motcua_child(n_demand, n_sites, model, p, time_limit)
         if model == "lscp":
-            lscp_optimum = ours["objective"]
+            lscp_bound = np.ceil(ours["bound"] - 1e-6) if np.isfinite(ours["bound"]) else ours["objective"]
         if model == "pmedian" and n_demand * n_sites > SPOPT_PMEDIAN_MAX_PAIRS:
             theirs = {"skipped": True, "finished": False, "seconds": float("nan")}
         else:
@@ -273,7 +280,8 @@ def bench_size(n_demand, n_sites, time_limit, wall_cap) -> dict[str, str]:
             spopt_text = f"no answer within {wall_cap:.0f} s"
             speedup = f"{NO_ANSWER} (motcua {ours['seconds']:.1f} s, spopt stopped at {wall_cap:.0f} s)"
         print(
-            f"{model} {label} (p = {p}): motcua {ours['seconds']:.2f} s {ours['status']} objective "
+            f"{model} {label} (p = {p}): motcua {ours['seconds']:.2f} s (CPU {ours['cpu_seconds']:.2f} s) "
+            f"{ours['status']} objective "
             f"{ours['objective']:,.6g} gap {ours['gap']:.4g} peak {ours['peak_rss_mb']:.0f} MB; spopt {spopt_text}; "
             f"objective {verdict}",
             flush=True,
@@ -283,6 +291,7 @@ def bench_size(n_demand, n_sites, time_limit, wall_cap) -> dict[str, str]:
         figures[f"gap_{model}_{label}"] = f"{ours['gap']:.4g}"
         figures[f"peak_rss_mb_{model}_{label}"] = f"{ours['peak_rss_mb']:.0f}"
         figures[f"seconds_motcua_{model}_{label}"] = f"{ours['seconds']:.2f}"
+        figures[f"cpu_seconds_motcua_{model}_{label}"] = f"{ours['cpu_seconds']:.2f}"
         if model == "mclp":
             figures[f"mclp_p_{label}"] = str(p)
     return figures
@@ -325,8 +334,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument(
+        "--size", action="append", metavar="NxM", help="only these sizes of the full run (e.g. 20000x3000)"
+    )
     args = parser.parse_args(argv)
     sizes = QUICK_SIZES if args.quick else FULL_SIZES
+    if args.size:
+        sizes = [tuple(int(v) for v in size.lower().split("x")) for size in args.size]
     time_limit, wall_cap = (20.0, 40.0) if args.quick else (120.0, 240.0)
     figures: dict[str, str] = {}
     try:

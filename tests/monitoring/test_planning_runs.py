@@ -167,6 +167,11 @@ def test_upgrade_close_page_shows_the_decision_first_and_exports_it(client, demo
     assert "Đây là phương án tốt nhất" in page
     assert "objective" not in page and "reception_point:" not in page
     assert "1 Trung tâm" in page  # units by kind in words
+    assert "(30 phút hoặc 5 km)" in page and " min or " not in page  # the rule in Vietnamese words
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/planning/{run.pk}/").content.decode()
+    assert "(30 min or 5 km)" in english
+    client.cookies["django_language"] = "vi"
     closed = next(d for d in run.result["decision"] if d["action"] == "close")
     assert closed["commune"] and closed["commune"] in page
     csv_text = client.get(f"/planning/{run.pk}/export.csv").content.decode("utf-8-sig")

@@ -125,7 +125,9 @@ def test_cli_unreachable_demand_said_on_screen_with_exit_3(files, capsys):
     assert code == 3
     assert "NOT EVERYONE IS WITHIN THE STANDARD: 50 people at 1 places" in out
     assert "CHƯA ĐẠT CHUẨN CHO MỌI NGƯỜI" in out
-    assert "far: Không có điểm ứng viên nào" in out
+    assert "far: Không có điểm ứng viên nào trong phạm vi 30 phút hoặc 5 km" in out
+    assert "tại 1 điểm ngoài chuẩn 30 phút hoặc 5 km: far." in out  # the rule in Vietnamese words
+    assert "outside 30 min or 5 km" in out
 
 
 # ---------------------------------------------------------------- Python API

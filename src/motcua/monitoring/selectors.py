@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.models import Channel, Dossier
 from motcua.network.models import SERVICE_UNIT_KINDS, Unit, UnitKind
 from motcua.planning import counters_needed
+from motcua.planning.data import CoverageRule, RuleWords
 from motcua.tickets.selectors import QueueFigures, measured_queues
 
 from .models import PlanRun
@@ -295,6 +297,37 @@ def outcome_in_words(plan: dict) -> str:
             _("A good answer found within the time limit: at most %(gap)s from the best possible.")
             % {"gap": f"{100 * gap:.2f}%"}
         )
-    reason = (plan.get("details") or {}).get("reason_vi")
+    reason = in_page_language(plan.get("details") or {}, "reason")
     text = str(_("No answer meets these conditions."))
     return f"{text} {reason}" if reason else text
+
+
+def in_page_language(record: dict, name: str) -> str | None:
+    """``record[name_vi]`` on a Vietnamese page, ``record[name_en]`` otherwise (the planning module
+    gives both)."""
+    vietnamese = (get_language() or "vi").startswith("vi")
+    return record.get(f"{name}_vi" if vietnamese else f"{name}_en") or record.get(f"{name}_vi")
+
+
+def rule_in_words(plan: dict) -> str:
+    """The coverage rule in the page's language ("30 phút hoặc 5 km"); the rule's terms are stored with
+    the plan, the words come through gettext. Plans stored before the terms were: their English text."""
+    details = plan.get("details") or {}
+    terms = details.get("rule_terms")
+    if not terms:
+        return details.get("rule", "")
+    words = RuleWords(
+        minutes=pgettext("coverage rule", "min"),
+        km=pgettext("coverage rule", "km"),
+        either=pgettext("coverage rule", "or"),
+        both=pgettext("coverage rule", "and"),
+    )
+    return CoverageRule.from_terms(terms).describe(words)
+
+
+def uncovered_in_words(scenario: dict | None, shown: int = 50) -> list[dict]:
+    """Demand left outside the standard, each with its reason in the page's language."""
+    return [
+        {"name": u.get("name") or u.get("demand_id"), "reason": in_page_language(u, "reason")}
+        for u in (scenario or {}).get("uncovered", [])[:shown]
+    ]

@@ -74,6 +74,8 @@ def plan_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "communes": (run.result.get("plan", {}).get("details") or {}).get("communes", []) if done else [],
         "share_after": selectors.percent((run.result.get("scenario") or {}).get("share_covered")),
         "share_before": selectors.percent((run.result.get("current") or {}).get("share_covered")),
+        "rule": selectors.rule_in_words(run.result.get("plan", {})) if done else "",
+        "uncovered": selectors.uncovered_in_words(run.result.get("scenario")) if done else [],
     }
     return render(request, template, context)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .data import CoverageRule, load_demand_csv, load_sites_csv
+from .data import RULE_WORDS_VI, CoverageRule, load_demand_csv, load_sites_csv
 from .demo import DEMO_DIR, existing_network, load_demo
 from .dispatch import Question, answer
 from .errors import PlanningInputError
@@ -246,7 +246,7 @@ def _not_everyone(problem: PlanningProblem, result: PlanResult, shown: int = 10)
     listed = ", ".join(places[:shown]) + (f" (+{len(places) - shown})" if len(places) > shown else "")
     lines = [
         f"CHƯA ĐẠT CHUẨN CHO MỌI NGƯỜI: {people:,.0f} người tại {len(places)} điểm ngoài chuẩn "
-        f"{problem.rule.describe()}: {listed}.",
+        f"{problem.rule.describe(RULE_WORDS_VI)}: {listed}.",
         f"NOT EVERYONE IS WITHIN THE STANDARD: {people:,.0f} people at {len(places)} places outside "
         f"{problem.rule.describe()}: {listed}.",
     ]
@@ -278,8 +278,8 @@ def _run_demo(problem: PlanningProblem, args, options: SolveOptions) -> int:
     best_report = evaluate_scenario(
         problem, np.isin(problem.sites.ids, best.open_sites), name="tối thiểu / LSCP"
     )
-    rule = problem.rule.describe()
-    print(_demo_summary(problem, now, best, best_report, rule, int(current.sum())))
+    rules = (problem.rule.describe(RULE_WORDS_VI), problem.rule.describe())
+    print(_demo_summary(problem, now, best, best_report, rules, int(current.sum())))
     print()
     print(format_comparison([now, best_report]))
     short = _not_everyone(problem, best)
@@ -293,12 +293,13 @@ def _run_demo(problem: PlanningProblem, args, options: SolveOptions) -> int:
 
 
 def _demo_summary(
-    problem, now: ScenarioReport, best: PlanResult, best_report, rule: str, n_current: int
+    problem, now: ScenarioReport, best: PlanResult, best_report, rules: tuple[str, str], n_current: int
 ) -> str:
+    rule_vi, rule = rules
     people = problem.weight().sum()
     uncoverable = len([u for u in best.uncovered if u.reason_en.startswith("No candidate")])
     lines = [
-        f"Tiêu chuẩn: {rule} (khoảng cách đường = đường chim bay x 1,3; tốc độ theo khu vực).",
+        f"Tiêu chuẩn: {rule_vi} (khoảng cách đường = đường chim bay x 1,3; tốc độ theo khu vực).",
         f"Standard: {rule} (road distance = straight line x 1.3; speed by area type).",
         f"Dân số: {people:,.0f} người tại {len(problem.demand)} điểm; {len(problem.sites)} điểm ứng viên.",
         f"Population: {people:,.0f} at {len(problem.demand)} points; {len(problem.sites)} candidate sites.",

@@ -21,6 +21,21 @@ TRUE_WORDS = {"1", "true", "yes", "y", "x", "co", "có"}
 
 
 @dataclass(frozen=True)
+class RuleWords:
+    """The words a rule is said with: the pure module knows English and Vietnamese; a Django page
+    passes its own, translated through gettext."""
+
+    minutes: str
+    km: str
+    either: str
+    both: str
+
+
+RULE_WORDS_EN = RuleWords("min", "km", "or", "and")
+RULE_WORDS_VI = RuleWords("phút", "km", "hoặc", "và")
+
+
+@dataclass(frozen=True)
 class CoverageRule:
     """A demand point is covered by a site when time <= max_minutes OR (or AND) km <= max_km.
 
@@ -53,13 +68,22 @@ class CoverageRule:
             return by_time
         return (by_time | by_km) if self.combine == "or" else (by_time & by_km)
 
-    def describe(self) -> str:
+    def describe(self, words: RuleWords = RULE_WORDS_EN) -> str:
+        """The rule in words ("30 min or 5 km"; with RULE_WORDS_VI "30 phút hoặc 5 km")."""
         parts = []
         if self.max_minutes is not None:
-            parts.append(f"{self.max_minutes:g} min")
+            parts.append(f"{self.max_minutes:g} {words.minutes}")
         if self.max_km is not None:
-            parts.append(f"{self.max_km:g} km")
-        return f" {self.combine} ".join(parts)
+            parts.append(f"{self.max_km:g} {words.km}")
+        return f" {words.either if self.combine == 'or' else words.both} ".join(parts)
+
+    def terms(self) -> dict:
+        """The rule as data (stored with a result, so that a page can say it in its own language)."""
+        return {"max_minutes": self.max_minutes, "max_km": self.max_km, "combine": self.combine}
+
+    @classmethod
+    def from_terms(cls, terms: Mapping) -> CoverageRule:
+        return cls(terms.get("max_minutes"), terms.get("max_km"), terms.get("combine", "or"))
 
 
 def _within(values: np.ndarray, limit: float | None) -> np.ndarray:

@@ -46,63 +46,6 @@ def drop_redundant(cover_csc, cost, must_cover, is_open, keep) -> np.ndarray:
     return is_open
 
 
-def greedy_max_cover(
-    cover: sp.csr_matrix, weight: np.ndarray, p: int, pre_open: np.ndarray, allowed: np.ndarray
-) -> np.ndarray:
-    """Open up to p sites in total, each time the one adding most covered weight."""
-    cover_csc = cover.tocsc()
-    is_open = pre_open.copy()
-    uncovered = ~_covered_by(cover, is_open)
-    gains = cover_csc.T @ (weight * uncovered)
-    while is_open.sum() < p:
-        candidates = np.where(allowed & ~is_open, gains, -1.0)
-        best = int(np.argmax(candidates))
-        if candidates[best] < 0:
-            break
-        is_open[best] = True
-        newly = _column_rows(cover_csc, best)
-        newly = newly[uncovered[newly]]
-        uncovered[newly] = False
-        gains -= cover[newly].T @ weight[newly]
-    return is_open
-
-
-def swap_max_cover(
-    cover: sp.csr_matrix,
-    weight: np.ndarray,
-    is_open: np.ndarray,
-    fixed: np.ndarray,
-    allowed: np.ndarray,
-    seconds: float = 1.0,
-) -> np.ndarray:
-    """1-swap local search: close the open site losing least, open the best other; repeat."""
-    deadline = time.perf_counter() + seconds
-    cover_csc = cover.tocsc()
-    is_open = is_open.copy()
-    count = cover_csc @ is_open.astype(float)
-    improved = True
-    while improved and time.perf_counter() < deadline:
-        improved = False
-        only_here = weight * (count == 1)
-        loss = cover_csc.T @ only_here
-        for site in np.flatnonzero(is_open & ~fixed)[np.argsort(loss[is_open & ~fixed], kind="stable")]:
-            if time.perf_counter() >= deadline:
-                break
-            rows = _column_rows(cover_csc, site)
-            after = count.copy()
-            after[rows] -= 1
-            gains = cover_csc.T @ (weight * (after == 0))
-            gains[is_open | ~allowed] = -1.0
-            best = int(np.argmax(gains))
-            if gains[best] > loss[site] + 1e-9:
-                is_open[site], is_open[best] = False, True
-                count = after
-                count[_column_rows(cover_csc, best)] += 1
-                improved = True
-                break
-    return is_open
-
-
 def pmedian_cost(demand_index, site_index, pair_cost, weight, fallback, is_open) -> float:
     best = best_open_cost(demand_index, site_index, pair_cost, fallback, is_open)
     return float(weight @ best)

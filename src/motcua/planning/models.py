@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import heuristics as heur
+from . import maxcover
 from .reduce import (
     ReductionLog,
     canonical,
@@ -417,28 +418,19 @@ def _plain_mclp(cover, weight, p, pre, allowed, groups, options) -> CoreSolution
         usable[rows][:, columns], weight[rows], rows, columns, options, allow_site_dominance=not groups
     )
     offset = float(weight[already].sum())
-    model = _max_cover_model(matrix, row_weight, p - int(pre.sum()), offset)
-    model = _with_groups(model, groups, columns, pre)
-    build_seconds = time.perf_counter() - started
-    start, warm_seconds = _timed(
-        lambda: _mclp_start(matrix, row_weight, p - int(pre.sum()), options),
-        options.warm_start and not groups,
-    )
+    budget = p - int(pre.sum())
     options.say(f"MCLP: {matrix.shape[0]} rows x {columns.size} sites after reduction, p = {p}")
-    relaxation = None
     if not groups and matrix.nnz > MCLP_LAGRANGE_NNZ:
-        relaxation, start = _mclp_relaxation(matrix, row_weight, p - int(pre.sum()), start, options)
-    if relaxation is not None and relaxation.bound - relaxation.covered <= 1e-9 * max(1.0, relaxation.bound):
-        x = np.concatenate([relaxation.is_open, (matrix @ relaxation.is_open.astype(float)) > 0]).astype(
-            float
-        )
-        value = relaxation.covered + offset
-        outcome = MipOutcome("optimal", value, value, 0.0, x, 0.0, "optimal (Lagrangian bound)")
+        build_seconds = time.perf_counter() - started
+        outcome, start, warm_seconds = _mclp_by_relaxation(matrix, row_weight, budget, offset, options, log)
     else:
+        model = _with_groups(_max_cover_model(matrix, row_weight, budget, offset), groups, columns, pre)
+        build_seconds = time.perf_counter() - started
+        start, warm_seconds = _timed(
+            lambda: _mclp_start(matrix, row_weight, budget), options.warm_start and not groups
+        )
         # HiGHS presolve spends most of the time on dense coverage without helping (measured).
         outcome = solve_mip(model, options if options.presolve else replace(options, presolve="off"), start)
-        if relaxation is not None:
-            outcome = _with_cover_bound(outcome, relaxation, start, row_weight, offset, columns.size)
     solution = CoreSolution(
         _open_mask(n_sites, pre, columns, outcome.x),
         outcome,
@@ -452,48 +444,116 @@ def _plain_mclp(cover, weight, p, pre, allowed, groups, options) -> CoreSolution
     return solution
 
 
-# Above this many coverage entries (after reduction) a Lagrangian bound and its networks come first:
-# at 20,000 x 3,000 HiGHS's root LP did not finish in 60 s (its bound stayed at the total weight).
+# Above this many coverage entries (after reduction) the Lagrangian relaxation (maxcover) gives the bound
+# and the network: at 20,000 x 3,000 (9.4 million entries) HiGHS's root LP did not finish in 120 s.
 MCLP_LAGRANGE_NNZ = 200_000
+# An exact MIP on what the relaxation's site fixing leaves, only when that is this small (measured: at
+# 20,000 x 3,000, 520 sites and 1.06 million entries were left and HiGHS found no bound in 150 s).
+MCLP_EXACT_NNZ = 200_000
 
 
-def _mclp_relaxation(matrix, row_weight, budget, start, options):
-    from .lagrange import max_cover_bound
+def _mclp_by_relaxation(matrix, row_weight, budget, offset, options, log: ReductionLog):
+    """Greedy plus swaps, the Lagrangian bound with site fixing, then (when small) HiGHS on the rest.
 
-    sites = None if start is None else start[: matrix.shape[1]] > 0.5
-    relaxation = max_cover_bound(matrix, row_weight, budget, sites)
+    Every limit is a count of iterations or swaps: the answer does not depend on the machine's load
+    (only the optional exact step, on a small reduced model, runs under the time limit)."""
+    started = time.perf_counter()
+    lists = maxcover.CoverageLists.of(matrix)
+    start = None
+    if options.warm_start:
+        start, _ = maxcover.swap(lists, row_weight, maxcover.greedy(lists, row_weight, budget), budget=budget)
+        log.note("greedy_swap_objective", lists.covered(row_weight, start) + offset)
+    warm_seconds = time.perf_counter() - started
+    relaxation = maxcover.relax(lists, row_weight, budget, start)
+    log.note("lagrange_iterations", relaxation.iterations)
+    log.note("sites_fixed_closed", int(relaxation.fixed_closed.sum()))
+    log.note("sites_fixed_open", int(relaxation.fixed_open.sum()))
     options.say(
-        f"MCLP Lagrangian: bound {relaxation.bound:,.1f}, best {relaxation.covered:,.1f} "
-        f"after {relaxation.iterations} iterations"
+        f"MCLP Lagrangian: bound {relaxation.bound + offset:,.1f}, best {relaxation.covered + offset:,.1f} "
+        f"after {relaxation.iterations} iterations and {relaxation.swaps} swaps; "
+        f"{int(relaxation.fixed_closed.sum())} sites ruled out, {int(relaxation.fixed_open.sum())} required"
     )
-    # swap local search from the relaxation's best network too; keep the best of the two starts
-    nothing, everything = np.zeros(matrix.shape[1], bool), np.ones(matrix.shape[1], bool)
-    swapped = heur.swap_max_cover(
-        matrix, row_weight, relaxation.is_open, nothing, everything, options.local_search_seconds
-    )
-    candidates = [relaxation.is_open, swapped] + ([sites] if sites is not None else [])
-    values = [float(row_weight @ ((matrix @ c.astype(float)) > 0)) for c in candidates]
-    best = candidates[int(np.argmax(values))]
-    relaxation.covered, relaxation.is_open = max(values), best
-    options.say(f"MCLP local search from the relaxation: {max(values):,.1f}")
-    better = np.concatenate([best, (matrix @ best.astype(float)) > 0])
-    return relaxation, better.astype(float)
+    best_x = _max_cover_x(matrix, relaxation.is_open)
+    value, bound = relaxation.covered + offset, relaxation.bound + offset
+    proven = relaxation.bound - relaxation.covered <= _max_cover_margin(row_weight)
+    proven = proven or bool((relaxation.fixed_closed & relaxation.fixed_open).any())
+    if proven:
+        outcome = MipOutcome("optimal", value, value, 0.0, best_x, 0.0, "optimal (Lagrangian bound)")
+    else:
+        gap = (bound - value) / max(abs(bound), 1e-9)
+        outcome = MipOutcome("feasible", value, bound, gap, best_x, 0.0, "feasible (Lagrangian bound)")
+        exact = _mclp_exact_on_rest(matrix, row_weight, budget, relaxation, options, started, log)
+        if exact is not None:
+            outcome = _with_exact_rest(outcome, exact, matrix, offset)
+    outcome.seconds = time.perf_counter() - started
+    return outcome, None if start is None else _max_cover_x(matrix, start), warm_seconds
 
 
-def _with_cover_bound(outcome: MipOutcome, relaxation, start, row_weight, offset, n_cols) -> MipOutcome:
-    """The better of HiGHS's answer and the relaxation's network; the tighter of the two bounds."""
-    start_value = float(row_weight @ start[n_cols:]) + offset
-    if outcome.objective is None or outcome.objective < start_value:
-        outcome.objective, outcome.x = start_value, start
-        outcome.status = (
-            "feasible" if outcome.status in ("optimal", "infeasible", "no_solution") else outcome.status
+def _max_cover_x(matrix, is_open) -> np.ndarray:
+    return np.concatenate([is_open, (matrix @ is_open.astype(float)) > 0]).astype(float)
+
+
+def _max_cover_margin(row_weight) -> float:
+    """A bound this close to the best value proves it (integral weights: less than 1 apart)."""
+    integral = bool(np.all(row_weight == np.round(row_weight)))
+    return (1.0 - 1e-6) if integral else 1e-9 * max(1.0, float(row_weight.sum()))
+
+
+def _mclp_exact_on_rest(matrix, row_weight, budget, relaxation, options, started, log: ReductionLog):
+    """HiGHS on the sites the bound left (required ones open); None when that is still too large.
+
+    Returns (is_open over all sites or None, outcome) for networks better than the relaxation's."""
+    keep = ~relaxation.fixed_closed
+    required = relaxation.fixed_open
+    covered = (matrix @ required.astype(float)) > 0
+    columns = np.flatnonzero(keep & ~required)
+    rest = canonical(matrix[~covered][:, columns])
+    rest_weight = row_weight[~covered]
+    alive = np.diff(rest.indptr) > 0
+    rest, rest_weight = rest[alive], rest_weight[alive]
+    rest, rest_weight, _, columns, rest_log = _reduce_for_max_cover(
+        rest, rest_weight, np.arange(rest.shape[0]), columns, options, allow_site_dominance=True
+    )
+    log.note("exact_rest_rows", int(rest.shape[0]))
+    log.note("exact_rest_sites", int(columns.size))
+    log.note("exact_rest_nnz", int(rest.nnz))
+    if rest.nnz > MCLP_EXACT_NNZ:
+        return None
+    offset = float(row_weight[covered].sum())
+    model = _max_cover_model(rest, rest_weight, budget - int(required.sum()), offset)
+    inside = relaxation.is_open[columns]
+    warm = None
+    if not (relaxation.is_open & ~keep).any() and (required <= relaxation.is_open).all():
+        warm = np.concatenate([inside, (rest @ inside.astype(float)) > 0]).astype(float)
+    remaining = replace(options, time_limit=_remaining(options, started))
+    outcome = solve_mip(model, remaining if options.presolve else replace(remaining, presolve="off"), warm)
+    is_open = None
+    if outcome.x is not None:
+        is_open = required.copy()
+        is_open[columns[outcome.x[: columns.size] > 0.5]] = True
+    return is_open, outcome
+
+
+def _with_exact_rest(outcome: MipOutcome, exact, matrix, offset) -> MipOutcome:
+    """The relaxation's answer, improved by the exact step on the rest; proven when that step is.
+
+    Every network better than the relaxation's respects the fixings, so the rest's optimum (or
+    bound) with the relaxation's value is the whole problem's."""
+    is_open, rest = exact
+    value, bound = float(outcome.objective or 0.0), float(outcome.bound or 0.0)
+    if rest.objective is not None and is_open is not None and rest.objective + offset > value:
+        value, outcome.x = rest.objective + offset, _max_cover_x(matrix, is_open)
+    if rest.status in ("optimal", "infeasible"):
+        bound = value
+    elif rest.bound is not None:
+        bound = min(bound, max(rest.bound + offset, value))
+    outcome.objective, outcome.bound = value, bound
+    outcome.gap = (bound - value) / max(abs(bound), 1e-9)
+    if outcome.gap <= 1e-12:
+        outcome.status, outcome.highs_status = (
+            "optimal",
+            f"optimal (Lagrangian fixing, then {rest.highs_status})",
         )
-    bound = relaxation.bound + offset
-    outcome.bound = bound if outcome.bound is None else min(outcome.bound, bound)
-    outcome.bound = max(outcome.bound, outcome.objective)
-    outcome.gap = (outcome.bound - outcome.objective) / max(abs(outcome.bound), 1e-9)
-    if outcome.gap <= 1e-9:
-        outcome.status = "optimal"
     return outcome
 
 
@@ -553,15 +613,12 @@ def _with_groups(model: MipModel, groups, columns, pre) -> MipModel:
     return model
 
 
-def _mclp_start(matrix, row_weight, site_budget, options) -> np.ndarray:
-    n_rows, n_cols = matrix.shape
-    nothing, everything = np.zeros(n_cols, bool), np.ones(n_cols, bool)
-    is_open = heur.greedy_max_cover(matrix, row_weight, site_budget, nothing, everything)
-    is_open = heur.swap_max_cover(
-        matrix, row_weight, is_open, nothing, everything, options.local_search_seconds
-    )
-    covered = (matrix @ is_open.astype(float)) > 0
-    return np.concatenate([is_open, covered]).astype(float)
+def _mclp_start(matrix, row_weight, site_budget) -> np.ndarray:
+    """Greedy then best-improvement swaps (limits in swaps, not seconds)."""
+    lists = maxcover.CoverageLists.of(matrix)
+    greedy = maxcover.greedy(lists, row_weight, site_budget)
+    is_open, _ = maxcover.swap(lists, row_weight, greedy, budget=site_budget)
+    return _max_cover_x(matrix, is_open)
 
 
 def _capacitated_mclp(cover, weight, p, pre, allowed, capacity, load, options) -> CoreSolution:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data import CandidateSites, CoverageRule, DemandPoints
+from .data import RULE_WORDS_VI, CandidateSites, CoverageRule, DemandPoints
 from .errors import PlanningInputError, PlanningTooLarge
 from .models import (
     CoreSolution,
@@ -392,6 +392,8 @@ def plan_result(
         covered_weight_share=share,
         open_count=int(core.is_open.sum()),
         rule=problem.rule.describe(),
+        rule_vi=problem.rule.describe(RULE_WORDS_VI),
+        rule_terms=problem.rule.terms(),
         travel=problem.travel.describe(),
         warm_start_objective=core.extra.get("warm_start_objective"),
         highs_status=core.outcome.highs_status,
@@ -451,15 +453,15 @@ def _describe_demand(problem: PlanningProblem, is_open: np.ndarray, extra: dict)
 
 
 def describe_uncovered(problem, row, site, km, minutes, no_candidate: bool) -> UncoveredDemand:
-    rule = problem.rule.describe()
+    rule, rule_vi = problem.rule.describe(), problem.rule.describe(RULE_WORDS_VI)
     name = problem.sites.names[site] if site >= 0 else None
     where_vi = f"gần nhất: {name} {km:.1f} km / {minutes:.0f} phút" if name else "không có điểm nào"
     where_en = f"nearest: {name} {km:.1f} km / {minutes:.0f} min" if name else "no site at all"
     if no_candidate:
-        reason_vi = f"Không có điểm ứng viên nào trong phạm vi {rule}; {where_vi}"
+        reason_vi = f"Không có điểm ứng viên nào trong phạm vi {rule_vi}; {where_vi}"
         reason_en = f"No candidate site within {rule}; {where_en}"
     else:
-        reason_vi = f"Không có điểm đang mở trong phạm vi {rule}; {where_vi}"
+        reason_vi = f"Không có điểm đang mở trong phạm vi {rule_vi}; {where_vi}"
         reason_en = f"No open site within {rule}; {where_en}"
     return UncoveredDemand(
         str(problem.demand.ids[row]),

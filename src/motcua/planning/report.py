@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .data import RULE_WORDS_VI
 from .planner import PlanningProblem
 from .result import PlanResult, to_jsonable
 
@@ -168,7 +169,7 @@ def map_features(
         "marks": MARKS,
         "colours": ACTION_COLOURS,
         "classes": [[limit if np.isfinite(limit) else None, colour] for limit, colour in MINUTE_CLASSES],
-        "rule": problem.rule.describe(),
+        "rule": f"{problem.rule.describe(RULE_WORDS_VI)} / {problem.rule.describe()}",
     }
 
 
@@ -457,7 +458,7 @@ def format_decision(result: PlanResult, communes_shown: int = 15) -> str:
     )
     for phase in details.get("phases", []):
         lines.append(
-            f"  Giai đoạn / Phase {phase['phase']} ({phase['rule']}): "
+            f"  Giai đoạn / Phase {phase['phase']} ({phase.get('rule_vi', phase['rule'])} / {phase['rule']}): "
             f"{phase['share_within_standard']:.1%} đạt chuẩn / within the standard, "
             f"{phase['share_within_15_min']:.1%} ≤ 15 phút / min, "
             f"TB / mean {phase['mean_minutes']:.1f} phút / min"

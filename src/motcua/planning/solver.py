@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -141,7 +141,60 @@ def new_highs() -> highspy.Highs:
 
 
 def solve_mip(model: MipModel, options: SolveOptions, start: np.ndarray | None = None) -> MipOutcome:
-    """Solve with HiGHS; ``status`` is "optimal" only when HiGHS reports kOptimal."""
+    """Solve with HiGHS; ``status`` is "optimal" only when HiGHS reports kOptimal.
+
+    HiGHS 1.16 with presolve on and a warm start can answer wrongly: found by the presolve property test
+    (tests/planning/test_presolve.py) on a 6 x 6 set cover with fractional costs, it returned the start
+    as "optimal" with an objective (4.79) that was not the start's cost (6.63; the optimum is 6.44).
+    Every answer is therefore checked against the model (objective recomputed, rows, bounds,
+    integrality, and not worse than a feasible start, nor "infeasible" with one); an answer that fails
+    the check is thrown away and the model solved again without presolve. One home for every model.
+    """
+    outcome = _solve_once(model, options, start)
+    if options.presolve == "off" or trustworthy(model, outcome, start if options.warm_start else None):
+        return outcome
+    options.say("HiGHS's answer with presolve contradicts the model: solving again without presolve")
+    again = _solve_once(model, replace(options, presolve="off"), start)
+    again.seconds += outcome.seconds
+    return again
+
+
+def trustworthy(model: MipModel, outcome: MipOutcome, start: np.ndarray | None) -> bool:
+    """Whether HiGHS's answer agrees with the model (see solve_mip)."""
+    start_ok = start is not None and _feasible(model, np.asarray(start, dtype=float))
+    if outcome.status == "infeasible":
+        return not start_ok
+    if outcome.x is None:
+        return True
+    value = float(model.cost @ outcome.x + model.offset)
+    tolerance = 1e-6 * max(1.0, abs(value))
+    if (
+        outcome.objective is None
+        or abs(value - outcome.objective) > tolerance
+        or not _feasible(model, outcome.x)
+    ):
+        return False
+    if outcome.status == "optimal" and start_ok:
+        start_value = float(model.cost @ np.asarray(start, dtype=float) + model.offset)
+        better_start = start_value > value + tolerance if model.maximize else start_value < value - tolerance
+        return not better_start
+    return True
+
+
+def _feasible(model: MipModel, x: np.ndarray, tolerance: float = 1e-6) -> bool:
+    if x.size != model.cost.size:
+        return False
+    integer = np.asarray(model.integer, dtype=bool)
+    if np.any(np.abs(x[integer] - np.round(x[integer])) > tolerance):
+        return False
+    if np.any(x < model.col_lower - tolerance) or np.any(x > model.col_upper + tolerance):
+        return False
+    rows = model.matrix @ x
+    slack = tolerance * np.maximum(1.0, np.abs(rows))
+    return bool(np.all(rows >= model.row_lower - slack) and np.all(rows <= model.row_upper + slack))
+
+
+def _solve_once(model: MipModel, options: SolveOptions, start: np.ndarray | None) -> MipOutcome:
     started = time.perf_counter()
     if model.cost.size == 0:
         return MipOutcome("optimal", model.offset, model.offset, 0.0, np.zeros(0), 0.0, "empty")

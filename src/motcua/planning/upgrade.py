@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import scipy.sparse as sp
 
-from .data import CoverageRule
+from .data import RULE_WORDS_VI, CoverageRule
 from .errors import PlanningInputError, check_finite_positive
 from .planner import PlanningProblem, describe_uncovered
 from .result import PlanResult, clean_number
@@ -171,6 +171,8 @@ def upgrade_and_close(
             "kinds_after": plan.kinds_after,
             "capacity": None if capacity is None else capacity.__dict__,
             "rule": problem.rule.describe(),
+            "rule_vi": problem.rule.describe(RULE_WORDS_VI),
+            "rule_terms": problem.rule.terms(),
             "pairs": int(pairs.demand.size),
             "covered_weight_share": plan.phases[-1]["share_within_standard"] if plan.phases else None,
         },
@@ -699,6 +701,7 @@ def _phase_summary(problem, pairs, rule, layout, x, share, weight, label, sites,
     return {
         "phase": label,
         "rule": rule.describe(),
+        "rule_vi": rule.describe(RULE_WORDS_VI),
         "share_within_standard": _weighted(weight, covered_share, total),
         "share_within_15_min": _weighted(weight, quick_share, total),
         "mean_minutes": float(weight @ minutes / total) if total > 0 else float(minutes.mean()),
