@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from motcua.dossiers.events import verify_chain
+from motcua.dossiers.management.commands.verify_log import verify_all
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.services import act, intake
 from motcua.errors import Forbidden, NotFound, ValidationFailed
@@ -229,3 +230,19 @@ def test_a_delivery_counts_as_returned_in_the_tallies(world):
     act(actor=world["postal"], code=dossier.code, action="post_delivered", now=at(2026, 3, 6, 9))
     rebuilt, _ = tallies.recompute()
     assert sum(c.get("returned", 0) for c in rebuilt.daily.values()) == 1
+
+
+def test_verify_log_finds_the_post_journeys_intact(world):
+    delivered, back = finished_by_post(world), finished_by_post(world)
+    hand(world, delivered.code, "EB1")
+    hand(world, back.code, "EB2")
+    act(actor=world["postal"], code=delivered.code, action="post_delivered", now=at(2026, 3, 6, 9))
+    act(actor=world["postal"], code=back.code, action="post_returned_to_sender", now=at(2026, 3, 6, 9))
+    by_post = intake(
+        actor=world["postal"],
+        request=judicial_request(unit=CENTER, channel=Channel.POST, shipment_number="RR1"),
+    )
+    report = verify_all()
+    assert report.ok, report.problems
+    assert report.dossiers == 3 and report.events == 2 * 7 + 1  # intake ... carry, hand, outcome
+    assert by_post.dossier.events.count() == 1

@@ -28,7 +28,9 @@ def take_action(page, action: str, label: str) -> None:
 
 
 def test_result_returned_by_post_then_rated(page, world):
-    request = judicial_request(unit=CENTER, return_unit="", return_by_post=True, return_address=POSTAL_ADDRESS)
+    request = judicial_request(
+        unit=CENTER, return_unit="", return_by_post=True, return_address=POSTAL_ADDRESS
+    )
     received = intake(actor=world["counter_center"], request=request)
     code, pin = received.dossier.code, received.pin
     act(actor=world["counter_center"], code=code, action="complete_step")
