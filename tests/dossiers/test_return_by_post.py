@@ -12,7 +12,17 @@ from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.dossiers.services import act, intake
 from motcua.errors import Forbidden, NotFound, ValidationFailed
 from motcua.oversight import tallies
-from tests.factories import CENTER, assert_consistent, at, finished_by_post, judicial_request
+from tests.factories import (
+    CENTER,
+    assert_consistent,
+    at,
+    finished_by_post,
+    judicial_body,
+    judicial_request,
+    post_action,
+    reasons,
+    receive,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +256,37 @@ def test_verify_log_finds_the_post_journeys_intact(world):
     assert report.ok, report.problems
     assert report.dossiers == 3 and report.events == 2 * 7 + 1  # intake ... carry, hand, outcome
     assert by_post.dossier.events.count() == 1
+
+
+def test_the_api_hands_to_post_and_tracking_shows_the_shipment(world, api, clock):
+    clock.set(at(2026, 3, 2, 9, 0))
+    body = judicial_body(unit=CENTER, return_unit="", return_by_post=True, return_address="12 Yersin")
+    receipt = receive(api["counter_center"], body)
+    code = receipt["code"]
+    clock.set(at(2026, 3, 2, 10, 0))
+    post_action(api["counter_center"], code, "complete_step")
+    post_action(api["spec_justice"], code, "complete_step")
+    post_action(api["lead_justice"], code, "finish")
+    post_action(api["lead_justice"], code, "carry_result")
+    bad = api["postal"].post(f"/api/dossiers/{code}/actions/hand_to_post", {"shipment_number": "EB 1"})
+    assert "shipment_number" in reasons(bad, 400)
+    clock.set(at(2026, 3, 2, 14, 0))
+    post_action(api["postal"], code, "hand_to_post", {"shipment_number": "EB123456789VN"})
+    tracked = api["anonymous"].post("/api/track", {"code": code, "pin": receipt["pin"]}).json()
+    assert tracked["status"]["code"] == Status.FINISHED
+    [shipment] = tracked["shipments"]
+    assert (shipment["kind"], shipment["number"], shipment["outcome"]) == (
+        "result",
+        "EB123456789VN",
+        "in_transit",
+    )
+    assert shipment["handed_at"].startswith("2026-03-02T14:00")
+    early = api["postal"].post(
+        f"/api/dossiers/{code}/actions/post_delivered", {"delivered_at": "2026-03-02T13:00:00+07:00"}
+    )
+    assert "delivered_at" in reasons(early, 400)
+    clock.set(at(2026, 3, 3, 9, 0))
+    post_action(api["postal"], code, "post_delivered", {"delivered_at": "2026-03-02T16:00:00+07:00"})
+    tracked = api["anonymous"].post("/api/track", {"code": code, "pin": receipt["pin"]}).json()
+    assert tracked["status"]["code"] == Status.RETURNED and tracked["shipments"][0]["outcome"] == "delivered"
+    assert tracked["returned_at"].startswith("2026-03-02T16:00")

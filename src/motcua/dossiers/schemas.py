@@ -129,6 +129,9 @@ class ActionIn(Strict):
     receiver: Annotated[str, Text(200)] | None = None
     result_papers: list[Annotated[str, Text(200)]] | None = Field(None, max_length=50)
     papers: Papers | None = None
+    shipment_number: Annotated[str, Text(40)] | None = None  # hand_to_post
+    delivered_at: Moment | None = None  # post_delivered (empty: now)
+    returned_at: Moment | None = None  # post_returned_to_sender (empty: now)
 
 
 class QueueFilters(Strict):
