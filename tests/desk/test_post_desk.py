@@ -60,6 +60,8 @@ def test_outcomes_delivered_and_returned_to_sender(login, world, clock):
     assert done.status_code == 302
     delivered.refresh_from_db()
     assert delivered.status == Status.RETURNED and delivered.returned_at == at(2026, 3, 6, 15, 30)
+    history = page_text(client.get(f"/desk/dossiers/{delivered.code}/"))
+    assert "Số hiệu bưu gửi: EB1" in history and "Thời điểm phát: 15:30 06/03/2026" in history
     too_early = client.post(
         "/desk/post/outcome/", {"code": returned.code, "outcome": "returned", "at": "2026-03-05T13:00"}
     )
