@@ -541,6 +541,7 @@ class Player:
             return_unit=return_unit.code if return_unit else "",
             return_by_post=return_unit is None,
             return_address=story.applicant.address if return_unit is None else "",
+            shipment_number=f"RR{story.index:09d}VN" if story.channel == Channel.POST else "",
             decision=decision,
             reason="Không đủ điều kiện theo quy định / not eligible" if decision == "refuse" else "",
             missing_note="Bổ sung bản chính / bring the original" if drop_one else "",
