@@ -8,7 +8,8 @@ in the conftest files, built from these). Test modules import from here, never f
 - HTTP helpers for the API (bearer clients, receive, post an action, reasons of a 422) and for the
   staff pages (the intake form, page text, PDF text);
 - running a task in concurrent threads, each with its own connection;
-- dossiers: a consistency check of the log, a dossier in processing at the Department of Justice."""
+- dossiers: a consistency check of the log, a dossier in processing at the Department of Justice, a
+  result to send by post."""
 
 from __future__ import annotations
 
@@ -496,6 +497,25 @@ def in_processing(world, **overrides) -> Dossier:
     act(actor=world["counter_dt"], code=dossier.code, action="complete_step", now=at(2026, 3, 2, 10, 0))
     dossier.refresh_from_db()
     return dossier
+
+
+POSTAL_ADDRESS = "12 Yersin, Phú Cường, Thủ Dầu Một"
+
+
+def finished_by_post(world, carried: bool = True) -> Dossier:
+    """A judicial dossier received at the center on Monday 2 March 2026, the result to be sent by post,
+    finished by the Department of Justice on Thursday 5 March and (carried) brought back to the center,
+    where the postal officer sends it."""
+    request = judicial_request(
+        unit=CENTER, return_unit="", return_by_post=True, return_address=POSTAL_ADDRESS
+    )
+    code = intake(actor=world["counter_center"], request=request, now=at(2026, 3, 2, 9, 0)).dossier.code
+    act(actor=world["counter_center"], code=code, action="complete_step", now=at(2026, 3, 2, 10, 0))
+    act(actor=world["spec_justice"], code=code, action="complete_step", now=at(2026, 3, 4, 10, 0))
+    act(actor=world["lead_justice"], code=code, action="finish", now=at(2026, 3, 5, 9, 0))
+    if carried:
+        act(actor=world["lead_justice"], code=code, action="carry_result", now=at(2026, 3, 5, 10, 0))
+    return Dossier.objects.get(code=code)
 
 
 def name_the_specialist(world) -> None:

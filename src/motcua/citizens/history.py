@@ -75,6 +75,16 @@ def told(event: DossierEvent) -> str:
         "finish": lambda: _("The result is ready."),
         "carry_result": lambda: _("The result is on its way to the return point."),
         "return_result": lambda: _("The result was handed over."),
+        "hand_to_post": lambda: (
+            _("The result was handed to the post, shipment number %(number)s.")
+            % {"number": payload.get("shipment_number", "")}
+        ),
+        "post_delivered": lambda: (
+            _("The post delivered the result at %(at)s.") % {"at": _moment(payload.get("delivered_at"))}
+        ),
+        "post_returned_to_sender": lambda: (
+            _("The post could not deliver the result and brought it back to %(unit)s.") % {"unit": unit}
+        ),
     }
     sentence = sentences.get(event.action)
     return sentence() if sentence else text.pick(*record.labels)

@@ -541,6 +541,7 @@ class Player:
             return_unit=return_unit.code if return_unit else "",
             return_by_post=return_unit is None,
             return_address=story.applicant.address if return_unit is None else "",
+            shipment_number=f"RR{story.index:09d}VN" if story.channel == Channel.POST else "",
             decision=decision,
             reason="Không đủ điều kiện theo quy định / not eligible" if decision == "refuse" else "",
             missing_note="Bổ sung bản chính / bring the original" if drop_one else "",
@@ -739,7 +740,19 @@ class Player:
         returned = self.after(self.last, 0.1, 12) if soon else self.within(self.last, due)
         returner = self.world.actor(self.dossier.return_unit_id or self.dossier.current_unit_id, Role.COUNTER)
         self.flush(returned, closing=True)
+        if dossier.return_by_post:
+            self.by_post(returned, returner)
+            return
         self.act(returned, returner, Action.RETURN_RESULT, {"receiver": self.story.applicant.name})
+
+    def by_post(self, handed: datetime, counter: Actor) -> None:
+        """Handed to the post (by the unit's postal officer, if it has one) and delivered a day or two later."""
+        sender = self.world.actors.get((self.dossier.current_unit_id, Role.POSTAL), counter)
+        number = {"shipment_number": f"EB{self.story.index:09d}VN"}
+        self.act(handed, sender, Action.HAND_TO_POST, number)
+        delivered = self.calendar.add_working(self.last, timedelta(hours=self.rng.uniform(4, 16)))
+        params = {"delivered_at": delivered.isoformat(), "receiver": self.story.applicant.name}
+        self.act(delivered, sender, Action.POST_DELIVERED, params)
 
 
 # --- loading ------------------------------------------------------------------------------------------

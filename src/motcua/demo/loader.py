@@ -40,19 +40,31 @@ def demo_mode() -> bool:
 
 
 # Every unit's own accounts, so that any procedure's route can be walked: a counter officer at each
-# center, branch and reception point, a specialist and a leader at each agency. The demo history acts
-# through the same accounts.
-UNIT_STAFF_PREFIX = {Role.COUNTER: "cb", Role.SPECIALIST: "cv", Role.LEADER: "ld"}
-UNIT_STAFF_TITLE = {Role.COUNTER: "Cán bộ một cửa", Role.SPECIALIST: "Chuyên viên", Role.LEADER: "Lãnh đạo"}
+# center, branch and reception point, a postal officer (Bưu điện) at the center and each branch, a
+# specialist and a leader at each agency. The demo history acts through the same accounts.
+UNIT_STAFF_PREFIX = {Role.COUNTER: "cb", Role.POSTAL: "bd", Role.SPECIALIST: "cv", Role.LEADER: "ld"}
+UNIT_STAFF_TITLE = {
+    Role.COUNTER: "Cán bộ một cửa",
+    Role.POSTAL: "Nhân viên bưu điện",
+    Role.SPECIALIST: "Chuyên viên",
+    Role.LEADER: "Lãnh đạo",
+}
 SERVICE_KINDS = (UnitKind.CENTER, UnitKind.BRANCH, UnitKind.RECEPTION_POINT)
+POSTAL_KINDS = (UnitKind.CENTER, UnitKind.BRANCH)  # where the post has a desk
+
+
+def unit_roles(unit: Unit) -> list[str]:
+    """The roles of a unit's own demo accounts."""
+    if unit.kind not in SERVICE_KINDS:
+        return [Role.SPECIALIST, Role.LEADER]
+    return [Role.COUNTER, Role.POSTAL] if unit.kind in POSTAL_KINDS else [Role.COUNTER]
 
 
 def unit_staff_plan() -> list[tuple[str, Unit, str]]:
     """(username, unit, role) of every active unit's own accounts, by unit code."""
     plan = []
     for unit in Unit.objects.filter(active=True).order_by("code"):
-        roles = [Role.COUNTER] if unit.kind in SERVICE_KINDS else [Role.SPECIALIST, Role.LEADER]
-        plan += [(f"{UNIT_STAFF_PREFIX[role]}.{unit.code}", unit, role) for role in roles]
+        plan += [(f"{UNIT_STAFF_PREFIX[role]}.{unit.code}", unit, role) for role in unit_roles(unit)]
     return plan
 
 

@@ -55,6 +55,13 @@ class IntakeForm(forms.Form):
         initial=Channel.IN_PERSON,
         choices=[(Channel.IN_PERSON, _("In person")), (Channel.POST, _("Public postal service"))],
     )
+    shipment_number = forms.CharField(
+        label=_("Shipment number (by post)"),
+        max_length=40,
+        required=False,
+        help_text=_("Received by post: the number on the postal label, if any."),
+        widget=forms.TextInput(attrs={"aria-describedby": "shipment-number-help", "autocomplete": "off"}),
+    )
     return_mode = forms.ChoiceField(
         label=_("Return of the result"),
         initial="unit",
@@ -105,6 +112,7 @@ class IntakeForm(forms.Form):
             return_unit="" if by_post else data["return_unit"],
             return_by_post=by_post,
             return_address=data["return_address"],
+            shipment_number=data["shipment_number"],
             request_text=data["request_text"],
             decision=data["decision"],
             reason=data["reason"],
@@ -218,7 +226,11 @@ def _raw_params(record: ActionRecord, data, components: list[Component]) -> dict
         elif name == "online":
             given["online"] = data.get("online") == "on"
         elif name == "new_due_at":
-            given["new_due_at"] = _local_moment(data.get("new_due_at", ""))
+            given["new_due_at"] = local_moment(data.get("new_due_at", ""))
+        elif name in ("delivered_at", "returned_at"):  # empty: now
+            moment = data.get(name, "").strip()
+            if moment:
+                given[name] = local_moment(moment)
         elif name == "amount_vnd":
             amount = data.get("amount_vnd", "").strip()
             if amount:
@@ -228,7 +240,7 @@ def _raw_params(record: ActionRecord, data, components: list[Component]) -> dict
     return given
 
 
-def _local_moment(value: str) -> datetime | str:
+def local_moment(value: str) -> datetime | str:
     """<input type="datetime-local"> gives a wall-clock time in the province's zone."""
     try:
         return timezone.make_aware(datetime.fromisoformat(value.strip()))

@@ -3,6 +3,7 @@ choices of the intake form, the staff of a unit, and the due-time badge of a que
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -13,7 +14,7 @@ from motcua.catalog.selectors import procedures, version_in_force
 from motcua.dossiers import clock
 from motcua.dossiers.guards import assignable_roles
 from motcua.dossiers.lifecycle import DESK
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, Shipment, Status
 from motcua.dossiers.permissions import Actor
 from motcua.errors import NotFound
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
@@ -94,3 +95,49 @@ def due_badge(dossier: Dossier, now: datetime, calendar=None) -> str:
         return "none"
     status = clock.clock_status(dossier, now, calendar)
     return "late" if status.late else "soon" if status.due_soon else "ok"
+
+
+# --- the postal desk: results to send by post, results in the post ------------------------------------
+
+
+@dataclass(frozen=True)
+class PostDesk:
+    units: list[Unit]
+    waiting: list[Dossier]  # results at these units whose applicant chose the post, not in the post
+    in_the_post: list[Shipment]  # results handed to the post, no outcome yet
+    recent: list[Shipment]  # the latest outcomes recorded (delivered, returned to sender)
+
+
+RECENT_OUTCOMES = 20
+LISTED_AT_MOST = 300  # rows of each list: a day's post of a busy center
+
+
+def post_desk(actor: Actor) -> PostDesk:
+    """What the postal officers and counters of the actor's service units have to send by post and
+    to follow up. Acting on a row goes through the lifecycle service, which checks again."""
+    units = list(intake_units(actor))
+    ids = [u.pk for u in units]
+    sending = Shipment.objects.filter(kind=Shipment.Kind.RESULT, unit_id__in=ids).select_related(
+        "dossier", "dossier__procedure"
+    )
+    in_post = Shipment.objects.filter(kind=Shipment.Kind.RESULT, outcome=Shipment.Outcome.IN_TRANSIT)
+    waiting = (
+        Dossier.objects.filter(
+            status=Status.FINISHED, return_by_post=True, result_at_return_point=True, current_unit_id__in=ids
+        )
+        .exclude(pk__in=in_post.values("dossier_id"))
+        .select_related("procedure", "current_unit")
+        .order_by("finished_at", "id")
+    )
+    return PostDesk(
+        units,
+        list(waiting[:LISTED_AT_MOST]),
+        list(
+            sending.filter(outcome=Shipment.Outcome.IN_TRANSIT).order_by("handed_at", "id")[:LISTED_AT_MOST]
+        ),
+        list(
+            sending.exclude(outcome=Shipment.Outcome.IN_TRANSIT).order_by("-outcome_at", "-id")[
+                :RECENT_OUTCOMES
+            ]
+        ),
+    )

@@ -336,6 +336,91 @@ def supplement_brought(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "desk/supplement_brought.html", context)
 
 
+# --- the postal desk --------------------------------------------------------------------------------
+
+SHIPMENT_FIELD = "number-"  # the shipment number typed for a dossier: number-<code>
+POST_OUTCOMES = {"delivered": Action.POST_DELIVERED, "returned": Action.POST_RETURNED_TO_SENDER}
+
+
+def _desk_units_required(actor: Actor) -> None:
+    if not desk.intake_units(actor).exists():
+        raise Forbidden(
+            "Bạn không có vai trò tiếp nhận (một cửa, bưu chính) tại đơn vị nào.",
+            "You hold no counter or postal role at any unit.",
+        )
+
+
+def _post_page(request: HttpRequest, actor: Actor, status: int = 200, **context) -> HttpResponse:
+    context = {"desk": desk.post_desk(actor), "numbers": {}, "errors": {}, **context}
+    return render(request, "desk/post.html", context, status=status)
+
+
+@require_GET
+@staff_page
+def post_desk(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The postal desk: results whose applicant chose the post, waiting at the officer's units, with a
+    shipment number to type for each; results in the post, with their outcome to record."""
+    _desk_units_required(actor)
+    return _post_page(request, actor)
+
+
+@require_http_methods(["POST"])
+@staff_page
+def hand_to_post(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Several results handed to the postman at once: each row with a number is one action (its own
+    transaction); a row refused keeps its number and shows why, the others are recorded."""
+    _desk_units_required(actor)
+    numbers = {
+        key[len(SHIPMENT_FIELD) :][:40]: value.strip()[:100]
+        for key, value in request.POST.items()
+        if key.startswith(SHIPMENT_FIELD) and value.strip()
+    }
+    if not numbers:
+        return _post_page(
+            request, actor, 400, form_error=_("Type the shipment number of at least one result.")
+        )
+    errors, sent = {}, []
+    for code, number in numbers.items():
+        try:
+            services.act(
+                actor=actor, code=code, action=Action.HAND_TO_POST, params={"shipment_number": number}
+            )
+            sent.append(code)
+        except MotcuaError as error:
+            errors[code] = text.message(error)
+    if sent:
+        messages.success(request, _("Handed to the post: %(count)d.") % {"count": len(sent)})
+    if errors:
+        failed = {code: numbers[code] for code in errors}
+        return _post_page(request, actor, 400, numbers=failed, errors=errors)
+    return redirect("desk:post")
+
+
+@require_http_methods(["POST"])
+@staff_page
+def post_outcome(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The outcome the postman reports for one result in the post: delivered, or returned to sender."""
+    _desk_units_required(actor)
+    code = request.POST.get("code", "").strip()[:40]
+    action = POST_OUTCOMES.get(request.POST.get("outcome", ""))
+    if action is None:
+        return _post_page(
+            request, actor, 400, outcome_errors={code: _("Choose delivered or returned to sender.")}
+        )
+    record = record_named(action)
+    data = request.POST.copy()  # one time field on the row: when it was delivered or came back
+    data["delivered_at" if action == Action.POST_DELIVERED else "returned_at"] = data.get("at", "")
+    try:
+        params = forms.action_params(record, data, [])
+        services.act(actor=actor, code=code, action=action, params=params)
+    except forms.ActionInvalid as invalid:
+        return _post_page(request, actor, 400, outcome_errors={code: "; ".join(invalid.errors.values())})
+    except MotcuaError as error:
+        return _post_page(request, actor, error.http_status, outcome_errors={code: text.message(error)})
+    messages.success(request, _("Done: %(action)s.") % {"action": text.pick(*record.labels)})
+    return redirect("desk:post")
+
+
 # --- the dossier page -------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from .models import (
     Handover,
     PaperMovement,
     Rating,
+    Shipment,
     SupplementRequest,
 )
 
@@ -36,7 +37,9 @@ NOT_CREATED = 0  # the "status" of a dossier that does not exist yet (intake, on
 
 Reason = tuple[str, str] | None  # why an action may not go ahead (vi, en), or None
 # a row an action adds to the dossier
-AddedRow: TypeAlias = "Handover | PaperMovement | SupplementRequest | Apology | FeeReceipt | Rating"
+AddedRow: TypeAlias = (
+    "Handover | PaperMovement | SupplementRequest | Apology | FeeReceipt | Rating | Shipment"
+)
 
 
 @dataclass
@@ -103,6 +106,13 @@ class ActionContext:
         return list(self.dossier.paper_movements.order_by("created_at", "id"))
 
     @cached_property
+    def shipments(self) -> list[Shipment]:
+        """The postal service's shipments of the dossier, oldest first."""
+        if self.new_rows is not None:
+            return [row for row in self.new_rows.others if isinstance(row, Shipment)]
+        return list(self.dossier.shipments.order_by("handed_at", "id"))
+
+    @cached_property
     def version(self) -> ProcedureVersion:
         version_id = self.dossier.procedure_version_id
         return memo.remembered(("published_version", version_id), lambda: published_version(version_id))
@@ -137,6 +147,8 @@ class ActionContext:
             row.save(force_insert=True)
         if isinstance(row, PaperMovement):
             self.__dict__.pop("movements", None)  # read again when next asked
+        if isinstance(row, Shipment):
+            self.__dict__.pop("shipments", None)
 
 
 def open_supplement(supplements: list[SupplementRequest]) -> SupplementRequest | None:

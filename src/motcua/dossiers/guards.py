@@ -17,7 +17,7 @@ from motcua.errors import Problem, ValidationFailed
 from motcua.network.models import Role, RoleAssignment
 
 from .context import ActionContext, Reason
-from .models import Rating
+from .models import Rating, Shipment
 from .satisfaction import rating_scale
 
 
@@ -268,6 +268,13 @@ def result_at_return_point(ctx: ActionContext) -> Reason:
         return (
             "Kết quả chưa được chuyển đến nơi trả kết quả.",
             "The result has not reached the return point yet.",
+        )
+    if ctx.dossier.return_by_post and any(
+        s.kind == Shipment.Kind.RESULT and s.in_transit for s in ctx.shipments
+    ):
+        return (
+            "Kết quả đang được bưu điện chuyển phát: hãy ghi nhận đã phát hoặc chuyển hoàn.",
+            "The result is in the post: record its delivery or its return to sender.",
         )
     return None
 

@@ -5,6 +5,9 @@ module of their own (supplements.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from . import clock, guards, moves, pins
 from .context import ActionContext, Outcome
 from .models import Apology, Handover, Rating, StepState
@@ -142,9 +145,18 @@ def carry_result(ctx: ActionContext) -> Outcome:
 
 
 def return_result(ctx: ActionContext) -> Outcome:
+    changes = result_handed_over(ctx, ctx.now)
+    return Outcome(
+        changes, {"by_post": ctx.dossier.return_by_post, "receiver": ctx.params.get("receiver", "")}
+    )
+
+
+def result_handed_over(ctx: ActionContext, at: datetime) -> dict[str, Any]:
+    """The result reached the applicant at `at` (at the counter, or delivered by the post): the return
+    step is done, the control slip has its last row, the dossier closes."""
     dossier, step = ctx.dossier, ctx.current_step
     if step:
-        step.state, step.completed_at = StepState.DONE, ctx.now
+        step.state, step.completed_at = StepState.DONE, at
         ctx.save(step, ["state", "completed_at"])
     moves.record_handover(
         ctx,
@@ -153,11 +165,9 @@ def return_result(ctx: ActionContext) -> Outcome:
         dossier.current_unit_id,
         None,
         dossier.due_at,
+        at,
     )
-    return Outcome(
-        {"returned_at": ctx.now, "closed_at": ctx.now},
-        {"by_post": dossier.return_by_post, "receiver": ctx.params.get("receiver", "")},
-    )
+    return {"returned_at": at, "closed_at": at}
 
 
 def send_originals(ctx: ActionContext) -> Outcome:

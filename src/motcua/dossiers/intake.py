@@ -20,7 +20,7 @@ from motcua.errors import Problem, ValidationFailed
 from motcua.network import reference
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit
 
-from . import engine, memo, pins, routing
+from . import engine, memo, pins, post, routing
 from .codes import next_code
 from .context import NOT_CREATED, ActionContext, NewRows
 from .events import EVENT_BOOKKEEPING
@@ -43,6 +43,7 @@ class IntakeRequest:
     return_unit: str = ""  # agency code; empty with return_by_post
     return_by_post: bool = False
     return_address: str = ""
+    shipment_number: str = ""  # received by post: the number of the shipment it came in, if known
     request_text: str = ""
     decision: str = "receive"  # receive | refuse | supplement
     reason: str = ""
@@ -69,15 +70,19 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
         record = record_of(decided_action(request, missing))
         assert record is not None
         dossier = plan.unsaved_dossier()
+        rows = NewRows(plan.papers(dossier), plan.steps(dossier))
         ctx = ActionContext(
             dossier,
             now,
             actor,
             {"missing": missing, "reason": request.reason},
             from_status=NOT_CREATED,
-            new_rows=NewRows(plan.papers(dossier), plan.steps(dossier)),
+            new_rows=rows,
         )
         plan.fill(dossier, actor, now)
+        shipment_number = post.normalized_number(request.shipment_number)
+        if shipment_number:
+            rows.others.append(post.came_by_post(dossier, plan.unit, shipment_number, now, actor))
         base = {
             "current_unit_id": plan.unit.id,
             "return_unit_id": dossier.return_unit_id,
@@ -92,6 +97,7 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
             "missing": missing,
             "reason": request.reason,
             "channel": request.channel,
+            **({"shipment_number": shipment_number} if shipment_number else {}),
             "procedure_version": plan.version.version,
         }
         if plan.where_to_file is not None:
@@ -190,6 +196,7 @@ class IntakePlan:
         problems += applicant_problems(request.applicant)
         if request.channel not in Channel.values:
             problems.append(Problem("channel", "kênh phải là 1, 2 hoặc 3", "channel must be 1, 2 or 3"))
+        problems += _shipment_problems(request)
         if problems:
             raise ValidationFailed(
                 message_vi="Hồ sơ tiếp nhận chưa hợp lệ.",
@@ -356,6 +363,22 @@ def _procedure(request: IntakeRequest, problems: list[Problem]) -> Procedure | N
             )
         )
     return procedure
+
+
+def _shipment_problems(request: IntakeRequest) -> list[Problem]:
+    """A shipment number only for a dossier received by post, and a well-formed one."""
+    if not request.shipment_number.strip():
+        return []
+    if request.channel != Channel.POST:
+        return [
+            Problem(
+                "shipment_number",
+                "chỉ ghi số hiệu bưu gửi cho hồ sơ nhận qua bưu chính (kênh 3)",
+                "a shipment number is only for a dossier received by post (channel 3)",
+            )
+        ]
+    problem = post.number_problem(request.shipment_number)
+    return [problem] if problem else []
 
 
 def _return_unit(request: IntakeRequest, problems: list[Problem]) -> Unit | None:

@@ -16,7 +16,7 @@ from motcua.documents import guards as document_guards
 from motcua.documents import handlers as document_handlers
 from motcua.network.models import Role
 
-from . import fees, guards, handlers, supplements
+from . import fees, guards, handlers, post, supplements
 from .clock import CLOCK_RUNNING
 from .context import NOT_CREATED, ActionContext, Outcome
 from .guards import Guard
@@ -26,6 +26,7 @@ from .params import (
     ApologyParams,
     AssignParams,
     AttachParams,
+    DeliveredParams,
     FeeParams,
     FinishParams,
     FormParams,
@@ -36,7 +37,9 @@ from .params import (
     RatingParams,
     ReasonParams,
     RefundParams,
+    ReturnedToSenderParams,
     ReturnResultParams,
+    ShipmentParams,
     Strict,
     SupplementParams,
     SupplementReceivedParams,
@@ -400,6 +403,35 @@ def _records() -> list[ActionRecord]:
             handlers.return_result,
             ReturnResultParams,
             ("receiver",),
+        ),
+        # Return by post (post.py): the result stays FINISHED while in the post; delivered, it is returned
+        # at the delivery time; returned to sender, the unit may return it in person or send it again.
+        ActionRecord(
+            "hand_to_post",
+            "Giao kết quả cho bưu điện",
+            "Hand the result to the post",
+            (allow(Status.FINISHED, SAME, DESK, (Place.RETURN,), post.result_waiting_for_post),),
+            post.hand_to_post,
+            ShipmentParams,
+            ("shipment_number", "note"),
+        ),
+        ActionRecord(
+            "post_delivered",
+            "Bưu điện đã phát kết quả",
+            "Delivered by the post",
+            (allow(Status.FINISHED, Status.RETURNED, DESK, (Place.RETURN,), post.result_in_the_post),),
+            post.post_delivered,
+            DeliveredParams,
+            ("delivered_at", "receiver", "note"),
+        ),
+        ActionRecord(
+            "post_returned_to_sender",
+            "Bưu điện chuyển hoàn kết quả",
+            "Returned to sender by the post",
+            (allow(Status.FINISHED, SAME, DESK, (Place.RETURN,), post.result_in_the_post),),
+            post.post_returned_to_sender,
+            ReturnedToSenderParams,
+            ("returned_at", "reason", "note"),
         ),
         ActionRecord(
             "send_originals",

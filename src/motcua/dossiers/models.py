@@ -285,6 +285,52 @@ class Rating(models.Model):
     at = models.DateTimeField(db_index=True)
 
 
+class Shipment(models.Model):
+    """A consignment of the public postal service (Bưu điện): a dossier that came in by post (its
+    number as the envelope shows it), or a result sent to the applicant, with its outcome. A result
+    is in the post while its shipment is in transit; returned to sender, it is back at the unit."""
+
+    class Kind(models.TextChoices):
+        INTAKE = "intake", _("Dossier received by post")
+        RESULT = "result", _("Result sent by post")
+
+    class Outcome(models.TextChoices):
+        IN_TRANSIT = "in_transit", _("In the post")
+        DELIVERED = "delivered", _("Delivered")
+        RETURNED = "returned", _("Returned to sender")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="shipments")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    number = models.CharField(max_length=40, db_index=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # that sent or received it
+    handed_at = models.DateTimeField()
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    outcome_at = models.DateTimeField(null=True, blank=True)  # delivered or back at the unit
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    receiver = models.CharField(max_length=200, blank=True)  # who signed for the delivery
+    reason = models.TextField(blank=True)  # why it came back
+
+    class Meta:
+        ordering = ["dossier_id", "handed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=models.Q(kind="result", outcome="in_transit"),
+                name="one_result_in_the_post",
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "kind", "outcome"], name="shipments_by_unit")]
+
+    @property
+    def in_transit(self) -> bool:
+        return self.outcome == self.Outcome.IN_TRANSIT
+
+
 class CodeCounter(models.Model):
     """The last sequence number used per receiving agency and day: codes are gap-free because the
     increment commits or rolls back with the intake that used it."""

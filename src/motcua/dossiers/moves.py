@@ -21,8 +21,11 @@ def record_handover(
     from_unit_id: int,
     to_unit_id: int | None,
     due_at: datetime | None,
+    at: datetime | None = None,
 ) -> None:
-    """A row of the control slip (Form 06), with its timeliness against the deadline it served."""
+    """A row of the control slip (Form 06), with its timeliness against the deadline it served (at:
+    when it happened, if not now: a delivery the postman reports later)."""
+    at = at or ctx.now
     ctx.add(
         Handover(
             dossier=ctx.dossier,
@@ -31,9 +34,9 @@ def record_handover(
             from_unit_id=from_unit_id,
             from_user=ctx.actor.user,
             to_unit_id=to_unit_id,
-            at=ctx.now,
+            at=at,
             due_at=due_at,
-            timeliness=clock.timeliness(ctx.now, due_at),
+            timeliness=clock.timeliness(at, due_at),
         )
     )
 

@@ -146,3 +146,22 @@ class RatingParams(Strict):
     score: int = Field(ge=0, le=100)
     comment: Annotated[str, Text(1000)] = ""
     note: Annotated[str, Text(2000)] = ""
+
+
+class ShipmentParams(Strict):
+    """A result handed to the post: the shipment number on the postal label (post.SHIPMENT_NUMBER)."""
+
+    shipment_number: Annotated[str, Text(40, 1)]
+    note: Annotated[str, Text(2000)] = ""
+
+
+class DeliveredParams(Strict):
+    delivered_at: Moment | None = None  # when the postman delivered it (empty: now)
+    receiver: Annotated[str, Text(200)] = ""  # who signed for it
+    note: Annotated[str, Text(2000)] = ""
+
+
+class ReturnedToSenderParams(Strict):
+    returned_at: Moment | None = None  # when it came back to the unit (empty: now)
+    reason: Annotated[str, Text(2000)] = ""
+    note: Annotated[str, Text(2000)] = ""

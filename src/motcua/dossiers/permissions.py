@@ -90,8 +90,9 @@ def place_unit_ids(ctx: ActionContext, place: Place) -> list[int]:
         return [dossier.receiving_unit_id]
     if place == Place.CURRENT:
         return [dossier.current_unit_id]
-    if place == Place.RETURN:
-        return [dossier.return_unit_id or dossier.current_unit_id]
+    if place == Place.RETURN:  # by post: the unit of the return step, which sends the result
+        step = ctx.return_step
+        return [dossier.return_unit_id or (step.unit_id if step else dossier.current_unit_id)]
     if place == Place.INVOLVED:
         return involved_unit_ids(dossier, ctx.steps)
     if place == Place.ANY_COUNTER:  # the actor's own centers, branches and reception points

@@ -62,6 +62,10 @@ class IntakeIn(Strict):
     return_unit: AgencyCode = ""
     return_by_post: bool = False
     return_address: Annotated[str, Text(300)] = ""
+    shipment_number: Annotated[str, Text(40)] = Field(
+        "",
+        description="số hiệu bưu gửi của hồ sơ nhận qua bưu chính (kênh 3) / the shipment number it came in by post",
+    )
     request_text: Annotated[str, Text(5000)] = ""
     decision: Literal["receive", "refuse", "supplement"] = "receive"
     reason: Annotated[str, Text(2000)] = ""
@@ -125,6 +129,9 @@ class ActionIn(Strict):
     receiver: Annotated[str, Text(200)] | None = None
     result_papers: list[Annotated[str, Text(200)]] | None = Field(None, max_length=50)
     papers: Papers | None = None
+    shipment_number: Annotated[str, Text(40)] | None = None  # hand_to_post
+    delivered_at: Moment | None = None  # post_delivered (empty: now)
+    returned_at: Moment | None = None  # post_returned_to_sender (empty: now)
 
 
 class QueueFilters(Strict):
@@ -288,6 +295,15 @@ class TrackStep(Schema):
     status: StatusOut
 
 
+class TrackShipment(Schema):
+    # Reads a models.Shipment: a shipment of the public postal service.
+    kind: str = Field(description="intake: the dossier came by post; result: the result sent by post")
+    number: str
+    outcome: str = Field(description="in_transit | delivered | returned (to sender)")
+    handed_at: Local
+    outcome_at: Local | None
+
+
 class TrackOut(Schema):
     # Reads a selectors.PublicStatus.
     code: str = Field(alias="dossier.code")
@@ -307,6 +323,7 @@ class TrackOut(Schema):
     closed: bool  # refused, withdrawn, stopped or returned: nothing more will happen
     reason: str  # why it was refused, withdrawn or stopped; empty otherwise
     returned_at: Local | None = Field(alias="dossier.returned_at")
+    shipments: list[TrackShipment]  # by the public postal service, oldest first
 
 
 class FilingOut(Schema):

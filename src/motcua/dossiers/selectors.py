@@ -40,6 +40,7 @@ from .models import (
     DossierStep,
     Handover,
     PaperMovement,
+    Shipment,
     Status,
     StepState,
     SupplementRequest,
@@ -427,6 +428,11 @@ class PublicStatus:
     dossier: Dossier
     missing: list[dict[str, str]]  # the papers the open supplement request asks for
     history: list[StatusChange]  # each change of status, oldest first
+    shipments: list[Shipment]  # by the postal service: the dossier's envelope, the result sent
+
+    @property
+    def in_the_post(self) -> bool:
+        return any(s.kind == Shipment.Kind.RESULT and s.in_transit for s in self.shipments)
 
     @property
     def result_ready(self) -> bool:
@@ -454,7 +460,12 @@ def public_status(dossier: Dossier) -> PublicStatus:
     if dossier.status == Status.SUPPLEMENT:
         open_request = open_supplement(list(dossier.supplements.order_by("requested_at", "id")))
         missing = list(open_request.missing) if open_request else []
-    return PublicStatus(dossier, missing, _status_changes(dossier))
+    return PublicStatus(dossier, missing, _status_changes(dossier), shipments_of(dossier))
+
+
+def shipments_of(dossier: Dossier) -> list[Shipment]:
+    """The dossier's postal shipments, oldest first (what the applicant and the officers may read)."""
+    return list(dossier.shipments.order_by("handed_at", "id"))
 
 
 ENDED_WITH_REASON = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED)

@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     PAYMENT_DUE = "payment_due", _("Payment due")
     RESULT_READY = "result_ready", _("Result ready")
     LATE = "late", _("Late, new appointment")
+    POSTED = "posted", _("Result sent by post")
     RETURNED = "returned", _("Result returned")
     CODE = "code", _("One-time confirmation code")  # no dossier yet: an assisted online filing
 

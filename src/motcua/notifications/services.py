@@ -27,6 +27,8 @@ KIND_OF_ACTION = {
     "finish": Kind.RESULT_READY,
     "apologize": Kind.LATE,
     "return_result": Kind.RETURNED,
+    "hand_to_post": Kind.POSTED,
+    "post_delivered": Kind.RETURNED,
 }
 CURSOR = "outbox"
 # an event is followed once it is this old: a transaction that took a lower id and commits later is

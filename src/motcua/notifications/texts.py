@@ -47,6 +47,7 @@ def render(kind: str, dossier: Dossier, event: DossierEvent, language: str) -> t
             or "—",
             "amount": f"{(event.payload or {}).get('amount_vnd', 0):,}".replace(",", "."),
             "reason": (event.payload or {}).get("reason", ""),
+            "shipment": (event.payload or {}).get("shipment_number", ""),
         }
         subjects = {
             Kind.SUBMITTED: _("Dossier %(code)s sent online"),
@@ -55,6 +56,7 @@ def render(kind: str, dossier: Dossier, event: DossierEvent, language: str) -> t
             Kind.PAYMENT_DUE: _("Dossier %(code)s: payment due"),
             Kind.RESULT_READY: _("Dossier %(code)s: the result is ready"),
             Kind.LATE: _("Dossier %(code)s: new appointment"),
+            Kind.POSTED: _("Dossier %(code)s: the result is in the post"),
             Kind.RETURNED: _("Dossier %(code)s: result returned"),
         }
         bodies = {
@@ -76,6 +78,10 @@ def render(kind: str, dossier: Dossier, event: DossierEvent, language: str) -> t
             Kind.LATE: _(
                 "Your dossier %(code)s is late: %(unit)s apologizes and sets a new appointment, %(due)s "
                 "(reason: %(reason)s). %(link)s"
+            ),
+            Kind.POSTED: _(
+                "The result of your dossier %(code)s was handed to the post, shipment number %(shipment)s. "
+                "Follow it: %(link)s"
             ),
             Kind.RETURNED: _(
                 "The result of your dossier %(code)s was handed over. Please rate the service: %(link)s"

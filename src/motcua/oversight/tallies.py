@@ -172,8 +172,6 @@ def fold(state: FoldState, static: Static, event: Any, into: Folded) -> None:
         counts["resolution_seconds"] += max(
             0, _working_seconds(state.clock_start, event.at) - state.paused_seconds
         )
-    elif action == "return_result":
-        counts["returned"] += 1
     elif action in PAYMENT_ACTIONS:
         counts["payments"] += 1
         counts["paid_online"] += int(bool(payload.get("online")))
@@ -182,6 +180,8 @@ def fold(state: FoldState, static: Static, event: Any, into: Folded) -> None:
     elif action == "rate":  # the contract for ratings: payload {"satisfied": bool}
         counts["rated"] += 1
         counts["satisfied"] += int(bool(payload.get("satisfied")))
+    if changes.get("returned_at"):  # at the counter (return_result) or delivered by the post
+        counts["returned"] += 1
     if action == "request_supplement" and payload.get("repeated"):
         counts["repeated_supplements"] += 1
     if "paused_since" in changes:

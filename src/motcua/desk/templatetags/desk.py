@@ -86,7 +86,7 @@ def event_details(event) -> str:
 def _detail_value(key: str, value) -> str:
     if key == "amount_vnd":
         return money(value)
-    if key == "new_due_at":
+    if key in ("new_due_at", "delivered_at", "returned_at"):
         moment = parse_datetime(str(value))
         return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y") if moment else str(value)
     if key in ("missing", "answered"):
@@ -105,6 +105,9 @@ _DETAIL_NAMES = {
     "receipt": lambda: _("Receipt no."),
     "receiver": lambda: _("Received by"),
     "new_due_at": lambda: _("New appointment"),
+    "shipment_number": lambda: _("Shipment number"),
+    "delivered_at": lambda: _("Delivered at"),
+    "returned_at": lambda: _("Back at the unit at"),
 }
 
 
