@@ -92,3 +92,15 @@ def test_the_monitoring_api(world, month):
     assert api["manager"].get("/api/monitoring/tables/nope").status_code == 404
     spec = Client().get("/api/openapi.json").json()
     assert "/api/monitoring/scoreboard" in spec["paths"] and "/api/monitoring/tables/{key}" in spec["paths"]
+
+
+def test_a_band_to_verify_is_shown_as_such(world, month, settings):
+    manager = login("manager")
+    settings.MOTCUA = {**settings.MOTCUA, "INDEX766": {"bands": [[0, "any", "Mọi mức", "Any"]]}}
+    page = manager.get("/oversight/", {"period": "2026-03"}).content.decode()
+    assert "Mọi mức" in page and "data-band-verify" not in page  # the province's own band
+    settings.MOTCUA = {**settings.MOTCUA, "INDEX766": {"bands": [[0, "any", "Mọi mức", "Any", "verify"]]}}
+    page = manager.get("/oversight/", {"period": "2026-03"}).content.decode()
+    assert "data-band-verify" in page and "cần đối chiếu văn bản pháp lý" in page
+    board = api_clients(world)["manager"].get("/api/monitoring/scoreboard", period="2026-03").json()
+    assert (board["band_key"], board["band_to_verify"]) == ("any", True)
