@@ -14,7 +14,10 @@ reads. Then:
   dossier table (received, online, resolved, on time, late, open and late at the period's end,
   pending), median against median, summed over the four cases.
 
-Usage: python bench/scoreboard.py [--quick] [--rows N] [--calls N] [--no-record]
+`--yardstick-only` fills and times the GROUP BY alone (fill_s, fill_dossiers_per_s, groupby_*_p50_ms):
+at 10,000,000 dossiers the rebuild, pure-Python folding of 30 million events, takes hours here.
+
+Usage: python bench/scoreboard.py [--quick] [--rows N] [--calls N] [--no-record] [--yardstick-only]
 """
 
 from __future__ import annotations
@@ -58,6 +61,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=None)
     parser.add_argument("--calls", type=int, default=None)
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument(
+        "--yardstick-only",
+        action="store_true",
+        help="fill and time the GROUP BY only, without the rebuild and the scoreboard (at 10,000,000 "
+        "dossiers the pure-Python rebuild takes hours on a shared machine)",
+    )
     args = parser.parse_args()
     args.rows = args.rows or (1_000_000 if args.quick else 10_000_000)
     args.calls = args.calls or (30 if args.quick else 100)
@@ -330,6 +339,38 @@ def busiest_unit_with_subordinates():
     return unit_tree()[parents.order_by("-n", "code").values_list("id", flat=True)[0]]
 
 
+def cases():
+    from motcua.oversight.scope import Scope, parse_period, subtree
+
+    unit = busiest_unit_with_subordinates()
+    scopes = {"province": Scope(), f"unit_{unit.code}": Scope(unit, subtree([unit.id]))}
+    periods = {"month": parse_period("2026-10"), "year": parse_period("2026")}
+    return unit, scopes, periods
+
+
+def yardstick_only(args, figures, events, load_before, gauge) -> tuple[list[tuple[str, object]], list[str]]:
+    """The GROUP BY over the filled dossier table, per case, without aggregates to compare with."""
+    unit, scopes, periods = cases()
+    total = 0.0
+    for scope_name, scope in scopes.items():
+        for period_name, period in periods.items():
+            theirs = statistics.median(timed(lambda s=scope, p=period: groupby(s, p), 5, warmup=1))
+            total += theirs
+            say(f"  {scope_name} {period_name}: GROUP BY p50 {theirs * 1000:.0f} ms")
+            figures.append(
+                (f"groupby_{scope_name.split('_')[0]}_{period_name}_p50_ms", f"{theirs * 1000:.0f}")
+            )
+    figures.append(("groupby_sum_of_p50_ms", f"{total * 1000:.0f}"))
+    notes = [
+        f"PostgreSQL; {args.rows:,} dossiers, {events:,} events over {DAYS} days to {UNTIL}; unit {unit.code} "
+        f"with its subordinates; month 2026-10, year 2026; --yardstick-only: the fill and the GROUP BY "
+        f"yardstick, no rebuild of the aggregates and no scoreboard",
+        f"shared machine (2 cores, other developers' jobs): load average before {load_before}, after "
+        f"{load_average()}; cpu gauge {gauge} s",
+    ]
+    return figures, notes
+
+
 def run(args) -> tuple[list[tuple[str, object]], list[str]]:
     from django.core.management import call_command
 
@@ -340,9 +381,11 @@ def run(args) -> tuple[list[tuple[str, object]], list[str]]:
     say(f"filling {args.rows:,} dossiers and their events (INSERT ... SELECT)...")
     fill_s, events = fill(args.rows)
     say(f"fill: {fill_s:.0f} s, {events:,} events")
+    fill_figures = [("fill_s", f"{fill_s:.0f}"), ("fill_dossiers_per_s", f"{args.rows / fill_s:.0f}")]
+    if args.yardstick_only:
+        return yardstick_only(args, fill_figures, events, load_before, gauge)
     from motcua.oversight import selectors, tallies
     from motcua.oversight.models import DailyTally, ScopeTally
-    from motcua.oversight.scope import Scope, parse_period, subtree
 
     started = time.perf_counter()
     report = tallies.rebuild()
@@ -350,9 +393,7 @@ def run(args) -> tuple[list[tuple[str, object]], list[str]]:
     say(
         f"rebuild: {rebuild_s:.0f} s; {DailyTally.objects.count():,} daily rows, {ScopeTally.objects.count():,} scope rows"
     )
-    unit = busiest_unit_with_subordinates()
-    scopes = {"province": Scope(), f"unit_{unit.code}": Scope(unit, subtree([unit.id]))}
-    periods = {"month": parse_period("2026-10"), "year": parse_period("2026")}
+    unit, scopes, periods = cases()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -383,7 +424,7 @@ def run(args) -> tuple[list[tuple[str, object]], list[str]]:
             figures.append((f"scoreboard_{scope_name.split('_')[0]}_{period_name}_p50_ms",
                             f"{statistics.median(ours) * 1000:.2f}"))  # fmt: skip
     figures += [
-        ("fill_s", f"{fill_s:.0f}"),
+        *fill_figures,
         ("scoreboard_p99_ms", f"{percentile(all_seconds, 0.99) * 1000:.2f}"),
         ("speedup_vs_groupby", f"{theirs_total / ours_total:.1f}"),
         ("rebuild_stats_s", f"{rebuild_s:.1f}"),
@@ -411,7 +452,8 @@ def main() -> None:
     for note in notes:
         say(note)
     if not args.no_record:
-        record(f"scoreboard (bench/scoreboard.py{' --quick' if args.quick else ''})", figures, notes)
+        flags = (" --quick" if args.quick else "") + (" --yardstick-only" if args.yardstick_only else "")
+        record(f"scoreboard (bench/scoreboard.py{flags})", figures, notes)
     print_figures(figures)
 
 
