@@ -142,6 +142,18 @@ def register_measure(name: str, provider: Callable[[Scope, Period], scoring.Meas
     PROVIDERS[name] = provider
 
 
+# Providers of several measures from one reading (name -> Measure or None; None for all: no data).
+GROUP_PROVIDERS: dict[
+    tuple[str, ...], Callable[[Scope, Period], dict[str, scoring.Measure | None] | None]
+] = {}
+
+
+def register_measures(
+    names: tuple[str, ...], provider: Callable[[Scope, Period], dict[str, scoring.Measure | None] | None]
+) -> None:
+    GROUP_PROVIDERS[names] = provider
+
+
 def sources_seen() -> set[str]:
     """The kinds of data the province has at all (online payments, ratings): one look at the
     province's daily rows."""
@@ -228,6 +240,9 @@ def measures(
             found["dossier_satisfaction"] = scoring.Measure(0, 0)
     for name, provider in PROVIDERS.items():
         found[name] = provider(scope, period)
+    for names, group in GROUP_PROVIDERS.items():
+        given = group(scope, period) or {}
+        found.update({name: given.get(name) for name in names})
     return found
 
 
