@@ -116,6 +116,7 @@ def test_planning_page_a_manager_can_read(page, tmp_path):
     assert load_workbook(saved).sheetnames[0] == "Quyết định - Decision"
     figures = page.locator("#figures-table").inner_text()
     assert "Số hồ sơ mỗi quầy (12 tháng qua)" in figures
+    assert "hồ sơ nộp từ" in page.locator("#dossier-period").inner_text()  # where the volumes come from
     assert "reception_point" not in page.content().split("<iframe")[0]
     frame = page.frame_locator("iframe.map")
     assert frame.locator(".district-label").count() == 9

@@ -71,6 +71,9 @@ def test_pages_show_progress_result_and_comparison(client, demo_manager):
     page = client.get(f"/planning/{run.pk}/").content.decode()
     assert "Mạng lưới hiện tại" in page and "100.0%" in page
     assert "1 trên 91 vị trí xã, phường là gần đúng" in page
+    last = timezone.localtime(run.created_at).date() - timedelta(days=1)
+    first = last - timedelta(days=364)
+    assert f"0 hồ sơ nộp từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}" in page  # the demand's period
     assert client.get(f"/planning/{run.pk}/map").status_code == 200
     compare = client.get("/planning/compare/", {"runs": [run.pk]}).content.decode()
     assert "Hiện trạng" in compare

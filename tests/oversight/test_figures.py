@@ -183,7 +183,9 @@ def test_drill_down_tables_and_the_periodic_report(world, march):
 
 
 def test_the_per_scope_rows_agree_with_the_detailed_ones_for_every_unit(world, march):
+    from django.db import connection
     from django.db.models import Sum
+    from django.test.utils import CaptureQueriesContext
 
     from motcua.oversight.models import COUNTERS, DailyTally
     from motcua.oversight.scope import unit_tree
@@ -195,3 +197,6 @@ def test_the_per_scope_rows_agree_with_the_detailed_ones_for_every_unit(world, m
         rows = DailyTally.objects.filter(scope.tally_q())
         slow = {name: rows.aggregate(n=Sum(name, default=0))["n"] for name in COUNTERS}
         assert fast == slow, node
+        with CaptureQueriesContext(connection) as captured:  # counts and sources: one query
+            _, seen = selectors.counts_and_sources(scope, period, follow=False)
+        assert len(captured.captured_queries) == 1 and seen == selectors.sources_seen()

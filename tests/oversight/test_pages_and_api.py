@@ -92,3 +92,38 @@ def test_the_monitoring_api(world, month):
     assert api["manager"].get("/api/monitoring/tables/nope").status_code == 404
     spec = Client().get("/api/openapi.json").json()
     assert "/api/monitoring/scoreboard" in spec["paths"] and "/api/monitoring/tables/{key}" in spec["paths"]
+
+
+def test_a_band_to_verify_is_shown_as_such(world, month, settings):
+    manager = login("manager")
+    settings.MOTCUA = {**settings.MOTCUA, "INDEX766": {"bands": [[0, "any", "Mọi mức", "Any"]]}}
+    page = manager.get("/oversight/", {"period": "2026-03"}).content.decode()
+    assert "Mọi mức" in page and "data-band-verify" not in page  # the province's own band
+    settings.MOTCUA = {**settings.MOTCUA, "INDEX766": {"bands": [[0, "any", "Mọi mức", "Any", "verify"]]}}
+    page = manager.get("/oversight/", {"period": "2026-03"}).content.decode()
+    assert "data-band-verify" in page and "cần đối chiếu văn bản pháp lý" in page
+    board = api_clients(world)["manager"].get("/api/monitoring/scoreboard", period="2026-03").json()
+    assert (board["band_key"], board["band_to_verify"]) == ("any", True)
+
+
+def test_dossier_links_lead_only_to_what_the_viewer_may_open(world):
+    """A district leader oversees the communes under the district: the dashboard lists their dossiers,
+    but the desk opens only dossiers that concern the leader's own unit; the list links to those only."""
+    from django.contrib.auth.models import User
+
+    from motcua.network.models import Role, RoleAssignment, Unit
+    from tests.factories import birth_request
+
+    code = intake(actor=world["counter_pc"], request=birth_request(), now=at(2026, 3, 2, 9, 0)).dossier.code
+    district = User.objects.create_user("lead_district_dt", password=PASSWORD)
+    RoleAssignment.objects.create(
+        user=district, unit=Unit.objects.get(code="000.02.00.H57"), role=Role.LEADER
+    )
+    query = {"unit": "000.02.00.H57", "period": "2026-03"}
+    page = login("lead_district_dt").get("/oversight/dossiers/received/", query).content.decode()
+    assert code in page and f"/desk/dossiers/{code}/" not in page
+    assert login("lead_district_dt").get(f"/desk/dossiers/{code}/").status_code == 404
+    commune = login("lead_dt")  # the competent commune's leader may open it: linked
+    page = commune.get("/oversight/dossiers/received/", {"period": "2026-03"}).content.decode()
+    assert f"/desk/dossiers/{code}/" in page
+    assert commune.get(f"/desk/dossiers/{code}/").status_code == 200

@@ -160,3 +160,19 @@ def test_total_is_the_sum_of_points_and_the_score_stays_between_0_and_100(measur
         assert board.band is not None
     unmeasured = [c for c in board.components if c.rule.source not in measures or c.rule.source is None]
     assert all(c.points is None and not c.measured for c in unmeasured)
+
+
+def test_the_lower_bands_are_configured_placeholders_marked_to_verify():
+    from motcua.oversight.scoring import grade
+
+    marks = {band.key: band.verify for band in DEFAULT_RULES.bands}
+    assert marks == {"excellent": False, "good": False, "fair": True, "average": True, "poor": True}
+    own = rules_from({"bands": [[90, "a", "A", "A"], [75, "b", "B", "B"], [0, "c", "C", "C", "verify"]]})
+    assert [(b.lower, b.key, b.verify) for b in own.bands] == [
+        (D(90), "a", False),
+        (D(75), "b", False),
+        (D(0), "c", True),
+    ]
+    assert grade(own, D("76")).key == "b"
+    with pytest.raises(RulesError, match=r"bands\[0\]"):
+        rules_from({"bands": [[90, "a", "A", "A", "maybe"]]})

@@ -11,12 +11,12 @@ from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from motcua.dossiers.models import CLOSED_STATUSES, Dossier, Status
+from motcua.dossiers.models import CLOSED_STATUSES, Channel, Dossier, Status
 from motcua.dossiers.services import act, intake
 from motcua.dossiers.watch import tick
 from motcua.errors import MotcuaError
 from motcua.oversight import tallies
-from motcua.oversight.models import DailyTally, HourTally
+from motcua.oversight.models import AreaTally, DailyTally, HourTally
 from tests.factories import POINT_DAU_TIENG, POINT_PHU_CUONG, at, birth_request, judicial_request
 
 ACTIONS = [
@@ -147,8 +147,16 @@ def test_kept_aggregates_equal_a_recomputation_from_the_events(world, history):
             assert (sums["late_open"] or 0) == open_late.count()
             pending = dossiers.filter(received_at__isnull=False, status__in=tallies.IN_HAND).count()
             assert (sums["pending"] or 0) == pending
-            intakes = HourTally.objects.aggregate(n=Sum("intakes"))["n"] or 0
-            assert intakes == dossiers.count()
+            hours = HourTally.objects.aggregate(
+                intakes=Sum("intakes", default=0),
+                counter=Sum("counter_intakes", default=0),
+                returns=Sum("counter_returns", default=0),
+            )
+            assert hours["intakes"] == dossiers.count()
+            assert hours["counter"] == dossiers.exclude(channel=Channel.ONLINE).count()
+            handed = dossiers.filter(returned_at__isnull=False, return_by_post=False).count()
+            assert hours["returns"] == handed
+            assert AreaTally.objects.aggregate(n=Sum("intakes", default=0))["n"] == dossiers.count()
             raise Rollback
     except Rollback:
         pass

@@ -19,21 +19,18 @@ SOURCES: dict[str, Callable[[DigitizationCounts], tuple[int, int]]] = {
 }
 
 
-def provider(source: str):
-    def measure(scope, period):
-        from motcua.oversight import scoring
-        from motcua.oversight.selectors import dossier_list
+def measures(scope, period) -> dict | None:
+    """Every source's Measure from one count of the period's dossiers (None: no document stored yet)."""
+    from motcua.oversight import scoring
+    from motcua.oversight.selectors import dossier_list
 
-        if not Document.objects.exists():
-            return None
-        numerator, denominator = SOURCES[source](digitization_counts(dossier_list(scope, period, "received")))
-        return scoring.Measure(numerator, denominator)
-
-    return measure
+    if not Document.objects.exists():
+        return None
+    counts = digitization_counts(dossier_list(scope, period, "received"))
+    return {source: scoring.Measure(*parts(counts)) for source, parts in SOURCES.items()}
 
 
 def register() -> None:
-    from motcua.oversight.selectors import register_measure
+    from motcua.oversight.selectors import register_measures
 
-    for source in SOURCES:
-        register_measure(source, provider(source))
+    register_measures(tuple(SOURCES), measures)

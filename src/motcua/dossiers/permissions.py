@@ -186,6 +186,18 @@ def visible_dossiers(actor: Actor, queryset: QuerySet[Dossier] | None = None) ->
     return queryset.filter(pk__in=Dossier.objects.filter(visible_to(actor)).values("pk"))
 
 
+def openable_codes(actor: Actor, codes) -> set[str]:
+    """Of these dossier codes, those the actor may open (the rule of visible_to, for a list of codes in
+    one query): what a page may link to, so that nobody is shown a link the desk answers with "not
+    found" (the dashboard lists a leader's subordinate units' dossiers, which the desk may not open)."""
+    wanted = {code for code in codes if code}
+    if actor.manager or actor.system:
+        return wanted
+    if not wanted or not actor.unit_ids:
+        return set()
+    return set(Dossier.objects.filter(visible_to(actor), code__in=wanted).values_list("code", flat=True))
+
+
 def ensure_visible(actor: Actor, dossier: Dossier, steps=None) -> None:
     """Who may see one dossier: as visible_to, for one dossier (its steps given, or read). A dossier
     the actor may not see is answered exactly as an unknown code."""

@@ -1,18 +1,17 @@
 """The planning problem built from the live database: communes (people, and dossiers filed for each
-over the last 12 months) as demand, the active service units plus a candidate per commune as sites;
+over the last 12 months, from the kept aggregates) as demand, the active service units plus a candidate per commune as sites;
 the names, communes and district labels the page and map show; the working hours behind
 "dossiers per hour" (the legal clock's calendar)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from statistics import median
 
-from django.db.models import Count
-
-from motcua.dossiers.models import Dossier
 from motcua.network.clock import work_calendar
 from motcua.network.models import SERVICE_UNIT_KINDS, Jurisdiction, JurisdictionLevel, Unit, UnitKind
+from motcua.oversight import volumes
+from motcua.oversight.scope import Period
 from motcua.planning import CoverageRule, PlanningProblem
 from motcua.planning.data import concat_sites
 from motcua.planning.demo import candidates_at_communes, communes_demand, units_sites
@@ -68,20 +67,21 @@ def unit_rows() -> list[dict]:
     ]
 
 
-def dossiers_per_commune(until: datetime, days: int = 365) -> dict[str, float]:
-    """Dossiers filed for each commune over the period, by submission (every dossier that came to a
-    counter or online, including those later refused or sent back for papers: each was a visit)."""
-    rows = (
-        Dossier.objects.filter(submitted_at__gte=until - timedelta(days=days), submitted_at__lt=until)
-        .values("subject_jurisdiction__code")
-        .annotate(count=Count("id"))
-    )
-    return {r["subject_jurisdiction__code"]: float(r["count"]) for r in rows}
+DEMAND_DAYS = 365
+
+
+def dossier_demand(until: datetime) -> tuple[dict[str, float], Period]:
+    """Dossiers filed for each commune over the year of whole days before ``until``, from the kept
+    aggregates (oversight/volumes.py), and that period."""
+    period = volumes.days_before(until, DEMAND_DAYS)
+    per_commune = volumes.intakes_per_commune(period)
+    return {code: float(n) for code, n in per_commune.items()}, period
 
 
 def build_problem(*, weight: str, rule: CoverageRule, until: datetime) -> tuple[PlanningProblem, dict]:
     rows = commune_rows()
-    demand = communes_demand(rows, extra_weights={DOSSIER_WEIGHT: dossiers_per_commune(until)})
+    dossiers, period = dossier_demand(until)
+    demand = communes_demand(rows, extra_weights={DOSSIER_WEIGHT: dossiers})
     units = unit_rows()
     existing = units_sites(units)
     sites = concat_sites(existing, candidates_at_communes(rows, existing))
@@ -91,6 +91,10 @@ def build_problem(*, weight: str, rule: CoverageRule, until: datetime) -> tuple[
         "communes_with_approximate_position": sum(1 for r in rows if r["coord_approximate"] == "True"),
         "service_units": len(existing.ids),
         "candidate_sites": len(sites.ids) - len(existing.ids),
+        # where the dossier volumes come from (shown on the page whatever the weight: the capacity
+        # and the scenario figures use them too)
+        "dossier_period": {"first": period.first.isoformat(), "last": period.last.isoformat()},
+        "dossiers": int(sum(dossiers.values())),
     }
     return PlanningProblem(demand, sites, rule=rule, weight_name=weight), facts
 
@@ -115,8 +119,9 @@ def district_labels() -> list[dict]:
 
 
 def working_hours_per_year(until: datetime) -> float:
-    """Working hours over the 12 months before ``until``, by the province's legal clock."""
-    hours = work_calendar().working_time_between(until - timedelta(days=365), until).total_seconds() / 3600
+    """Working hours over the demand's period (dossier_demand), by the province's legal clock."""
+    period = volumes.days_before(until, DEMAND_DAYS)
+    hours = work_calendar().working_time_between(period.start, period.end).total_seconds() / 3600
     return hours if hours > 0 else 2000.0
 
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay
+from django.db.models import QuerySet
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.models import Channel, Dossier
 from motcua.network.models import SERVICE_UNIT_KINDS, Unit, UnitKind
+from motcua.oversight import volumes
 from motcua.planning import counters_needed
 from motcua.planning.data import CoverageRule, RuleWords
 from motcua.tickets.selectors import QueueFigures, measured_queues
@@ -66,33 +64,20 @@ WEEKDAYS_VI = {
 }
 
 
-def counter_visits_by_slot(*, until: datetime, weeks: int) -> dict[int, dict[tuple[int, int], int]]:
-    """Visits to each unit's counters per (ISO weekday, hour): in-person and postal intakes there,
-    and results handed over there."""
-    since = until - timedelta(weeks=weeks)
-    visits: dict[int, dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
-    intakes = (
-        Dossier.objects.filter(~Q(channel=Channel.ONLINE), submitted_at__gte=since, submitted_at__lt=until)
-        .values_list("receiving_unit_id", ExtractIsoWeekDay("submitted_at"), ExtractHour("submitted_at"))
-        .annotate(n=Count("id"))
-    )
-    returns = (
-        Dossier.objects.filter(return_by_post=False, returned_at__gte=since, returned_at__lt=until)
-        .values_list("return_unit_id", ExtractIsoWeekDay("returned_at"), ExtractHour("returned_at"))
-        .annotate(n=Count("id"))
-    )
-    for unit_id, weekday, hour, count in [*intakes, *returns]:
-        visits[unit_id][(weekday, hour)] += count
-    return visits
+STAFFING_WEEKS = 8
 
 
 def staffing_table(
-    *, until: datetime, weeks: int = 8, service_minutes: float = 15.0, max_mean_wait_minutes: float = 10.0
+    *,
+    until: datetime,
+    weeks: int = STAFFING_WEEKS,
+    service_minutes: float = 15.0,
+    max_mean_wait_minutes: float = 10.0,
 ) -> list[StaffingRow]:
     """Counters each service unit needs at its busiest hour of the week (Erlang C), beside what it has.
     A unit with queue tickets is sized from them: arrivals, service time and wait measured per hour of
     the week; the others from their intakes and returns with the typed service time."""
-    visits = counter_visits_by_slot(until=until, weeks=weeks)
+    visits = volumes.counter_visits_by_slot(volumes.days_before(until, weeks * 7))
     measured = measured_queues(until=until, weeks=weeks)
     rows = []
     for unit in Unit.objects.filter(kind__in=SERVICE_UNIT_KINDS, active=True).order_by("kind", "code"):
@@ -258,6 +243,14 @@ class DecisionRow:
     commune: str
     kind_before: str
     kind_after: str
+
+
+def dossier_period(run: PlanRun) -> tuple[date, date] | None:
+    """The days a finished run's dossier volumes come from (runs made before it was recorded: None)."""
+    found = (run.result.get("facts") or {}).get("dossier_period")
+    if not found:
+        return None
+    return date.fromisoformat(found["first"]), date.fromisoformat(found["last"])
 
 
 def plan_decision(run: PlanRun) -> list[DecisionRow]:

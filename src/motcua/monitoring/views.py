@@ -17,11 +17,13 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.dossiers.permissions import Actor
 from motcua.errors import Forbidden, MotcuaError
+from motcua.oversight import volumes
 from motcua.planning.report import decision_tables, decision_workbook
 
 from . import selectors
 from .forms import PlanRunForm
 from .models import PlanRun
+from .planning_data import DEMAND_DAYS
 from .services import PlanRequest, start_plan_run
 
 
@@ -51,7 +53,12 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         except MotcuaError as error:
             for problem in error.problems:
                 form.add_error(problem.field if problem.field in form.fields else None, problem.reason_vi)
-    return render(request, "monitoring/plan_list.html", {"form": form, "runs": selectors.plan_runs()[:100]})
+    context = {
+        "form": form,
+        "runs": selectors.plan_runs()[:100],
+        "dossier_period": volumes.days_before(timezone.now(), DEMAND_DAYS),
+    }
+    return render(request, "monitoring/plan_list.html", context)
 
 
 @login_required
@@ -69,6 +76,7 @@ def plan_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "run": run,
         "table": selectors.scenario_table(reports),
         "decision": decision,
+        "dossier_period": selectors.dossier_period(run) if done else None,
         "counts": selectors.decision_counts(decision),
         "outcome": selectors.outcome_in_words(run.result.get("plan", {})) if done else "",
         "communes": (run.result.get("plan", {}).get("details") or {}).get("communes", []) if done else [],
@@ -174,15 +182,19 @@ def staffing(request: HttpRequest) -> HttpResponse:
         return _forbidden(request, error)
     service_minutes = _bounded(request.GET.get("service_minutes"), 15.0, 1, 120)
     max_wait = _bounded(request.GET.get("max_wait"), 10.0, 0.5, 120)
+    now = timezone.now()
     rows = selectors.staffing_table(
-        until=timezone.now(), service_minutes=service_minutes, max_mean_wait_minutes=max_wait
+        until=now, service_minutes=service_minutes, max_mean_wait_minutes=max_wait
     )
-    groups = selectors.group_staffing_table(until=timezone.now(), max_mean_wait_minutes=max_wait)
-    return render(
-        request,
-        "monitoring/staffing.html",
-        {"rows": rows, "groups": groups, "service_minutes": service_minutes, "max_wait": max_wait},
-    )
+    groups = selectors.group_staffing_table(until=now, max_mean_wait_minutes=max_wait)
+    context = {
+        "rows": rows,
+        "groups": groups,
+        "service_minutes": service_minutes,
+        "max_wait": max_wait,
+        "period": volumes.days_before(now, selectors.STAFFING_WEEKS * 7),
+    }
+    return render(request, "monitoring/staffing.html", context)
 
 
 def _bounded(value: str | None, default: float, low: float, high: float) -> float:

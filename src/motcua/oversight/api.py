@@ -71,6 +71,7 @@ class ScoreboardOut(Schema):
     band_key: str | None
     band_vi: str | None
     band_en: str | None
+    band_to_verify: bool  # the band's bounds are placeholders not yet checked against the legal text
     groups: list[GroupOut]
     components: list[ComponentOut]
     figures: dict[str, int]
@@ -152,6 +153,7 @@ def scoreboard(request: HttpRequest, filters: Query[Filters]):
         band_key=board.band.key if board.band else None,
         band_vi=board.band.label_vi if board.band else None,
         band_en=board.band.label_en if board.band else None,
+        band_to_verify=bool(board.band and board.band.verify),
         groups=[
             GroupOut(
                 key=g.rule.key,

@@ -1,14 +1,15 @@
 """Aggregates kept incrementally: per day and per combination of the dossier's fixed attributes
 (procedure, sector, competent agency, receiving unit, channel, assisted, received outside the competent
-area), the counts the scoreboard and the adoption figures need; per day, receiving unit and hour, the
-intakes; per dossier, the little state the fold needs between two events. A follower of the event log
-keeps them (tallies.py); they can be rebuilt from the event log (`motcua rebuild-stats`)."""
+area), the counts the scoreboard and the adoption figures need; per day, unit and hour, the intakes and
+the counters' visits; per day and commune of the matter, the intakes; per dossier, the little state the
+fold needs between two events. A follower of the event log keeps them (tallies.py); they can be rebuilt
+from the event log (`motcua rebuild-stats`)."""
 
 from django.db import models
 
 from motcua.catalog.models import Procedure, Sector
 from motcua.dossiers.models import Dossier
-from motcua.network.models import Unit
+from motcua.network.models import Jurisdiction, Unit
 
 # The counters of a DailyTally row, in order (the fold, the rebuild and the selectors share this list).
 COUNTERS = (
@@ -127,20 +128,43 @@ class ProcedureMonthTally(models.Model):
         ]
 
 
+HOUR_COUNTERS = (
+    "intakes",  # every dossier's first event, at its receiving unit, whatever the channel
+    "counter_intakes",  # of which at a counter or by post (not online): visits to the counters
+    "counter_returns",  # results handed over at the counter of the return unit (not by post)
+)
+
+
 class HourTally(models.Model):
-    """Intakes (every dossier's first event: received, refused, supplement asked, filed online) per day,
-    receiving unit and local hour: the volume per hour of the week, a siting and staffing figure."""
+    """Per day, unit and local hour: intakes (every dossier's first event: received, refused,
+    supplement asked, filed online) at the receiving unit, and the counters' visits (intakes not
+    online, results handed over at the return unit): the volume per unit and per hour of the week, a
+    siting and staffing figure (oversight/volumes.py reads it)."""
 
     day = models.DateField()
     receiving_unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     hour = models.PositiveSmallIntegerField()
     intakes = models.IntegerField(default=0)
+    counter_intakes = models.IntegerField(default=0)
+    counter_returns = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["receiving_unit", "day", "hour"], name="one_hour_tally_per_key")
         ]
         indexes = [models.Index(fields=["day"], name="hour_tally_by_day")]
+
+
+class AreaTally(models.Model):
+    """Intakes per day and per commune the matter concerns (the dossier's subject jurisdiction): the
+    dossier-volume demand of network planning (oversight/volumes.py reads it)."""
+
+    day = models.DateField()
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="+", db_index=False)
+    intakes = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "jurisdiction"], name="one_area_tally_per_key")]
 
 
 class DossierTally(models.Model):

@@ -60,6 +60,7 @@ class GradeBand:
     key: str
     label_vi: str
     label_en: str
+    verify: bool = False  # a placeholder not yet checked against the legal text: shown as such
 
 
 @dataclass(frozen=True)
@@ -381,12 +382,15 @@ DEFAULT_COMPONENTS = (
     ),
 )
 
+# ">= 90 excellent, 80-90 good" are the sources' (DOMAIN.md section 5). The bands below 80 (70 fair,
+# 50 average, below that poor) are placeholders (verify): marked so, and shown as to be verified, until a
+# province sets its bands from the legal text in MOTCUA_INDEX766 ("bands").
 DEFAULT_BANDS = (
     GradeBand(_d(90), "excellent", "Xuất sắc", "Excellent"),
     GradeBand(_d(80), "good", "Tốt", "Good"),
-    GradeBand(_d(70), "fair", "Khá", "Fair"),  # the lower bands: verify (DOMAIN.md section 5)
-    GradeBand(_d(50), "average", "Trung bình", "Average"),
-    GradeBand(_d(0), "poor", "Yếu", "Poor"),
+    GradeBand(_d(70), "fair", "Khá", "Fair", verify=True),
+    GradeBand(_d(50), "average", "Trung bình", "Average", verify=True),
+    GradeBand(_d(0), "poor", "Yếu", "Poor", verify=True),
 )
 
 DEFAULT_RULES = Rules(DEFAULT_GROUPS, DEFAULT_COMPONENTS, DEFAULT_BANDS)
@@ -399,7 +403,9 @@ class RulesError(ValueError):
 def rules_from(config: Mapping[str, Any] | None, base: Rules = DEFAULT_RULES) -> Rules:
     """The base rules with a province's overrides:
     {"components": {"progress.on_time": {"max_points": 20, "threshold": null}},
-     "bands": [[90, "excellent", "Xuất sắc", "Excellent"], ...], "zero_denominator": "na"}."""
+     "bands": [[90, "excellent", "Xuất sắc", "Excellent"], ...], "zero_denominator": "na"}.
+    A configured band is the province's own (not marked to verify) unless it has a fifth element
+    "verify": [70, "fair", "Khá", "Fair", "verify"]."""
     if not config:
         return base
     unknown = set(config) - {"components", "bands", "zero_denominator"}
@@ -451,9 +457,13 @@ def _changed(rule: ComponentRule, key: str, change: Mapping[str, Any]) -> Compon
 
 
 def _band(index: int, band: Sequence[Any]) -> GradeBand:
-    if len(band) != 4:
-        raise RulesError(f"INDEX766.bands[{index}]: expected [lower, key, label_vi, label_en]")
-    lower, key, vi, en = band
+    if isinstance(band, str) or len(band) not in (4, 5) or (len(band) == 5 and band[4] != "verify"):
+        raise RulesError(f'INDEX766.bands[{index}]: expected [lower, key, label_vi, label_en(, "verify")]')
+    lower, key, vi, en = band[:4]
     return GradeBand(
-        _number(f"INDEX766.bands[{index}].lower", lower, ZERO, HUNDRED), str(key), str(vi), str(en)
+        _number(f"INDEX766.bands[{index}].lower", lower, ZERO, HUNDRED),
+        str(key),
+        str(vi),
+        str(en),
+        verify=len(band) == 5,
     )

@@ -99,19 +99,38 @@ def rules() -> scoring.Rules:
 
 def counts(scope: Scope, period: Period, *, follow: bool = True) -> dict[str, int]:
     """The period's counts, and the stocks (pending, open and late) at its end."""
+    return counts_and_sources(scope, period, follow=follow)[0]
+
+
+def counts_and_sources(
+    scope: Scope, period: Period, *, follow: bool = True
+) -> tuple[dict[str, int], set[str]]:
+    """counts(), and sources_seen(): for the province or a unit, one query over the per-scope rows (the
+    scope's days up to the period's end, and the province's for the sources), by conditional
+    aggregation; for a sector or procedure, the daily rows and a second query."""
     if follow:
         tallies.follow()
-    in_period = Q(day__gte=period.first)
-    flows = {name: Sum(name, filter=in_period, default=0) for name in COUNTERS if name not in STOCKS}
-    stocks = {name: Sum(name, default=0) for name in STOCKS}
-    if scope.scope_unit_id is not None:  # the province or a unit: a row per day
-        rows = ScopeTally.objects.filter(unit_id=scope.scope_unit_id, day__lte=period.last)
-    else:
+    if scope.scope_unit_id is None:
         rows = DailyTally.objects.filter(scope.tally_q(), day__lte=period.last)
-    return rows.aggregate(**flows, **stocks)
+        return rows.aggregate(**_sums(period, Q())), sources_seen()
+    mine, province = Q(unit_id=scope.scope_unit_id, day__lte=period.last), Q(unit_id=PROVINCE)
+    seen = {f"seen_{name}": Max(name, filter=province, default=0) for name in SOURCES}
+    # the sources first: an aggregate may not name a field that an earlier one's alias hides
+    found = ScopeTally.objects.filter(mine | province).aggregate(**seen, **_sums(period, mine))
+    sources = {name for name in SOURCES if found.pop(f"seen_{name}")}
+    return found, sources
+
+
+def _sums(period: Period, rows: Q) -> dict:
+    """The flows over the period's days, the stocks over every day up to its end (of the rows)."""
+    in_period = rows & Q(day__gte=period.first)
+    flows = {name: Sum(name, filter=in_period, default=0) for name in COUNTERS if name not in STOCKS}
+    stocks = {name: Sum(name, filter=rows, default=0) if rows else Sum(name, default=0) for name in STOCKS}
+    return {**flows, **stocks}
 
 
 STOCKS = ("pending", "late_open")
+SOURCES = ("paid_online", "rated")  # kinds of data a province may not have at all (sources_seen)
 
 # Measures other modules supply (name -> function of scope and period giving a Measure, or None while
 # their data does not exist): the national-portal sync, digitization, results... A component becomes
@@ -123,11 +142,23 @@ def register_measure(name: str, provider: Callable[[Scope, Period], scoring.Meas
     PROVIDERS[name] = provider
 
 
+# Providers of several measures from one reading (name -> Measure or None; None for all: no data).
+GROUP_PROVIDERS: dict[
+    tuple[str, ...], Callable[[Scope, Period], dict[str, scoring.Measure | None] | None]
+] = {}
+
+
+def register_measures(
+    names: tuple[str, ...], provider: Callable[[Scope, Period], dict[str, scoring.Measure | None] | None]
+) -> None:
+    GROUP_PROVIDERS[names] = provider
+
+
 def sources_seen() -> set[str]:
     """The kinds of data the province has at all (online payments, ratings): one look at the
     province's daily rows."""
     found = ScopeTally.objects.filter(unit_id=PROVINCE).aggregate(
-        paid_online=Max("paid_online", default=0), rated=Max("rated", default=0)
+        **{name: Max(name, default=0) for name in SOURCES}
     )
     return {name for name, value in found.items() if value}
 
@@ -166,7 +197,9 @@ def working_days(seconds: int) -> Decimal:
     return (Decimal(seconds) / HOUR / WORKING_DAY_HOURS).quantize(Decimal("0.01"))
 
 
-def measures(scope: Scope, period: Period, figures: dict[str, int]) -> dict[str, scoring.Measure | None]:
+def measures(
+    scope: Scope, period: Period, figures: dict[str, int], seen: set[str] | None = None
+) -> dict[str, scoring.Measure | None]:
     due = figures["finished"] + figures["late_open"]
     found: dict[str, scoring.Measure | None] = {
         "on_time": scoring.Measure(figures["on_time"], due),
@@ -188,7 +221,7 @@ def measures(scope: Scope, period: Period, figures: dict[str, int]) -> dict[str,
     )
     found["procedures_online"] = scoring.Measure(shares["online"], shares["total"])
     found["online_services_used"] = scoring.Measure(shares["used"], shares["online"])
-    seen = sources_seen()
+    seen = sources_seen() if seen is None else seen
     if "paid_online" in seen:
         fee_bearing = procedures.filter(
             Exists(Fee.objects.filter(version__procedure=OuterRef("pk"), amount_vnd__gt=0))
@@ -207,6 +240,9 @@ def measures(scope: Scope, period: Period, figures: dict[str, int]) -> dict[str,
             found["dossier_satisfaction"] = scoring.Measure(0, 0)
     for name, provider in PROVIDERS.items():
         found[name] = provider(scope, period)
+    for names, group in GROUP_PROVIDERS.items():
+        given = group(scope, period) or {}
+        found.update({name: given.get(name) for name in names})
     return found
 
 
@@ -220,8 +256,8 @@ class Board:
 
 def scoreboard(scope: Scope, period: Period) -> Board:
     with reference.scope():  # the reference data's generation read once
-        figures = counts(scope, period)
-        return Board(scope, period, figures, scoring.score(rules(), measures(scope, period, figures)))
+        figures, seen = counts_and_sources(scope, period)
+        return Board(scope, period, figures, scoring.score(rules(), measures(scope, period, figures, seen)))
 
 
 # Which list of dossiers stands behind a component's numerator and denominator.

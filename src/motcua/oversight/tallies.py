@@ -31,7 +31,9 @@ from motcua.network.models import Jurisdiction, Unit
 
 from .models import (
     COUNTERS,
+    HOUR_COUNTERS,
     PROVINCE,
+    AreaTally,
     DailyTally,
     DossierTally,
     FollowCursor,
@@ -63,6 +65,8 @@ class Static:
     assisted: bool
     outside: bool
     fee_bearing: bool
+    subject_jurisdiction_id: int = 0  # the commune the matter concerns
+    return_unit_id: int | None = None  # where the result is handed over (None: by post)
 
     @property
     def key(self) -> tuple:
@@ -90,10 +94,12 @@ class FoldState:
 
 @dataclass
 class Folded:
-    """Counts to add: (day, sector, key) -> Counter of COUNTERS; (unit, day, hour) -> intakes."""
+    """Counts to add: (day, sector, key) -> Counter of COUNTERS; (unit, day, hour) -> Counter of
+    HOUR_COUNTERS; (day, commune of the matter) -> intakes."""
 
     daily: dict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    hourly: Counter = field(default_factory=Counter)
+    hourly: dict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    areas: Counter = field(default_factory=Counter)
     # derived from daily (derive): (day, scope unit) -> counts; (month, scope unit, procedure) -> counts
     scoped: dict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
     months: dict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
@@ -153,7 +159,7 @@ def fold(state: FoldState, static: Static, event: Any, into: Folded) -> None:
     counts = into.daily[(day, static.sector_id, static.key)]
     changes, payload, action = event.changes or {}, event.payload or {}, event.action
     if event.seq == 1:
-        into.hourly[(static.receiving_unit_id, day, local.hour)] += 1
+        _count_intake(static, day, local.hour, into)
     if "clock_start" in changes:
         state.clock_start = _moment(changes["clock_start"])
     if "received_at" in changes and changes["received_at"] is not None:
@@ -172,6 +178,8 @@ def fold(state: FoldState, static: Static, event: Any, into: Folded) -> None:
         counts["resolution_seconds"] += max(
             0, _working_seconds(state.clock_start, event.at) - state.paused_seconds
         )
+    elif action == "return_result" and static.return_unit_id is not None:  # a visit to the counter
+        into.hourly[(static.return_unit_id, day, local.hour)]["counter_returns"] += 1
     elif action in PAYMENT_ACTIONS:
         counts["payments"] += 1
         counts["paid_online"] += int(bool(payload.get("online")))
@@ -201,6 +209,15 @@ def fold(state: FoldState, static: Static, event: Any, into: Folded) -> None:
         counts["pending"] += 1 if pending else -1
         state.pending = pending
     state.seq = event.seq
+
+
+def _count_intake(static: Static, day, hour: int, into: Folded) -> None:
+    """A dossier's first event: an intake at its receiving unit (a visit to the counters unless filed
+    online) and in the commune the matter concerns."""
+    hourly = into.hourly[(static.receiving_unit_id, day, hour)]
+    hourly["intakes"] += 1
+    hourly["counter_intakes"] += int(static.channel != Channel.ONLINE)
+    into.areas[(day, static.subject_jurisdiction_id)] += 1
 
 
 # --- the dossier's fixed attributes ------------------------------------------------------------------
@@ -251,6 +268,8 @@ def static_of(values: dict[str, Any]) -> Static:
         assisted=bool(values["assisted"]),
         outside=outside_area(values["receiving_unit_id"], values["competent_unit_id"]),
         fee_bearing=bool(values["fee_total_vnd"]),
+        subject_jurisdiction_id=values["subject_jurisdiction_id"],
+        return_unit_id=None if values["return_by_post"] else values["return_unit_id"],
     )
 
 
@@ -262,6 +281,9 @@ STATIC_FIELDS = (
     "channel",
     "assisted",
     "fee_total_vnd",
+    "subject_jurisdiction_id",
+    "return_unit_id",
+    "return_by_post",
 )
 EVENT_FIELDS = ("dossier_id", "seq", "at", "action", "from_status", "to_status", "changes", "payload")
 
@@ -389,10 +411,10 @@ def add(folded: Folded) -> None:
         for (day, sector_id, key), counts in folded.daily.items()
     }
     _upsert(DailyTally, ("day", *KEY_FIELDS), COUNTERS, daily)
-    hourly = {
-        (unit_id, day, hour): (Counter(intakes=n), {}) for (unit_id, day, hour), n in folded.hourly.items()
-    }
-    _upsert(HourTally, ("receiving_unit_id", "day", "hour"), ("intakes",), hourly)
+    hourly = {key: (counts, {}) for key, counts in folded.hourly.items()}
+    _upsert(HourTally, ("receiving_unit_id", "day", "hour"), HOUR_COUNTERS, hourly)
+    areas = {key: (Counter(intakes=n), {}) for key, n in folded.areas.items()}
+    _upsert(AreaTally, ("day", "jurisdiction_id"), ("intakes",), areas)
     _upsert(ScopeTally, ("day", "unit_id"), COUNTERS, {key: (c, {}) for key, c in folded.scoped.items()})
     months = {key: (c, {}) for key, c in folded.months.items()}
     _upsert(ProcedureMonthTally, ("month", "unit_id", "procedure_id"), PROCEDURE_COUNTERS, months)
@@ -466,11 +488,14 @@ def kept() -> Folded:
     ):
         key = (row["day"], row["sector_id"], tuple(row[name] for name in KEY_FIELDS))
         folded.daily[key].update({name: row[name] for name in COUNTERS if row[name]})
-    for unit_id, day, hour, intakes in HourTally.objects.values_list(
-        "receiving_unit_id", "day", "hour", "intakes"
+    for row in HourTally.objects.values("receiving_unit_id", "day", "hour", *HOUR_COUNTERS).iterator(
+        chunk_size=5000
     ):
+        key = (row["receiving_unit_id"], row["day"], row["hour"])
+        folded.hourly[key].update({name: row[name] for name in HOUR_COUNTERS if row[name]})
+    for day, jurisdiction_id, intakes in AreaTally.objects.values_list("day", "jurisdiction_id", "intakes"):
         if intakes:
-            folded.hourly[(unit_id, day, hour)] += intakes
+            folded.areas[(day, jurisdiction_id)] += intakes
     for row in ScopeTally.objects.values("day", "unit_id", *COUNTERS).iterator(chunk_size=5000):
         folded.scoped[(row["day"], row["unit_id"])].update(
             {name: row[name] for name in COUNTERS if row[name]}
@@ -505,6 +530,7 @@ def differences(kept_counts: Folded, rebuilt: Folded, keep: int | None = None) -
         ("daily", COUNTERS, kept_counts.daily, rebuilt.daily),
         ("scope", COUNTERS, kept_counts.scoped, rebuilt.scoped),
         ("procedure_month", PROCEDURE_COUNTERS, kept_counts.months, rebuilt.months),
+        ("hourly", HOUR_COUNTERS, kept_counts.hourly, rebuilt.hourly),
     ):
         for key in set(a_rows) | set(b_rows):
             a, b = a_rows.get(key), b_rows.get(key)
@@ -514,9 +540,9 @@ def differences(kept_counts: Folded, rebuilt: Folded, keep: int | None = None) -
             for name in names:
                 if a.get(name, 0) != b.get(name, 0):
                     note(table, key, name, a.get(name, 0), b.get(name, 0))
-    for key in set(kept_counts.hourly) | set(rebuilt.hourly):
-        if kept_counts.hourly.get(key, 0) != rebuilt.hourly.get(key, 0):
-            note("hourly", key, "intakes", kept_counts.hourly.get(key, 0), rebuilt.hourly.get(key, 0))
+    for key in set(kept_counts.areas) | set(rebuilt.areas):
+        if kept_counts.areas.get(key, 0) != rebuilt.areas.get(key, 0):
+            note("area", key, "intakes", kept_counts.areas.get(key, 0), rebuilt.areas.get(key, 0))
     return found
 
 
@@ -553,7 +579,7 @@ def rebuild(*, apply: bool = True) -> RebuildReport:
 
 
 def _replace(rebuilt: Folded, states: dict[int, FoldState]) -> None:
-    for model in (DailyTally, HourTally, DossierTally, ScopeTally, ProcedureMonthTally):
+    for model in (DailyTally, HourTally, AreaTally, DossierTally, ScopeTally, ProcedureMonthTally):
         model.objects.all().delete()
     key_names = ("day", "sector_id", *KEY_FIELDS)
     _insert(
@@ -566,9 +592,10 @@ def _replace(rebuilt: Folded, states: dict[int, FoldState]) -> None:
     )
     _insert(
         HourTally,
-        ("receiving_unit_id", "day", "hour", "intakes"),
-        ((*key, count) for key, count in rebuilt.hourly.items()),
+        ("receiving_unit_id", "day", "hour", *HOUR_COUNTERS),
+        ((*key, *(counts.get(n, 0) for n in HOUR_COUNTERS)) for key, counts in rebuilt.hourly.items()),
     )
+    _insert(AreaTally, ("day", "jurisdiction_id", "intakes"), ((*key, n) for key, n in rebuilt.areas.items()))
     _insert(
         ScopeTally,
         ("day", "unit_id", *COUNTERS),

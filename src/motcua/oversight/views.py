@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from motcua.desk.views import problem_page
-from motcua.dossiers.permissions import Actor
+from motcua.dossiers.permissions import Actor, openable_codes
 from motcua.errors import MotcuaError, Problem, ValidationFailed
 from motcua.network import reference
 
@@ -95,8 +95,11 @@ def _breadcrumb(scope: Scope, period: Period) -> list[tuple[str, str]]:
     return crumbs
 
 
-def _links(scope: Scope, period: Period, table: selectors.Table) -> None:
-    """The drill-down link of each row: a unit, a sector, a procedure, a dossier."""
+def _links(actor: Actor, scope: Scope, period: Period, table: selectors.Table) -> None:
+    """The drill-down link of each row: a unit, a sector, a procedure, a dossier (only one the viewer
+    may open at the desk)."""
+    dossier_rows = table.columns and table.columns[0].kind == "link"
+    openable = openable_codes(actor, (row.get("code") for row in table.rows)) if dossier_rows else set()
     for row in table.rows:
         if "unit" in row and table.key == "units":
             row["link_href"] = "?" + _query(scope, period, unit=row["unit"])
@@ -104,7 +107,7 @@ def _links(scope: Scope, period: Period, table: selectors.Table) -> None:
             row["link_href"] = "?" + _query(scope, period, procedure=row["procedure"])
         elif table.key == "sectors":
             row["link_href"] = "?" + _query(scope, period, sector=row["sector"])
-        elif "code" in row and table.columns and table.columns[0].kind == "link":
+        elif "code" in row and dossier_rows and row["code"] in openable:
             row["link_href"] = reverse("desk:dossier", args=[row["code"]])
 
 
@@ -122,8 +125,9 @@ def dashboard(request: HttpRequest, scope: Scope, period: Period) -> HttpRespons
                 reverse("oversight:dossiers", args=[denominator]) + "?" + _query(scope, period)
             )
     tables = {key: selectors.build_table(key, scope, period) for key in DASHBOARD_TABLES}
+    actor = Actor.staff(request.user)
     for table in tables.values():
-        _links(scope, period, table)
+        _links(actor, scope, period, table)
     hours = selectors.build_table("hours", scope, period)
     charts = {
         "groups": [
@@ -161,7 +165,7 @@ def dossiers(request: HttpRequest, scope: Scope, period: Period, name: str) -> H
     if name not in selectors.LISTS:
         raise_unknown_list(name)
     table = selectors.dossier_table(scope, period, name)
-    _links(scope, period, table)
+    _links(Actor.staff(request.user), scope, period, table)
     context = {"scope": scope, "period": period, "table": table, "query": _query(scope, period), "name": name,
                "back": reverse("oversight:dashboard") + "?" + _query(scope, period)}  # fmt: skip
     return render(request, "oversight/dossiers.html", context)
