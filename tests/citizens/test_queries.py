@@ -94,8 +94,9 @@ def test_a_dossier_page_takes_the_same_queries_whatever_its_history(world):
     received(world, PAGE_SIZE)  # more dossiers of theirs change nothing either
     counts.append(len(queries(client, f"/my/dossiers/{long.code}/")))
     # session, citizen, dossier with its units, events with theirs, memo, consent, results, rating,
-    # demo banner: the dossier is read once (the papers to attach only concern a new online filing)
-    assert counts == [9, 9, 9]
+    # shipments, demo banner: the dossier is read once (the papers to attach only concern a new online
+    # filing, the papers to supply an open supplement request)
+    assert counts == [10, 10, 10]
 
 
 def test_a_first_view_notes_the_dossier_in_the_session_once(world):
