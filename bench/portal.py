@@ -61,53 +61,12 @@ from _common import (  # noqa: E402
 
 from motcua.catalog.search import fold  # noqa: E402 - pure, no Django
 
-FILL_VERSION = 1  # bump when the fill below changes: a kept database is then made again
+FILL_VERSION = 2  # bump when the fill below changes: a kept database is then made again
 CITIZENS = 5_000
 BUSINESSES = 50
 BUSINESS_EVERY = 50  # one dossier in 50 is a business's
 DOSSIERS_PER_PERSON = 4
 PAGES = ("my_list", "my_dossier", "search", "procedure")
-FAMILY = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-]
-MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Thanh", "Quốc", "Hữu", "Gia"]
-GIVEN = [
-    "An",
-    "Bình",
-    "Chi",
-    "Dũng",
-    "Hà",
-    "Hải",
-    "Hoa",
-    "Hùng",
-    "Lan",
-    "Linh",
-    "Long",
-    "Mai",
-    "Nam",
-    "Phúc",
-    "Quân",
-    "Thảo",
-    "Trang",
-    "Tuấn",
-    "Vy",
-    "Yến",
-]
 MASK64 = (1 << 64) - 1
 
 
@@ -139,7 +98,10 @@ def _mix(number: int) -> int:
 
 
 def person(index: int) -> Applicant:
-    name = f"{FAMILY[index % 16]} {MIDDLE[index // 16 % 8]} {GIVEN[index // 128 % 20]}"
+    from motcua.demo.history import FAMILY, GIVEN, MIDDLE  # the demo's names; Django is set up by now
+
+    family, middle = index % len(FAMILY), index // len(FAMILY) % len(MIDDLE)
+    name = f"{FAMILY[family]} {MIDDLE[middle]} {GIVEN[index // len(FAMILY) // len(MIDDLE) % len(GIVEN)]}"
     return Applicant(name, " " + fold(name), f"0791{index:08d}", f"09{index % 10**8:08d}")
 
 

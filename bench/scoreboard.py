@@ -70,19 +70,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-class World:
-    def __init__(self) -> None:
-        from motcua.catalog.models import ProcedureVersion
-        from motcua.network.models import Jurisdiction, Unit
-
-        units = list(Unit.objects.filter(active=True).values_list("id", "kind"))
-        self.service = [u for u, kind in units if kind in ("center", "branch", "reception_point")]
-        self.agencies = [u for u, kind in units if kind not in ("center", "branch", "reception_point")]
-        self.communes = list(Jurisdiction.objects.filter(level="commune").values_list("id", flat=True))
-        self.versions = dict(ProcedureVersion.objects.order_by("version").values_list("procedure_id", "id"))
-        self.procedures = sorted(self.versions)
-
-
 SAMPLES = 4096  # a weighted choice in SQL: an array of this many ids, each repeated by its weight
 
 
