@@ -116,7 +116,8 @@ class IntakeOut(Schema):
 
 
 class ActionIn(Strict):
-    """Every parameter any action takes; which are required depends on the action (see ACTION_PARAMS)."""
+    """Every parameter any action record declares (tests/dossiers/test_fee_actions_by_api.py holds it
+    so); which are required, and their exact limits, come from the action's own parameter schema."""
 
     reason: Annotated[str, Text(2000)] | None = None
     note: Annotated[str, Text(2000)] | None = None
@@ -132,6 +133,13 @@ class ActionIn(Strict):
     shipment_number: Annotated[str, Text(40)] | None = None  # hand_to_post
     delivered_at: Moment | None = None  # post_delivered (empty: now)
     returned_at: Moment | None = None  # post_returned_to_sender (empty: now)
+    receipt_number: Annotated[str, Text(40)] | None = None  # collect_fee, refund_fee
+    score: int | None = Field(None, ge=0, le=100)  # rate
+    comment: Annotated[str, Text(1000)] | None = None  # rate
+    form: Annotated[str, Text(20)] | None = None  # sign_form; a paper's form
+    component: Annotated[str, Text(40)] | None = None  # a paper of the checklist
+    title: Annotated[str, Text(300)] | None = None  # issue_result
+    applicant_id_number: Annotated[str, Text(20)] | None = None  # a supplement brought to any counter
 
 
 class QueueFilters(Strict):
