@@ -35,14 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (  # noqa: E402
     cpu_gauge_s,
     load_average,
-    motcua_env,
     percentile,
-    print_figures,
-    record,
+    run_on_throwaway_postgres,
     say,
-    setup_django,
-    temporary_home,
-    throwaway_database,
 )
 
 SEED = 766
@@ -427,18 +422,8 @@ def run(args) -> tuple[list[tuple[str, object]], list[str]]:
 
 def main() -> None:
     args = parse_args()
-    with temporary_home() as home, throwaway_database("scoreboard") as name:
-        setup_django(motcua_env(name, home))
-        figures, notes = run(args)
-        from django.db import connections
-
-        connections.close_all()
-    for note in notes:
-        say(note)
-    if not args.no_record:
-        flags = (" --quick" if args.quick else "") + (" --yardstick-only" if args.yardstick_only else "")
-        record(f"scoreboard (bench/scoreboard.py{flags})", figures, notes)
-    print_figures(figures)
+    flags = (" --quick" if args.quick else "") + (" --yardstick-only" if args.yardstick_only else "")
+    run_on_throwaway_postgres("scoreboard", run, args, f"scoreboard (bench/scoreboard.py{flags})")
 
 
 if __name__ == "__main__":

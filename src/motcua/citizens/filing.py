@@ -88,9 +88,10 @@ def start_draft(*, citizen: Citizen, procedure_code: str, now: datetime | None =
     return draft
 
 
-def draft_of(citizen: Citizen, draft_id: int) -> Draft:
-    """The citizen's own draft; another's is unknown."""
-    draft = Draft.objects.select_related("procedure").filter(pk=draft_id, citizen=citizen).first()
+def draft_of(citizen: Citizen, draft_id: int, *, lock: bool = False) -> Draft:
+    """The citizen's own draft (lock: its row locked for the transaction); another's is unknown."""
+    drafts = Draft.objects.select_for_update() if lock else Draft.objects
+    draft = drafts.select_related("procedure").filter(pk=draft_id, citizen=citizen).first()
     if draft is None:
         raise NotFound(f"bản nháp {draft_id}", f"draft {draft_id}")
     return draft
@@ -111,7 +112,8 @@ def cleaned(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _editable(draft: Draft) -> None:
+def editable(draft: Draft) -> None:
+    """Refuses a draft already sent (409)."""
     if draft.submitted:
         raise ValidationFailed(
             message_vi=f"Bản nháp này đã được nộp thành hồ sơ {draft.submitted_code}.",
@@ -128,7 +130,7 @@ def save_draft(
         draft = Draft.objects.select_for_update().filter(pk=draft_id, citizen=citizen).first()
         if draft is None:
             raise NotFound(f"bản nháp {draft_id}", f"draft {draft_id}")
-        _editable(draft)
+        editable(draft)
         draft.data = cleaned(data)
         draft.updated_at = now or timezone.now()
         draft.save(update_fields=["data", "updated_at"])
@@ -150,7 +152,7 @@ def submit_draft(
     save_draft(citizen=citizen, draft_id=draft_id, data=data, now=now)  # kept, even if refused below
     with transaction.atomic():
         draft = Draft.objects.select_for_update().select_related("procedure").get(pk=draft_id)
-        _editable(draft)  # sent meanwhile from another tab
+        editable(draft)  # sent meanwhile from another tab
         request = online_request(
             procedure=draft.procedure,
             data=draft.data,
@@ -191,8 +193,7 @@ def online_request(
     an assisted filing), else the one `receiving_unit` chooses."""
     if not offered_online(procedure):
         raise _not_online(procedure)
-    version = version_in_force(procedure, timezone.localtime(now).date())
-    components = {c.code: c for c in version.components.all()}
+    components = checklist(procedure, now)
     given = papers(components)
     problems = _missing_required(given, components)
     if problems:
@@ -241,6 +242,12 @@ def send_online(
         now=now,
     )
     return result
+
+
+def checklist(procedure: Procedure, now: datetime) -> dict[str, Component]:
+    """The papers of the procedure's version in force on that day, by component code."""
+    version = version_in_force(procedure, timezone.localtime(now).date())
+    return {c.code: c for c in version.components.all()}
 
 
 def _missing_required(papers: list[PaperIn], components: dict[str, Component]) -> list[Problem]:

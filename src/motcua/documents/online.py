@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from motcua.catalog.models import Component
-from motcua.catalog.selectors import version_in_force
+from motcua.citizens import filing
 from motcua.citizens.models import Citizen, Draft
 from motcua.dossiers import engine
 from motcua.dossiers.context import open_supplement
@@ -59,23 +59,13 @@ def about_paper(error: MotcuaError, component: Component) -> MotcuaError:
 
 
 def _open_draft(citizen: Citizen, draft_id: int, *, lock: bool = False) -> Draft:
-    drafts = Draft.objects.select_for_update() if lock else Draft.objects
-    draft = drafts.select_related("procedure").filter(pk=draft_id, citizen=citizen).first()
-    if draft is None:
-        raise NotFound(f"bản nháp {draft_id}", f"draft {draft_id}")
-    if draft.submitted:
-        raise ValidationFailed(
-            message_vi=f"Bản nháp này đã được nộp thành hồ sơ {draft.submitted_code}.",
-            message_en=f"This draft was already sent as dossier {draft.submitted_code}.",
-            code="already_submitted",
-            http_status=409,
-        )
+    draft = filing.draft_of(citizen, draft_id, lock=lock)
+    filing.editable(draft)
     return draft
 
 
 def checklist(draft: Draft, now: datetime | None = None) -> dict[str, Component]:
-    version = version_in_force(draft.procedure, timezone.localtime(now or timezone.now()).date())
-    return {c.code: c for c in version.components.all()}
+    return filing.checklist(draft.procedure, now or timezone.now())
 
 
 def _component(components: dict[str, Component], code: str) -> Component:
