@@ -71,9 +71,8 @@ def dossier(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
 
 def _dossier_page(request: HttpRequest, citizen: Citizen, read, status: int = 200, **extra) -> HttpResponse:
     consent = ConsentForm(initial=_consent_initial(read.dossier))
-    files = tracked_context(
-        request, read.dossier.code, read.dossier
-    )  # their own dossier: its results, papers to attach
+    # their own dossier: its results, papers to attach
+    files = tracked_context(request, read.dossier.code, read.dossier)
     context = {"read": read, "form": WithdrawForm(), "consent": consent, **files, **extra}
     waiting = read.dossier.status == Status.SUPPLEMENT  # only then is anything asked: no query otherwise
     context["asked"] = online.asked_papers(citizen, read.dossier.code) if waiting else []
@@ -133,10 +132,7 @@ def withdraw(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Your dossier %(code)s is withdrawn.") % {"code": code})
             return redirect(reverse("citizens:dossier", args=[code]))
-    consent = ConsentForm(initial=_consent_initial(read.dossier))
-    return render(
-        request, "citizens/dossier.html", {"read": read, "form": form, "consent": consent}, status=400
-    )
+    return _dossier_page(request, citizen, read, 400, form=form)
 
 
 class ConsentForm(forms.Form):
@@ -168,8 +164,7 @@ def consent(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
         return render(request, "citizens/not_found.html", {"code": code}, status=404)
     form = ConsentForm(request.POST)
     if not form.is_valid():
-        context = {"read": read, "form": WithdrawForm(), "consent": form}
-        return render(request, "citizens/dossier.html", context, status=400)
+        return _dossier_page(request, citizen, read, 400, consent=form)
     notifications.set_consent(dossier=read.dossier, **form.cleaned_data)
     messages.success(request, _("Your choice of messages is saved."))
     return redirect(reverse("citizens:dossier", args=[code]))
