@@ -74,6 +74,58 @@ def throwaway_database(suffix: str = "") -> Iterator[str]:
         psql("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE);")
 
 
+def kept_marker(name: str) -> str | None:
+    """The marker of a kept database ("key | fill_s"), or None when there is none (or no database)."""
+    if psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{name}'") != "1":
+        return None
+    try:
+        return psql(name, "SELECT key || ' | ' || fill_s FROM bench_fill_marker") or None
+    except RuntimeError:
+        return None
+
+
+def migrations_from_elsewhere() -> set[tuple[str, str]]:
+    """Migrations the database has applied that this tree does not have (filled by another tree)."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(connection)
+    return set(loader.applied_migrations) - set(loader.disk_migrations)
+
+
+def prepare_kept(
+    name: str, key: str, env: dict[str, str], fill: Callable[[], float], refill: bool
+) -> tuple[str, bool]:
+    """A database kept between runs: reused while its marker equals key (and it has no migrations this
+    tree lacks), else made again by fill() -> fill_s, which runs in this process set up on it. Returns
+    (fill_s as text, filled now)."""
+    marker = None if refill else kept_marker(name)
+    reuse = marker is not None and marker.split(" | ")[0] == key
+    if not reuse:
+        psql("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name};")
+    setup_django(env)
+    if reuse and migrations_from_elsewhere():
+        say(f"{name} was filled by a tree with other migrations: made again")
+        from django.db import connections
+
+        connections.close_all()
+        psql("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name};")
+        reuse = False
+    if reuse:
+        from django.core.management import call_command
+
+        call_command("migrate_all", verbosity=0)  # migrations added since the fill, if any
+        say(f"reusing {name} ({marker})")
+        return marker.split(" | ")[1], False
+    fill_s = fill()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_fill_marker (key text NOT NULL, fill_s text NOT NULL)")
+        cursor.execute("INSERT INTO bench_fill_marker VALUES (%s, %s)", [key, f"{fill_s:.0f}"])
+    return f"{fill_s:.0f}", True
+
+
 @contextlib.contextmanager
 def temporary_home() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="motcua_bench_") as folder:
@@ -138,6 +190,11 @@ def run_on_throwaway_postgres(suffix: str, run: Callable, args, title: str) -> N
         from django.db import connections
 
         connections.close_all()
+    finish_run(args, title, figures, notes)
+
+
+def finish_run(args, title: str, figures: list[tuple[str, object]], notes: list[str]) -> None:
+    """The notes, RESULTS.md unless --no-record, the figures last."""
     for note in notes:
         say(note)
     if not args.no_record:

@@ -49,11 +49,11 @@ from _common import (  # noqa: E402
     load_average,
     motcua_env,
     percentile,
+    prepare_kept,
     print_figures,
     psql,
     record,
     say,
-    setup_django,
     start_server,
     stop_server,
     temporary_home,
@@ -144,25 +144,6 @@ def marker_key(rows: int) -> str:
     return f"fill v{FILL_VERSION} rows={rows} citizens={CITIZENS} seed={HISTORY_SEED}"
 
 
-def kept_marker(name: str) -> str | None:
-    """The marker of a kept database, or None when there is none (or no database)."""
-    if psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{name}'") != "1":
-        return None
-    try:
-        return psql(name, "SELECT key || ' | ' || fill_s FROM bench_fill_marker") or None
-    except RuntimeError:
-        return None
-
-
-def migrations_from_elsewhere() -> set[tuple[str, str]]:
-    """Migrations the database has applied that this tree does not have (filled by another tree)."""
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-
-    loader = MigrationLoader(connection)
-    return set(loader.applied_migrations) - set(loader.disk_migrations)
-
-
 def make_citizens() -> None:
     from django.utils import timezone
 
@@ -185,9 +166,7 @@ def make_citizens() -> None:
     )
 
 
-def fill(rows: int) -> tuple[float, int]:
-    from django.db import connection
-
+def fill(rows: int) -> float:
     started = time.perf_counter()
     demo_schema()
     say(f"schema, demo network and catalog: {time.perf_counter() - started:.0f} s")
@@ -196,36 +175,15 @@ def fill(rows: int) -> tuple[float, int]:
     _, events = fill_history(rows, owners(rows))
     make_citizens()
     fill_s = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE bench_fill_marker (key text NOT NULL, fill_s text NOT NULL)")
-        cursor.execute("INSERT INTO bench_fill_marker VALUES (%s, %s)", [marker_key(rows), f"{fill_s:.0f}"])
-    return fill_s, events
+    say(f"fill: {fill_s:.0f} s, {rows:,} dossiers, {events:,} events")
+    return fill_s
 
 
 def prepare(args, env: dict[str, str]) -> tuple[str, bool]:
     """Reuse the kept database when its marker matches, else make it; returns (fill_s, filled now)."""
-    name = database_name(args.rows)
-    marker = None if args.refill else kept_marker(name)
-    reuse = marker is not None and marker.split(" | ")[0] == marker_key(args.rows)
-    if not reuse:
-        psql("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name};")
-    setup_django(env)
-    if reuse and migrations_from_elsewhere():
-        say(f"{name} was filled by a tree with other migrations: made again")
-        from django.db import connections
-
-        connections.close_all()
-        psql("postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name};")
-        reuse = False
-    if reuse:
-        from django.core.management import call_command
-
-        call_command("migrate_all", verbosity=0)  # migrations added since the fill, if any
-        say(f"reusing {name} ({marker})")
-        return marker.split(" | ")[1], False
-    fill_s, events = fill(args.rows)
-    say(f"fill: {fill_s:.0f} s, {args.rows:,} dossiers, {events:,} events")
-    return f"{fill_s:.0f}", True
+    return prepare_kept(
+        database_name(args.rows), marker_key(args.rows), env, lambda: fill(args.rows), args.refill
+    )
 
 
 # --- the citizens' rounds ------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,7 +16,7 @@ from motcua.dossiers.services import act, intake
 from motcua.dossiers.watch import tick
 from motcua.errors import MotcuaError
 from motcua.oversight import tallies
-from motcua.oversight.models import AreaTally, DailyTally, HourTally
+from motcua.oversight.models import AreaTally, DailyTally, DossierTally, HourTally
 from tests.factories import POINT_DAU_TIENG, POINT_PHU_CUONG, at, birth_request, judicial_request
 
 ACTIONS = [
@@ -131,8 +131,7 @@ def test_kept_aggregates_equal_a_recomputation_from_the_events(world, history):
         with transaction.atomic():
             play(world, history)
             tallies.follow()
-            rebuilt, _ = tallies.recompute()
-            assert tallies.differences(tallies.kept(), rebuilt) == []
+            assert tallies.rebuild(apply=False).differences == []
             # and they agree with the dossiers' own state (a second, independent account)
             sums = DailyTally.objects.aggregate(
                 received=Sum("received"), finished=Sum("finished"), late_open=Sum("late_open"),
@@ -188,8 +187,7 @@ def test_rebuild_stats_reports_a_tampered_count_and_repairs_it(world):
     intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 10, 0))
     tallies.follow()
     assert DailyTally.objects.get().received == 2
-    rebuilt, _ = tallies.recompute()
-    assert tallies.differences(tallies.kept(), rebuilt) == []
+    assert tallies.rebuild(apply=False).differences == []
 
 
 def test_outside_area_is_the_receiving_place_outside_the_competent_agencys(world):
@@ -202,3 +200,20 @@ def test_outside_area_is_the_receiving_place_outside_the_competent_agencys(world
     assert rows == {"1.001193": True, "2.000488": False}
     hours = sorted(HourTally.objects.values_list("receiving_unit__code", "hour", "intakes"))
     assert hours == [(POINT_PHU_CUONG, 9, 1), (POINT_DAU_TIENG, 9, 1)]
+
+
+def test_a_rebuild_in_chunks_of_one_dossier_finds_what_the_follower_kept(world, monkeypatch):
+    for hour in (9, 10, 11):
+        intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, hour, 0))
+    intake(actor=world["counter_pc"], request=birth_request(), now=at(2026, 3, 3, 9, 0))
+    tallies.follow()
+    monkeypatch.setattr(tallies, "REBUILD_CHUNK", 1)
+    progress = []
+    report = tallies.rebuild(apply=False, progress=progress.append)
+    assert (report.dossiers, report.difference_count, progress) == (4, 0, [1, 2, 3, 4])
+    row = DailyTally.objects.filter(received__gt=0).order_by("id").first()
+    DailyTally.objects.filter(pk=row.pk).update(received=F("received") + 1)
+    report = tallies.rebuild()
+    assert report.difference_count == 1 and report.differences[0].counter == "received"
+    assert tallies.rebuild(apply=False).difference_count == 0
+    assert DossierTally.objects.count() == 4

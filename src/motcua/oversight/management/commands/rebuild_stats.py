@@ -22,22 +22,26 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, check: bool = False, show: int = 20, **options) -> None:
-        report = tallies.rebuild(apply=not check)
+        report = tallies.rebuild(apply=not check, progress=self._progress)
         self.stdout.write(
             f"hồ sơ / dossiers: {report.dossiers}; dòng theo ngày / daily rows: {report.daily_rows}; "
             f"dòng theo giờ / hourly rows: {report.hourly_rows}"
         )
         for difference in report.differences[:show]:
             self.stdout.write(f"  {difference}")
-        if len(report.differences) > show:
-            self.stdout.write(f"  … {len(report.differences) - show} more")
+        if report.difference_count > show:
+            self.stdout.write(f"  … {report.difference_count - show} more")
         self.stdout.write(
-            f"khác biệt / differences: {len(report.differences)}; "
+            f"khác biệt / differences: {report.difference_count}; "
             + (
                 "đã thay bằng số dựng lại / replaced by the rebuilt counts"
                 if report.applied
                 else "không ghi / nothing written"
             )
         )
-        if check and report.differences:
+        if check and report.difference_count:
             raise CommandError("số liệu tổng hợp khác với nhật ký / the aggregates differ from the event log")
+
+    def _progress(self, dossiers: int) -> None:
+        if dossiers % (tallies.REBUILD_CHUNK * 10) == 0:
+            self.stderr.write(f"  … {dossiers:,} hồ sơ / dossiers")
