@@ -666,33 +666,45 @@ def _rows_in(name: str) -> int:
 
 def _differences() -> tuple[list[Difference], int]:
     """Every counter whose kept value differs from the rebuilt one (an absent row counts as zeros):
-    the first SHOWN_DIFFERENCES as Difference rows, and how many in all."""
+    the first SHOWN_DIFFERENCES as Difference rows, and how many in all (counted by the database: a
+    first rebuild differs in every row)."""
     shown, count = [], 0
     for label, table in TABLES.items():
-        keys = table.listing(table.keys)
-        kept_side = ", ".join(f"{table.quoted(c)} AS k{i}, 0 AS r{i}" for i, c in enumerate(table.counters))
-        rebuilt_side = ", ".join(
-            f"0 AS k{i}, {table.quoted(c)} AS r{i}" for i, c in enumerate(table.counters)
-        )
-        sums = ", ".join(f"SUM(k{i}), SUM(r{i})" for i in range(len(table.counters)))
-        differ = " OR ".join(f"SUM(k{i}) <> SUM(r{i})" for i in range(len(table.counters)))
-        sql = (
-            f"SELECT {keys}, {sums} FROM (SELECT {keys}, {kept_side} FROM {table.name} "
-            f"UNION ALL SELECT {keys}, {rebuilt_side} FROM {table.rebuilt}) AS both_sides "
-            f"GROUP BY {keys} HAVING {differ}"
-        )
-        width = len(table.keys)
+        width, counters = len(table.keys), range(len(table.counters))
         with connection.cursor() as cursor:
-            cursor.execute(sql)
-            while rows := cursor.fetchmany(5000):
-                for row in rows:
-                    for i, name in enumerate(table.counters):
-                        kept_value, rebuilt_value = int(row[width + 2 * i]), int(row[width + 2 * i + 1])
-                        if kept_value != rebuilt_value:
-                            count += 1
-                            if len(shown) < SHOWN_DIFFERENCES:
-                                shown.append(Difference(label, row[:width], name, kept_value, rebuilt_value))
+            cursor.execute("DROP TABLE IF EXISTS rebuild_differences")
+            cursor.execute(f"CREATE TEMPORARY TABLE rebuild_differences AS {_compared(table)}")
+            cursor.execute(
+                "SELECT COALESCE(SUM("
+                + " + ".join(f"CASE WHEN k{i} <> r{i} THEN 1 ELSE 0 END" for i in counters)
+                + "), 0) FROM rebuild_differences"
+            )
+            count += int(cursor.fetchone()[0])
+            cursor.execute(
+                f"SELECT * FROM rebuild_differences LIMIT {max(0, SHOWN_DIFFERENCES - len(shown))}"
+            )
+            for row in cursor.fetchall():
+                for i, name in zip(counters, table.counters, strict=True):
+                    kept_value, rebuilt_value = int(row[width + 2 * i]), int(row[width + 2 * i + 1])
+                    if kept_value != rebuilt_value and len(shown) < SHOWN_DIFFERENCES:
+                        shown.append(Difference(label, tuple(row[:width]), name, kept_value, rebuilt_value))
+            cursor.execute("DROP TABLE rebuild_differences")
     return shown, count
+
+
+def _compared(table: Table) -> str:
+    """The keys where the kept and the rebuilt rows differ, with each counter's kept (k<i>) and rebuilt
+    (r<i>) value."""
+    keys, counters = table.listing(table.keys), list(enumerate(map(table.quoted, table.counters)))
+    kept_side = ", ".join(f"{c} AS k{i}, 0 AS r{i}" for i, c in counters)
+    rebuilt_side = ", ".join(f"0 AS k{i}, {c} AS r{i}" for i, c in counters)
+    sums = ", ".join(f"SUM(k{i}) AS k{i}, SUM(r{i}) AS r{i}" for i, _ in counters)
+    differ = " OR ".join(f"SUM(k{i}) <> SUM(r{i})" for i, _ in counters)
+    return (
+        f"SELECT {keys}, {sums} FROM (SELECT {keys}, {kept_side} FROM {table.name} "
+        f"UNION ALL SELECT {keys}, {rebuilt_side} FROM {table.rebuilt}) AS both_sides "
+        f"GROUP BY {keys} HAVING {differ}"
+    )
 
 
 def _replace_from_rebuilt() -> None:
