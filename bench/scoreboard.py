@@ -361,6 +361,14 @@ def yardstick_only(args, figures, events, load_before, gauge) -> tuple[list[tupl
     return figures, notes
 
 
+def rebuild_progress(started: float):
+    def show(dossiers: int) -> None:
+        if dossiers % 500_000 == 0:
+            say(f"  rebuild: {dossiers:,} dossiers ({time.perf_counter() - started:.0f} s)")
+
+    return show
+
+
 def kept_database(rows: int) -> str:
     return f"motcua_bench_scoreboard_{rows}"
 
@@ -395,7 +403,7 @@ def run(args, fill_s: str | None = None, filled: bool = True) -> tuple[list[tupl
     from motcua.oversight.models import DailyTally, ScopeTally
 
     started = time.perf_counter()
-    report = tallies.rebuild()
+    report = tallies.rebuild(progress=rebuild_progress(started))
     rebuild_s = time.perf_counter() - started
     say(
         f"rebuild: {rebuild_s:.0f} s; {DailyTally.objects.count():,} daily rows, {ScopeTally.objects.count():,} scope rows"
