@@ -12,6 +12,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
+from .heuristics import LOCAL_SEARCH_STEPS, SWAP_PAIR_VISITS
+
 ProgressCallback = Callable[[str], None]
 
 # HiGHS stops at mip_rel_gap 1e-4 by default and still says "optimal"; we want
@@ -29,7 +31,10 @@ class SolveOptions:
     warm_start: bool = True
     reduce: bool = True
     threads: int | None = None
-    local_search_seconds: float = 2.0
+    # Heuristic limits are counts, never seconds (the same answer whatever the machine's load):
+    # row-weighting local search steps (set covering), pairs visited by p-median swaps.
+    local_search_steps: int = LOCAL_SEARCH_STEPS
+    swap_pair_visits: int = SWAP_PAIR_VISITS
     presolve: str | None = None
     row_generation: bool = True
     highs_options: dict | None = None
