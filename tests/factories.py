@@ -268,6 +268,10 @@ def make_world(tmp_path: Path) -> dict[str, Actor]:
 # --- intake requests (service) --------------------------------------------------------------------
 
 
+# how the person confirmed an officer's online filing for them (as the assisted filing records it)
+CONFIRMED = {"by": "code"}
+
+
 def judicial_request(**overrides) -> IntakeRequest:
     """A judicial record certificate received at the Dầu Tiếng reception point for a Phú Cường
     resident (boundary-free; competent: the Department of Justice), the form given as an original,

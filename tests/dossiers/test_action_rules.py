@@ -7,7 +7,7 @@ import pytest
 from motcua.dossiers.models import Dossier, DossierEvent, Status, StepState
 from motcua.dossiers.services import act, intake
 from motcua.errors import ValidationFailed
-from tests.factories import at, birth_request, judicial_request
+from tests.factories import CONFIRMED, at, birth_request, judicial_request
 
 
 def last_event(dossier: Dossier) -> DossierEvent:
@@ -21,7 +21,9 @@ def test_a_dossier_refused_at_intake_or_online_has_no_pending_steps(world):
         now=at(2026, 3, 2, 9),
     ).dossier
     online = intake(
-        actor=world["counter_pc"], request=birth_request(channel=2), now=at(2026, 3, 2, 9)
+        actor=world["counter_pc"],
+        request=birth_request(channel=2, confirmation=CONFIRMED),
+        now=at(2026, 3, 2, 9),
     ).dossier
     act(
         actor=world["counter_pc"],

@@ -7,16 +7,27 @@ from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import Applicant, intake
 from motcua.errors import ValidationFailed
-from tests.factories import at, birth_request, judicial_request
+from tests.factories import CONFIRMED, at, birth_request, judicial_body, judicial_request, receive
 
 
 def test_assisted_is_an_online_filing_by_staff(world):
     now = at(2026, 3, 2, 9, 0)
     by_applicant = intake(actor=Actor.of_applicant(), request=judicial_request(channel=2), now=now).dossier
-    by_officer = intake(actor=world["counter_dt"], request=judicial_request(channel=2), now=now).dossier
+    by_officer = intake(
+        actor=world["counter_dt"], request=judicial_request(channel=2, confirmation=CONFIRMED), now=now
+    ).dossier
     in_person = intake(actor=world["counter_dt"], request=judicial_request(), now=now).dossier
     assert (by_applicant.assisted, by_officer.assisted, in_person.assisted) == (False, True, False)
     assert by_officer.status == Status.NEW
+
+
+def test_an_officer_files_online_for_a_person_only_once_they_confirmed(world, api):
+    with pytest.raises(ValidationFailed) as refused:
+        intake(actor=world["counter_dt"], request=judicial_request(channel=2), now=at(2026, 3, 2, 9))
+    assert [p.field for p in refused.value.problems] == ["channel"]
+    answer = receive(api["counter_dt"], judicial_body(channel=2), expect=400)
+    assert [p["field"] for p in answer["problems"]] == ["channel"]
+    assert not Dossier.objects.exists()
 
 
 @pytest.mark.parametrize("phone", ["abc", "0912", "０９１２３４５６７８", "0912345678901234567", "09-12--"])

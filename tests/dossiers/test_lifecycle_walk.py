@@ -15,7 +15,7 @@ from motcua.dossiers.models import Dossier, Status, StepState
 from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import PaperIn, act, intake
 from motcua.errors import MotcuaError
-from tests.factories import at, birth_request, judicial_request
+from tests.factories import CONFIRMED, at, birth_request, judicial_request
 
 START = at(2026, 3, 2, 8, 0)  # a Monday
 CLOSED = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED)
@@ -39,7 +39,7 @@ INTAKES = {
     ),
     "judicial, paper missing": lambda: judicial_request(papers=[]),
     "birth, received": lambda: birth_request(),
-    "birth, online": lambda: birth_request(channel=2),
+    "birth, online": lambda: birth_request(channel=2, confirmation=CONFIRMED),
     "birth, refused": lambda: birth_request(decision="refuse", reason="Không thuộc thẩm quyền"),
 }
 INTAKE_ACTORS = {"judicial": "counter_dt", "birth": "counter_pc"}

@@ -9,7 +9,14 @@ import pytest
 from motcua.demo.loader import demo_password
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.services import act, intake
-from tests.factories import BRANCH_TDM, CITIZEN_HOA, birth_request, judicial_request, use_demo_provider
+from tests.factories import (
+    BRANCH_TDM,
+    CITIZEN_HOA,
+    CONFIRMED,
+    birth_request,
+    judicial_request,
+    use_demo_provider,
+)
 
 pytestmark = [
     pytest.mark.e2e,
@@ -33,7 +40,9 @@ def log_in_as_citizen(page, id_number: str) -> None:
 def test_log_in_see_my_dossiers_withdraw_and_no_desk(page, live_server, settings, world):
     use_demo_provider(settings, live_server.url)
     counter = intake(actor=world["counter_dt"], request=judicial_request()).dossier
-    online = intake(actor=world["counter_dt"], request=judicial_request(channel=2)).dossier
+    online = intake(
+        actor=world["counter_dt"], request=judicial_request(channel=2, confirmation=CONFIRMED)
+    ).dossier
     intake(actor=world["counter_pc"], request=birth_request())  # another person's
 
     log_in_as_citizen(page, CITIZEN_HOA)

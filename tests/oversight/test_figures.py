@@ -10,7 +10,7 @@ from motcua.dossiers.watch import tick
 from motcua.errors import Forbidden, ValidationFailed
 from motcua.oversight import selectors, tallies
 from motcua.oversight.scope import parse_period, parse_scope
-from tests.factories import JUSTICE, POINT_DAU_TIENG, at, birth_request, judicial_request
+from tests.factories import CONFIRMED, JUSTICE, POINT_DAU_TIENG, at, birth_request, judicial_request
 
 
 @pytest.fixture
@@ -33,7 +33,9 @@ def march(world):
         now=at(2026, 3, 2, 9, 30),
     )
     d4 = intake(
-        actor=w["counter_pc"], request=birth_request(channel=2), now=at(2026, 3, 2, 9, 55)
+        actor=w["counter_pc"],
+        request=birth_request(channel=2, confirmation=CONFIRMED),
+        now=at(2026, 3, 2, 9, 55),
     ).dossier.code
     act(actor=w["counter_pc"], code=d4, action="receive", now=at(2026, 3, 2, 10, 0))
     act(actor=w["counter_pc"], code=d4, action="complete_step", now=at(2026, 3, 2, 11, 0))

@@ -17,7 +17,7 @@ from motcua.dossiers.watch import tick
 from motcua.errors import MotcuaError
 from motcua.oversight import tallies
 from motcua.oversight.models import AreaTally, DailyTally, DossierTally, HourTally
-from tests.factories import POINT_DAU_TIENG, POINT_PHU_CUONG, at, birth_request, judicial_request
+from tests.factories import CONFIRMED, POINT_DAU_TIENG, POINT_PHU_CUONG, at, birth_request, judicial_request
 
 ACTIONS = [
     "complete_step",
@@ -77,6 +77,7 @@ def play(world, history) -> None:
             request = make(
                 decision=decision,
                 channel=channel,
+                confirmation=CONFIRMED if channel == Channel.ONLINE else {},
                 reason="không đủ điều kiện" if decision == "refuse" else "",
                 papers=[] if decision == "supplement" else make().papers,
             )

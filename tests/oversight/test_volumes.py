@@ -16,6 +16,7 @@ from motcua.oversight import tallies, volumes
 from motcua.oversight.models import AreaTally, HourTally
 from tests.factories import (
     BRANCH_TDM,
+    CONFIRMED,
     POINT_DAU_TIENG,
     POINT_PHU_CUONG,
     at,
@@ -36,7 +37,9 @@ def make_history(world) -> None:
         actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0)
     ).dossier.code
     intake(
-        actor=world["counter_dt"], request=judicial_request(channel=Channel.ONLINE), now=at(2026, 3, 2, 9, 20)
+        actor=world["counter_dt"],
+        request=judicial_request(channel=Channel.ONLINE, confirmation=CONFIRMED),
+        now=at(2026, 3, 2, 9, 20),
     )
     for minute in (0, 10, 20):
         intake(actor=world["counter_pc"], request=birth_request(), now=at(2026, 3, 3, 14, minute))

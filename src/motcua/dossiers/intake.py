@@ -63,6 +63,7 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
     """Receive, file online, refuse, or ask for a supplement at intake. Missing required papers make
     reception impossible: a supplement request naming exactly those papers is issued instead."""
     now = now or timezone.now()
+    _refuse_unconfirmed_assisted(request, actor)
     with transaction.atomic(), reference.scope():
         plan = IntakePlan.load(request, now)
         request = plan.request  # a refusal at the wrong place gets its reason there
@@ -113,6 +114,31 @@ def intake(*, actor: Actor, request: IntakeRequest, now: datetime | None = None)
         engine.append_event(ctx, record, done).save(force_insert=True)
         dossier.save(update_fields=["code", "log_book_number", *EVENT_BOOKKEEPING])
     return IntakeResult(dossier=dossier, pin=pin, missing=missing)
+
+
+def assisted(request: IntakeRequest, actor: Actor) -> bool:
+    """Filed online by an officer on the applicant's behalf."""
+    return request.channel == Channel.ONLINE and not (actor.applicant or actor.system)
+
+
+def _refuse_unconfirmed_assisted(request: IntakeRequest, actor: Actor) -> None:
+    """An officer files online for a person only with the person's confirmation, which the assisted
+    filing (/desk/assisted/) obtains: otherwise a dossier would say "filed online" for someone who
+    never saw it. At the counter an officer receives it in person (channel 1)."""
+    if assisted(request, actor) and not request.confirmation.get("by"):
+        raise ValidationFailed(
+            message_vi="Cán bộ chỉ nộp trực tuyến thay người dân qua trang Nộp hộ, khi người dân đã xác nhận.",
+            message_en="An officer files online for a person only through assisted filing, once the person "
+            "has confirmed.",
+            problems=[
+                Problem(
+                    "channel",
+                    "hồ sơ nhận tại quầy là kênh 1; nộp trực tuyến thay người dân cần người dân xác nhận",
+                    "a dossier received at the counter is channel 1; filing online for a person needs "
+                    "the person's confirmation",
+                )
+            ],
+        )
 
 
 def check(request: IntakeRequest, now: datetime | None = None) -> None:
@@ -281,7 +307,7 @@ class IntakePlan:
     def fill(self, dossier: Dossier, actor: Actor, now: datetime) -> None:
         """The applicant's fields. Assisted: filed online by an officer on the applicant's behalf."""
         request, applicant = self.request, self.request.applicant
-        dossier.assisted = request.channel == Channel.ONLINE and not (actor.applicant or actor.system)
+        dossier.assisted = assisted(request, actor)
         dossier.applicant_name = applicant.name.strip()
         dossier.applicant_search = searchable_name(dossier.applicant_name)
         dossier.applicant_id_number = applicant.id_number.strip()
