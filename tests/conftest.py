@@ -76,6 +76,15 @@ def clock(monkeypatch) -> Clock:
 
 
 @pytest.fixture
+def rate_window(monkeypatch) -> None:
+    """The rate limits' clock frozen inside one window: their windows are aligned to the clock, so a
+    test's requests could otherwise straddle two windows and be counted apart."""
+    from motcua import ratelimit
+
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_800_000_030.0)
+
+
+@pytest.fixture
 def local_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()

@@ -1,7 +1,7 @@
 """Hypothesis settings for the whole suite, and in CI one seed per run, printed, so that a failure seen
 once in CI can be replayed (a pytest plugin, loaded by tests/conftest.py; it needs no database).
 
-Profiles. Outside CI, Hypothesis's "default": a fresh seed per test, and the example database under
+Profiles. Outside CI, "local": Hypothesis's "default" without the deadline, a fresh seed per test, and the example database under
 .hypothesis/ replays a local failure by itself. With the CI environment variable set, our "ci":
 Hypothesis's own "ci" profile (no deadline, as shared runners are slow and irregular; no example
 database, as nothing is kept between CI runs; print_blob, so that a failure also prints the
@@ -47,8 +47,10 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-if IN_CI:
-    settings.load_profile("ci")
+# Outside CI, Hypothesis's "default" but without its 200 ms deadline: a deadline is a test on the wall
+# clock, and it failed examples of pure functions when the machine was busy.
+settings.register_profile("local", deadline=None)
+settings.load_profile("ci" if IN_CI else "local")
 
 SEED_OPTION = "hypothesis_seed"  # the destination of the Hypothesis plugin's --hypothesis-seed
 

@@ -274,7 +274,7 @@ def test_tracking_with_a_wrong_pin_or_code_says_the_same(tracked, client):
     assert client.post("/track/", {"code": "<script>", "pin": "12"}).status_code == 400
 
 
-def test_tracking_is_rate_limited_like_the_api(tracked, settings):
+def test_tracking_is_rate_limited_like_the_api(tracked, settings, rate_window):
     code, pin = tracked
     settings.MOTCUA = {**settings.MOTCUA, "RATE_LIMITS": {"track_ip": (3, 60)}}
     client = Client()

@@ -66,7 +66,7 @@ def test_api_errors_are_4xx_json(clients, queue):
     assert {"200", "401", "403", "404", "409", "422"} <= declared
 
 
-def test_the_public_board_is_rate_limited(clients, queue, settings):
+def test_the_public_board_is_rate_limited(clients, queue, settings, rate_window):
     settings.MOTCUA = {**settings.MOTCUA, "RATE_LIMITS": {"screen_ip": (2, 60)}}
     statuses = [
         clients["anonymous"].get(f"/api/tickets/units/{POINT_DAU_TIENG}/board").status_code for _ in range(3)

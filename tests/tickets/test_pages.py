@@ -61,7 +61,7 @@ def test_unknown_units_and_tickets_are_404(client, queue, local_cache, path):
     assert client.get(path).status_code == 404
 
 
-def test_taking_tickets_is_rate_limited(client, queue, local_cache, settings):
+def test_taking_tickets_is_rate_limited(client, queue, local_cache, settings, rate_window):
     settings.MOTCUA = {**settings.MOTCUA, "RATE_LIMITS": {"ticket_ip": (3, 60)}}
     statuses = [take(client, queue).status_code for _ in range(4)]
     assert statuses == [302, 302, 302, 429] and Ticket.objects.count() == 3
