@@ -402,6 +402,7 @@ def run(args, fill_s: str | None = None, filled: bool = True) -> tuple[list[tupl
     from motcua.oversight import selectors, tallies
     from motcua.oversight.models import DailyTally, ScopeTally
 
+    kept_rows = DailyTally.objects.count()
     started = time.perf_counter()
     report = tallies.rebuild(progress=rebuild_progress(started))
     rebuild_s = time.perf_counter() - started
@@ -449,7 +450,7 @@ def run(args, fill_s: str | None = None, filled: bool = True) -> tuple[list[tupl
         f"({unit.name_vi}) with its subordinates; month 2026-10, year 2026; {args.calls} calls per case; "
         f"one scoreboard call makes {queries} queries",
         f"rebuild differences: {report.difference_count:,} "
-        f"({'the aggregates were empty before' if filled else 'from the aggregates of the previous run'}); "
+        f"({f'compared with the {kept_rows:,} daily rows kept before' if kept_rows else 'the aggregates were empty before'}); "
         + "; ".join(checks),
         f"shared machine (2 cores, other developers' jobs): load average before {load_before}, after "
         f"{load_average()}; cpu gauge {gauge} s",
