@@ -5,8 +5,9 @@
   dashboard, its exports and the monitoring API run a pass before they read (one query when nothing is
   new), so their figures are those of the moment. Nothing is added to the intake's and the actions'
   transactions;
-- rebuild: `motcua rebuild-stats` folds every dossier's events from scratch, compares the result with
-  the kept counts, reports the differences and replaces them.
+- rebuild: `motcua rebuild-stats` folds every dossier's events from scratch, a chunk of dossiers at a
+  time (its memory does not grow with the history), stages each chunk's counts in the database, which
+  sums them, compares them with the kept counts, reports the differences and replaces them.
 
 Because both go through `fold`, the kept counts equal a recomputation from the events by construction;
 tests check it on random histories. What late means is the watch's mark (the `late` the clock rules
@@ -15,7 +16,7 @@ set, dossiers/clock.py); working time comes from the work calendar (worktime).""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -457,7 +458,8 @@ REBUILD_CHUNK = 20_000
 
 @dataclass(frozen=True)
 class Table:
-    """A kept table as the rebuild sees it: its key columns, its counters, how to read Folded."""
+    """A kept table as the rebuild sees it: its key columns and its counters, the names of its staging
+    and summed copies."""
 
     model: Any
     keys: tuple[str, ...]
@@ -578,7 +580,7 @@ SHOWN_DIFFERENCES = 1000
 REREAD_AFTER_REBUILD = 10_000  # events before the rebuild's last one that the next pass reads again
 
 
-def rebuild(*, apply: bool = True, progress=None) -> RebuildReport:
+def rebuild(*, apply: bool = True, progress: Callable[[int], None] | None = None) -> RebuildReport:
     """Recompute from the events appended so far, compare with the kept counts (events the follower
     had not read yet show as differences) and (apply) replace them, in one transaction. Intake and
     actions go on meanwhile: their events come after the rebuild's last one and the follower folds them
@@ -604,7 +606,7 @@ def rebuild(*, apply: bool = True, progress=None) -> RebuildReport:
     return RebuildReport(dossiers, daily_rows, hourly_rows, shown, count, apply)
 
 
-def _stage_every_chunk(upto: int, keep_states: bool, progress) -> int:
+def _stage_every_chunk(upto: int, keep_states: bool, progress: Callable[[int], None] | None) -> int:
     dossiers = 0
     with memo.reference_data_memo():
         for part in _dossier_chunks(REBUILD_CHUNK):
@@ -627,7 +629,7 @@ def _stage_every_chunk(upto: int, keep_states: bool, progress) -> int:
 @contextmanager
 def _staging_tables() -> Iterator[None]:
     """Empty tables shaped like the kept ones, for the chunks' counts; dropped afterwards with the
-    summed ones."""
+    summed ones (inside the rebuild's transaction: PostgreSQL and SQLite roll their creation back)."""
     with connection.cursor() as cursor:
         for table in TABLES.values():
             columns = table.listing((*table.keys, *table.counters))
@@ -636,12 +638,11 @@ def _staging_tables() -> Iterator[None]:
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {table.staging} AS SELECT {columns} FROM {table.name} WHERE 1 = 0"
             )
-        try:
-            yield
-        finally:
-            for table in TABLES.values():
-                for name in (table.staging, table.rebuilt):
-                    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    yield
+    with connection.cursor() as cursor:  # on an error the rollback removes them
+        for table in TABLES.values():
+            for name in (table.staging, table.rebuilt):
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def _sum_staged() -> None:
