@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 
 from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.permissions import Actor
 from motcua.dossiers.services import intake
 from tests.factories import (
     BRANCH_TDM,
@@ -201,6 +202,20 @@ def test_dossier_page_shows_history_explanation_and_allowed_actions(login, world
     assert 'id="action-finish"' not in page
     manager_page = page_text(login("manager").get(f"/desk/dossiers/{dossier.code}/"))
     assert dossier.code in manager_page and "Không có thao tác nào" in manager_page
+
+
+def test_the_history_names_the_applicant_for_an_online_filing(login, world, clock):
+    clock.set(at(2026, 3, 2, 9))
+    code = intake(actor=Actor.of_applicant(), request=judicial_request(channel=2)).dossier.code
+    counter = login("counter_dt")
+    counter.post(f"/desk/dossiers/{code}/actions/receive/")
+    page = counter.get(f"/desk/dossiers/{code}/").content.decode()
+    history = page[page.index('id="history"') :]
+    by = dict(re.findall(r'<tr><td>(\d+)</td><td class="t">[^<]*</td><td>[^<]*</td>\s*<td>([^<]*)', history))
+    assert by == {
+        "1": "Người nộp",
+        "2": "counter_dt",
+    }  # "By": the applicant's filing, the officer's reception
 
 
 def test_a_withdrawn_dossiers_steps_show_as_stopped(login, world, clock):

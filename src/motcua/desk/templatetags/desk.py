@@ -113,8 +113,11 @@ _DETAIL_NAMES = {
 
 @register.filter
 def actor_display(event) -> str:
-    """Who took the action, for the history table."""
-    return text.officer_name(event) or "—"
+    """Who took the action, for the history table: the officer, else the applicant or the system."""
+    name = text.officer_name(event)
+    if name or event is None:
+        return name or "—"
+    return {"applicant": _("Applicant"), "system": _("System (automatic)")}.get(event.role, "—")
 
 
 @register.filter
