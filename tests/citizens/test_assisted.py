@@ -362,3 +362,23 @@ def test_concurrent_confirmations_send_one_dossier(flushable_events, world):
 
     run_concurrently(4, 1, confirm)
     assert Dossier.objects.count() == 1 and len(refused) == 3
+
+
+@pytest.mark.django_db
+def test_a_filing_left_unconfirmed_is_refused_unlisted_and_forgotten(world, settings):
+    settings.MOTCUA = {**settings.MOTCUA, "ASSISTED_FILING_HOURS": 4}
+    found = prepared(world)
+    officer = world["counter_dt"]
+    assert list(assisted.pending_of(officer, NOW + timedelta(hours=3, minutes=59))) == [found]
+    later = NOW + timedelta(hours=4)
+    assert list(assisted.pending_of(officer, later)) == []
+    with pytest.raises(ValidationFailed) as refused:
+        assisted.confirm_on_tablet(
+            actor=officer, filing_id=found.pk, signed_name="Nguyễn Thị Hoa", agreed=True, now=later
+        )
+    assert refused.value.code == "filing_expired" and "4 giờ" in refused.value.message_vi
+    assert Dossier.objects.count() == 0
+    kept = assisted.start(
+        actor=officer, unit_code=POINT_DAU_TIENG, procedure_code="2.000488", data=person(), now=later
+    )
+    assert list(AssistedFiling.objects.all()) == [kept]  # the abandoned one's personal data is gone

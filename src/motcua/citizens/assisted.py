@@ -43,8 +43,8 @@ CODE_DIGITS = 6
 CODE_CHANNELS = {MessageChannel.SMS: "phone", MessageChannel.EMAIL: "email"}
 
 
-def _config(name: str, default: int) -> int:
-    return int(getattr(settings, "MOTCUA", {}).get(name, default))
+def _config(name: str, default: float) -> float:
+    return getattr(settings, "MOTCUA", {}).get(name, default)
 
 
 def code_lifetime() -> timedelta:
@@ -52,7 +52,14 @@ def code_lifetime() -> timedelta:
 
 
 def max_attempts() -> int:
-    return _config("ASSISTED_CODE_ATTEMPTS", 5)
+    return int(_config("ASSISTED_CODE_ATTEMPTS", 5))
+
+
+def filing_lifetime() -> timedelta:
+    """How long a prepared filing waits for the person's confirmation: the person is at the counter,
+    so one left longer has been abandoned; it is then refused, no longer listed, and its personal data
+    deleted when the unit's next filing is prepared."""
+    return timedelta(hours=_config("ASSISTED_FILING_HOURS", 4))
 
 
 # --- who may -----------------------------------------------------------------------------------------
@@ -89,10 +96,30 @@ def filing_of(actor: Actor, filing_id: int) -> AssistedFiling:
     return _visible(actor, filing_id)
 
 
-def pending_of(actor: Actor) -> QuerySet[AssistedFiling]:
-    """The filings of the actor's units waiting for the person's confirmation."""
-    units = counter_units(actor)
-    return AssistedFiling.objects.filter(unit__in=units, submitted_code="").select_related("procedure")
+def pending_of(actor: Actor, now: datetime | None = None) -> QuerySet[AssistedFiling]:
+    """The filings of the actor's units waiting for the person's confirmation (not abandoned)."""
+    since = (now or timezone.now()) - filing_lifetime()
+    waiting = AssistedFiling.objects.filter(
+        unit__in=counter_units(actor), submitted_code="", created_at__gt=since
+    )
+    return waiting.select_related("procedure")
+
+
+def _waiting(actor: Actor, filing_id: int, now: datetime) -> AssistedFiling:
+    """The filing, locked, still to be confirmed: not sent yet, not abandoned."""
+    found = _visible(actor, filing_id, lock=True)
+    if found.submitted:
+        raise _already_sent(found)
+    if now >= found.created_at + filing_lifetime():
+        hours = f"{filing_lifetime().total_seconds() / 3600:g}"
+        raise ValidationFailed(
+            message_vi=f"Hồ sơ nộp hộ này đã chờ xác nhận quá {hours} giờ; hãy lập lại khi người nộp có mặt.",
+            message_en=f"This assisted filing waited over {hours} hours for confirmation; prepare it again "
+            "with the person present.",
+            code="filing_expired",
+            http_status=409,
+        )
+    return found
 
 
 # --- the filing --------------------------------------------------------------------------------------
@@ -137,7 +164,12 @@ def start(
     assert actor.user is not None  # counter_units found a role: a staff user
     found = AssistedFiling(unit=unit, officer=actor.user, procedure=procedure, data=values, created_at=now)
     intake_rules.check(_request(found, now), now)
-    found.save()
+    with transaction.atomic():
+        abandoned = AssistedFiling.objects.filter(
+            unit=unit, submitted_code="", created_at__lte=now - filing_lifetime()
+        )
+        abandoned.delete()  # never sent, nothing counted: only the person's data, kept no longer
+        found.save()
     return found
 
 
@@ -171,9 +203,7 @@ def send_code(
     hit("assisted_code", str(filing_id), now.timestamp())
     hit("assisted_code_officer", str(actor.user.pk), now.timestamp())
     with transaction.atomic():
-        found = _visible(actor, filing_id, lock=True)
-        if found.submitted:
-            raise _already_sent(found)
+        found = _waiting(actor, filing_id, now)
         field = CODE_CHANNELS[channel]
         recipient = str(found.data.get(field, ""))
         if not recipient:
@@ -211,9 +241,7 @@ def confirm_with_code(
     tries (kept even though the call fails); past the tries, or once expired, a new code is needed."""
     now = now or timezone.now()
     with transaction.atomic():
-        found = _visible(actor, filing_id, lock=True)
-        if found.submitted:
-            raise _already_sent(found)
+        found = _waiting(actor, filing_id, now)
         _check_code_usable(found, now)
         if hmac.compare_digest(found.code_hash, _digest(found, code.strip())):
             how = f"code_{found.code_channel}"
@@ -268,9 +296,7 @@ def confirm_on_tablet(
     case aside) and ticked their agreement: the filing is sent."""
     now = now or timezone.now()
     with transaction.atomic():
-        found = _visible(actor, filing_id, lock=True)
-        if found.submitted:
-            raise _already_sent(found)
+        found = _waiting(actor, filing_id, now)
         problems = []
         expected = searchable_name(str(found.data.get("applicant_name", "")))
         if not signed_name.strip() or searchable_name(signed_name) != expected:

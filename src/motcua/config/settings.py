@@ -403,6 +403,7 @@ MOTCUA["NOTIFY_MAX_AGE_HOURS"] = float(os.environ.get("MOTCUA_NOTIFY_MAX_AGE_HOU
 # assisted online filing (citizens.assisted): a one-time code's lifetime, and wrong tries per code
 MOTCUA["ASSISTED_CODE_MINUTES"] = int(os.environ.get("MOTCUA_ASSISTED_CODE_MINUTES", "10"))
 MOTCUA["ASSISTED_CODE_ATTEMPTS"] = int(os.environ.get("MOTCUA_ASSISTED_CODE_ATTEMPTS", "5"))
+MOTCUA["ASSISTED_FILING_HOURS"] = float(os.environ.get("MOTCUA_ASSISTED_FILING_HOURS", "4"))
 
 # --- Online payment (motcua.payments): a gateway class (dotted path); the demo's by default, whose
 # callbacks are signed with MOTCUA_PAYMENT_SECRET (generated into MOTCUA_HOME when unset).
