@@ -1,13 +1,15 @@
 """The documents API with bearer tokens: attach (multipart), sign, issue the result, list, download
 (recorded, unit-scoped), and the public verification answer; bad files get the error shape."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 
 from motcua.auth import create_token
 from motcua.documents.models import DocumentAccess
 from motcua.dossiers.services import act, intake
-from tests.factories import image_bytes, judicial_request, pdf_bytes, upload
+from tests.factories import POINT_DAU_TIENG, image_bytes, judicial_request, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +64,26 @@ def test_a_renamed_executable_gets_the_error_shape_and_nothing_is_stored(world, 
         f"/api/dossiers/{code}/papers/TP1/files", {"files": [upload("a.pdf", pdf_bytes())]}
     )
     assert good.status_code == 201  # the refusals left nothing behind that stops a good file
+
+
+def test_the_control_slip_and_the_log_book_are_signed_through_the_api(world, signers, document_store):
+    from django.utils import timezone
+
+    code = intake(actor=world["counter_dt"], request=judicial_request()).dossier.code
+    counter, today = bearer(world["counter_dt"]), timezone.localdate()
+    slip = counter.post(f"/api/dossiers/{code}/forms/06/sign")
+    assert slip.status_code == 201, slip.content
+    assert (slip.json()["kind"], slip.json()["signer"], slip.json()["version"]) == ("form", "counter_dt", 1)
+    page = counter.post(f"/api/units/{POINT_DAU_TIENG}/log-book/{today.isoformat()}/sign")
+    assert page.status_code == 201 and page.json()["kind"] == "log_book" and page.json()["signed"]
+    assert bearer(world["lead_justice"]).post(f"/api/dossiers/{code}/forms/06/sign").status_code == 403
+    assert (
+        bearer(world["counter_pc"]).post(f"/api/units/{POINT_DAU_TIENG}/log-book/{today}/sign").status_code
+        == 403
+    )
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    future = counter.post(f"/api/units/{POINT_DAU_TIENG}/log-book/{tomorrow}/sign")
+    assert future.status_code == 400 and future.json()["problems"][0]["field"] == "day"
+    assert counter.post(f"/api/units/{POINT_DAU_TIENG}/log-book/2026-13-01/sign").status_code == 422
+    unknown = counter.post(f"/api/dossiers/{code}/forms/99/sign")
+    assert unknown.status_code == 400 and unknown.json()["problems"][0]["field"] == "form"

@@ -1,10 +1,10 @@
 """The documents API, for programs (the national portal's sync, agency systems): a dossier's documents,
-the permission-checked and recorded download, attaching a scan, signing it, issuing the signed result,
-and the public check of a document by its verification id. Thin: the same services as the pages."""
+the permission-checked and recorded download, attaching a scan, signing it, signing a form the dossier
+issued or a day's log book page, issuing the signed result, and the public check of a document by its verification id. Thin: the same services as the pages."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Schema, Status
@@ -139,6 +139,30 @@ def digitize(request: HttpRequest, code: str, component: str):
     return Status(
         201, DocumentOut.of(services.digitize(actor=_actor(request), code=code, component=component))
     )
+
+
+@router.post(
+    "/dossiers/{code}/forms/{form}/sign",
+    response={201: DocumentOut, **ERRORS},
+    summary="Ký số biểu mẫu của hồ sơ / sign a form the dossier issued",
+)
+def sign_form(request: HttpRequest, code: str, form: str, note: Form[str] = ""):
+    """Form 01, 02 or 03 (the intake slip), 04-n (the n-th apology) or 06 (the control slip as it
+    stands), signed by the officer who may sign it now; a new version at each signing."""
+    document = services.sign_form(actor=_actor(request), code=code, form=form[:8], note=note[:2000])
+    return Status(201, DocumentOut.of(document))
+
+
+@router.post(
+    "/units/{unit_code}/log-book/{day}/sign",
+    response={201: DocumentOut, **ERRORS},
+    summary="Ký số sổ theo dõi hồ sơ trong ngày (mẫu 05) / sign a day's page of the log book (Form 05)",
+)
+def sign_log_book(request: HttpRequest, unit_code: str, day: date):
+    """A counter officer of the unit signs the day's page as it stands (not a day to come); a new
+    version at each signing."""
+    document = services.sign_log_book(actor=_actor(request), unit_code=unit_code[:16], day=day)
+    return Status(201, DocumentOut.of(document))
 
 
 @router.post("/dossiers/{code}/results", response={201: DocumentOut, **ERRORS}, url_name="documents_result")
