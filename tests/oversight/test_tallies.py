@@ -3,6 +3,7 @@ made through the real services (SQLite, and PostgreSQL with DATABASE_URL); and t
 dossiers' own state."""
 
 import contextlib
+import threading
 from datetime import timedelta
 
 import pytest
@@ -16,7 +17,7 @@ from motcua.dossiers.services import act, intake
 from motcua.dossiers.watch import tick
 from motcua.errors import MotcuaError
 from motcua.oversight import tallies
-from motcua.oversight.models import AreaTally, DailyTally, DossierTally, HourTally
+from motcua.oversight.models import AreaTally, DailyTally, DossierTally, FollowCursor, HourTally
 from tests.factories import CONFIRMED, POINT_DAU_TIENG, POINT_PHU_CUONG, at, birth_request, judicial_request
 
 ACTIONS = [
@@ -218,3 +219,34 @@ def test_a_rebuild_in_chunks_of_one_dossier_finds_what_the_follower_kept(world, 
     assert report.difference_count == 1 and report.differences[0].counter == "received"
     assert tallies.rebuild(apply=False).difference_count == 0
     assert DossierTally.objects.count() == 4
+
+
+def test_a_reader_does_not_wait_behind_a_rebuild_holding_the_cursor(flushable_events, world):
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL (SQLite serializes every writer)")
+    intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 9, 0))
+    tallies.follow()
+    intake(actor=world["counter_dt"], request=judicial_request(), now=at(2026, 3, 2, 10, 0))
+    held, release = threading.Event(), threading.Event()
+
+    def rebuild_holding_the_cursor() -> None:
+        try:
+            with transaction.atomic():
+                FollowCursor.objects.select_for_update().get(name=tallies.TALLIES)
+                held.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=rebuild_holding_the_cursor)
+    holder.start()
+    try:
+        assert held.wait(10)
+        assert tallies.catch_up() == 0  # at once: the kept counts are read as they are
+        assert DailyTally.objects.aggregate(n=Sum("received"))["n"] == 1
+    finally:
+        release.set()
+        holder.join(30)
+    assert tallies.catch_up() == 1 and DailyTally.objects.aggregate(n=Sum("received"))["n"] == 2

@@ -96,7 +96,7 @@ def _parse(request: HttpRequest, filters: Filters) -> tuple[Scope, Period]:
     actor = Actor.staff(request.auth)  # type: ignore[attr-defined]
     scope = parse_scope(actor, filters.unit, filters.sector, filters.procedure)
     period = parse_period(filters.period, filters.from_, filters.to)
-    tallies.follow()
+    tallies.catch_up()
     return scope, period
 
 

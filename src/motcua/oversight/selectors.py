@@ -109,7 +109,7 @@ def counts_and_sources(
     scope's days up to the period's end, and the province's for the sources), by conditional
     aggregation; for a sector or procedure, the daily rows and a second query."""
     if follow:
-        tallies.follow()
+        tallies.catch_up()
     if scope.scope_unit_id is None:
         rows = DailyTally.objects.filter(scope.tally_q(), day__lte=period.last)
         return rows.aggregate(**_sums(period, Q())), sources_seen()

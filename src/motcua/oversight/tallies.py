@@ -2,8 +2,9 @@
 
 - follow: a pass folds the events appended since the previous pass (by id; an event is read again
   until it is SETTLE old, and each dossier's last folded seq makes a second reading harmless). The
-  dashboard, its exports and the monitoring API run a pass before they read (one query when nothing is
-  new), so their figures are those of the moment. Nothing is added to the intake's and the actions'
+  dashboard, its exports and the monitoring API run a pass before they read (`catch_up`: one query
+  when nothing is new, no wait behind a running pass or rebuild), so their figures are those of the
+  moment. Nothing is added to the intake's and the actions'
   transactions;
 - rebuild: `motcua rebuild-stats` folds every dossier's events from scratch, a chunk of dossiers at a
   time (its memory does not grow with the history), stages each chunk's counts in the database, which
@@ -316,17 +317,20 @@ def _state_of(row: DossierTally) -> FoldState:
     return FoldState(**{name: getattr(row, name) for name in STATE_FIELDS})
 
 
-def follow(*, batch: int = BATCH) -> int:
+def follow(*, batch: int = BATCH, wait: bool = True) -> int:
     """Fold the events appended since the last pass into the kept counts; returns how many were
     folded. Passes are serialized (the cursor's row is locked); each batch is one transaction. The
-    cursor passes only the events settled so far; newer ones are read again by the next pass."""
+    cursor passes only the events settled so far; newer ones are read again by the next pass.
+    wait=False: when another pass or a rebuild holds the cursor, fold nothing and return at once."""
     if not behind():
         return 0
     folded_events, position, settled_so_far = 0, None, True
     while True:
         with transaction.atomic():
             FollowCursor.objects.get_or_create(name=TALLIES)
-            cursor = FollowCursor.objects.select_for_update().get(name=TALLIES)
+            cursor = FollowCursor.objects.select_for_update(skip_locked=not wait).filter(name=TALLIES).first()
+            if cursor is None:  # another pass or a rebuild is folding: the kept counts are read as they are
+                return folded_events
             position = cursor.last_id if position is None else position
             events = list(
                 DossierEvent.objects.filter(id__gt=position)
@@ -347,6 +351,13 @@ def follow(*, batch: int = BATCH) -> int:
             cursor.save(update_fields=["last_id", "read_id"])
         if len(events) < batch:
             return folded_events
+
+
+def catch_up() -> int:
+    """The readers' pass (the dashboard, its exports, the monitoring API, the planning demand): fold
+    what is new before reading, but never wait behind another pass or a rebuild, which may take
+    minutes; the background follower folds what this pass leaves."""
+    return follow(wait=False)
 
 
 def behind(name: str = "tallies") -> bool:

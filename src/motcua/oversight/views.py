@@ -52,7 +52,7 @@ def overseer_page(view):
                 actor, *(request.GET.get(k, "")[:40] for k in ("unit", "sector", "procedure"))
             )
             period = parse_period(*(request.GET.get(k, "")[:40] for k in ("period", "from", "to")))
-            tallies.follow()
+            tallies.catch_up()
             with reference.scope():  # reference data (units, rules) read once per page
                 return view(request, scope, period, *args, **kwargs)
         except MotcuaError as error:

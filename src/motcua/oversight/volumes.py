@@ -34,7 +34,7 @@ def intakes_per_commune(period: Period, *, follow: bool = True) -> dict[str, int
     that came to a counter or online, including those later refused or sent back for papers, since
     each was a visit."""
     if follow:
-        tallies.follow()
+        tallies.catch_up()
     rows = (
         AreaTally.objects.filter(day__gte=period.first, day__lte=period.last)
         .values(code=F("jurisdiction__code"))
@@ -47,7 +47,7 @@ def counter_visits_by_slot(period: Period, *, follow: bool = True) -> dict[int, 
     """Visits to each unit's counters per (ISO weekday, hour) over the period: intakes there that were
     not filed online, and results handed over there."""
     if follow:
-        tallies.follow()
+        tallies.catch_up()
     rows = (
         HourTally.objects.filter(day__gte=period.first, day__lte=period.last)
         .annotate(weekday=ExtractIsoWeekDay("day"))
