@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db.models import Sum
 
+from motcua.desk import later_slips
 from motcua.dossiers.events import verify_chain
 from motcua.dossiers.management.commands.verify_log import verify_all
 from motcua.dossiers.models import Channel, Dossier, Status
@@ -21,6 +22,7 @@ from tests.factories import (
     finished_by_post,
     judicial_body,
     judicial_request,
+    pdf_text,
     post_action,
     reasons,
     receive,
@@ -70,8 +72,16 @@ def test_handed_to_post_then_delivered_returns_the_result_at_the_delivery_time(w
         at(2026, 3, 6, 15, 30),
         "Nguyễn Thị Hoa",
     )
-    last = dossier.handovers.last()
+    posted, last = list(dossier.handovers.all())[-2:]  # Form 06's rows: to the postman, then delivered
+    assert (posted.kind, posted.to_unit, posted.from_user, posted.at) == (
+        "post",
+        None,
+        world["postal"].user,
+        at(2026, 3, 5, 14, 0),
+    )
     assert (last.kind, last.to_unit, last.at) == ("returned", None, at(2026, 3, 6, 15, 30))
+    slip = pdf_text(later_slips.control_slip_pdf(dossier))
+    assert "Bưu chính công ích" in slip and "Giao bưu chính" in slip
     assert [e.action for e in dossier.events.order_by("seq")][-2:] == ["hand_to_post", "post_delivered"]
     assert dossier.events.get(action="hand_to_post").payload["shipment_number"] == "EB123456789VN"
     assert_consistent(dossier)  # the chain intact, the state rebuilt from the events

@@ -93,7 +93,13 @@ def _handover_table(handovers: list[Handover], styles) -> Table:
         ]
     ]
     for handover in handovers:
-        receiver = handover.to_unit.name_vi if handover.to_unit else "Người nộp hồ sơ"
+        receiver = (
+            handover.to_unit.name_vi
+            if handover.to_unit
+            else "Bưu chính công ích"
+            if handover.kind == Handover.Kind.POST
+            else "Người nộp hồ sơ"
+        )
         giver = handover.from_unit.name_vi
         if handover.from_user is not None:
             giver += f" ({handover.from_user.get_full_name() or handover.from_user.get_username()})"

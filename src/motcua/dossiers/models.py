@@ -204,6 +204,7 @@ class Handover(models.Model):
         RESULT = "result", _("Result carried")
         RETURNED = "returned", pgettext_lazy("hand-over kind", "Result returned")
         SUPPLEMENT = "supplement", _("Supplement carried on")  # taken at another unit's counter
+        POST = "post", _("Handed to the post")  # the result, to the postman (return by post)
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handovers")
     kind = models.CharField(max_length=12, choices=Kind.choices)

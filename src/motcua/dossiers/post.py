@@ -17,10 +17,11 @@ from django.utils.dateparse import parse_datetime
 
 from motcua.errors import Problem, ValidationFailed
 
+from . import moves
 from .context import ActionContext, Outcome, Reason
 from .guards import guard
 from .handlers import result_handed_over
-from .models import Dossier, Shipment
+from .models import Dossier, Handover, Shipment
 
 if TYPE_CHECKING:
     from motcua.network.models import Unit
@@ -103,8 +104,13 @@ def result_in_the_post(ctx: ActionContext) -> Reason:
 
 
 def hand_to_post(ctx: ActionContext) -> Outcome:
+    """The result goes to the postman with a new shipment number; the control slip gets its row."""
     number = _new_number(ctx)
     assert ctx.unit_id is not None  # authorized at the unit sending it (the table's places)
+    step = ctx.current_step
+    moves.record_handover(
+        ctx, Handover.Kind.POST, step.order if step else None, ctx.unit_id, None, ctx.dossier.due_at
+    )
     ctx.add(
         Shipment(
             dossier=ctx.dossier,
