@@ -82,10 +82,7 @@ def _form_data(form: FilingForm) -> dict:
 @require_http_methods(["GET", "POST"])
 @citizen_page
 def draft(request: HttpRequest, citizen: Citizen, draft_id: int) -> HttpResponse:
-    try:
-        current = filing.draft_of(citizen, draft_id)
-    except NotFound:
-        return render(request, "citizens/not_found.html", {"code": draft_id}, status=404)
+    current = filing.draft_of(citizen, draft_id)
     if current.submitted:
         return redirect("citizens:dossier", current.submitted_code)
     facts = filing.filing_facts(current.procedure)

@@ -7,9 +7,11 @@ from functools import wraps
 
 from django.contrib import auth
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+
+from motcua.errors import NotFound
 
 from .models import Citizen
 
@@ -41,14 +43,22 @@ def current_citizen(request: HttpRequest) -> Citizen | None:
 
 
 def citizen_page(view):
-    """A page for a logged-in person or business: the log-in first, back here afterwards."""
+    """A page for a logged-in person or business: the log-in first, back here afterwards. A page of
+    one of their dossiers or drafts (`code` or `draft_id` in its address) that they do not have says
+    so in their words (404), whichever lookup found nothing."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         citizen = current_citizen(request)
         if citizen is None:
             return redirect(f"{reverse('citizens:login')}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, citizen, *args, **kwargs)
+        try:
+            return view(request, citizen, *args, **kwargs)
+        except NotFound:
+            subject = kwargs.get("code", kwargs.get("draft_id"))
+            if subject is None:
+                raise
+            return render(request, "citizens/not_found.html", {"code": subject}, status=404)
 
     return wrapper
 

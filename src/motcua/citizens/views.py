@@ -62,10 +62,7 @@ class WithdrawForm(forms.Form):
 
 @citizen_page
 def dossier(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
-    try:
-        read = selectors.my_dossier(citizen, code)
-    except NotFound:
-        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+    read = selectors.my_dossier(citizen, code)
     return _dossier_page(request, citizen, read)
 
 
@@ -86,10 +83,7 @@ def _dossier_page(request: HttpRequest, citizen: Citizen, read, status: int = 20
 @citizen_page
 def answer_supplement(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
     """The papers a supplement request asks for, sent from "my dossiers" (files, or the store's)."""
-    try:
-        read = selectors.my_dossier(citizen, code)
-    except NotFound:
-        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+    read = selectors.my_dossier(citizen, code)
     asked = online.asked_papers(citizen, code)
     try:
         oversized = oversized_paper(request, asked)
@@ -103,7 +97,7 @@ def answer_supplement(request: HttpRequest, citizen: Citizen, code: str) -> Http
             note=request.POST.get("note", "")[:2000],
         )
     except NotFound:
-        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+        raise  # citizen_page: not theirs
     except MotcuaError as error:
         problems = [text.reason(p) for p in error.problems]
         return _dossier_page(
@@ -120,10 +114,7 @@ def answer_supplement(request: HttpRequest, citizen: Citizen, code: str) -> Http
 @citizen_page
 def withdraw(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
     form = WithdrawForm(request.POST)
-    try:
-        read = selectors.my_dossier(citizen, code)
-    except NotFound:
-        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+    read = selectors.my_dossier(citizen, code)
     if form.is_valid():
         try:
             services.withdraw(citizen=citizen, code=code, reason=form.cleaned_data["reason"])
@@ -158,10 +149,7 @@ def _consent_initial(dossier) -> dict:
 @citizen_page
 def consent(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
     """The applicant's choice of messages about one of their dossiers."""
-    try:
-        read = selectors.my_dossier(citizen, code)
-    except NotFound:
-        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+    read = selectors.my_dossier(citizen, code)
     form = ConsentForm(request.POST)
     if not form.is_valid():
         return _dossier_page(request, citizen, read, 400, consent=form)
@@ -177,10 +165,7 @@ def rate(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
     from motcua.feedback import services as feedback
     from motcua.feedback.views import RatingForm
 
-    try:
-        selectors.my_dossier(citizen, code)
-    except NotFound:
-        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+    selectors.my_dossier(citizen, code)
     form = RatingForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose one of the levels."))
@@ -207,7 +192,7 @@ def pay(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
             return_url=request.build_absolute_uri(reverse("payments:callback")),
         )
     except NotFound:
-        return render(request, "citizens/not_found.html", {"code": code}, status=404)
+        raise  # citizen_page: not theirs
     except MotcuaError as error:
         messages.error(request, text.message(error))
         return redirect(reverse("citizens:dossier", args=[code]))
