@@ -420,51 +420,7 @@ def _save_states(states: dict[int, FoldState], rows: dict[int, DossierTally]) ->
     DossierTally.objects.bulk_update(changed, list(STATE_FIELDS), batch_size=2000)
 
 
-def add(folded: Folded) -> None:
-    """Add the folded counts to the kept rows: each table's rows of the keys are read once, added to in
-    memory and written back in bulk (the follower's passes are serialized by the cursor's lock, so no
-    other writer changes them meanwhile)."""
-    daily = {
-        (day, *key): (counts, {"sector_id": sector_id})
-        for (day, sector_id, key), counts in folded.daily.items()
-    }
-    _upsert(DailyTally, ("day", *KEY_FIELDS), COUNTERS, daily)
-    hourly = {key: (counts, {}) for key, counts in folded.hourly.items()}
-    _upsert(HourTally, ("receiving_unit_id", "day", "hour"), HOUR_COUNTERS, hourly)
-    areas = {key: (Counter(intakes=n), {}) for key, n in folded.areas.items()}
-    _upsert(AreaTally, ("day", "jurisdiction_id"), ("intakes",), areas)
-    _upsert(ScopeTally, ("day", "unit_id"), COUNTERS, {key: (c, {}) for key, c in folded.scoped.items()})
-    months = {key: (c, {}) for key, c in folded.months.items()}
-    _upsert(ProcedureMonthTally, ("month", "unit_id", "procedure_id"), PROCEDURE_COUNTERS, months)
-
-
-def _upsert(model, key_fields: tuple[str, ...], counters: tuple[str, ...], rows: dict[tuple, tuple]) -> None:
-    rows = {key: value for key, value in rows.items() if any(value[0].values())}
-    if not rows:
-        return
-    superset = {f"{name}__in": {key[i] for key in rows} for i, name in enumerate(key_fields)}
-    existing = {
-        tuple(found[name] for name in key_fields): found
-        for found in model.objects.filter(**superset).values("id", *key_fields, *counters)
-    }
-    changed, new = [], []
-    for key, (counts, extra) in rows.items():
-        found = existing.get(key)
-        if found is None:
-            values = {name: counts.get(name, 0) for name in counters}
-            new.append(model(**dict(zip(key_fields, key, strict=True)), **extra, **values))
-        else:
-            values = {name: found[name] + counts.get(name, 0) for name in counters}
-            changed.append(model(id=found["id"], **values))
-    model.objects.bulk_create(new, batch_size=1000)
-    model.objects.bulk_update(changed, list(counters), batch_size=500)
-
-
-# --- rebuild: from the event log ---------------------------------------------------------------------
-
-# Dossiers folded at once: a rebuild holds one chunk's counts and states in memory, whatever the
-# history's size; the counts of every chunk go to staging tables and PostgreSQL (or SQLite) sums them.
-REBUILD_CHUNK = 20_000
+# --- the kept tables ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -510,22 +466,63 @@ TABLES = {
 
 
 def _folded_rows(folded: Folded) -> dict[str, Iterator[tuple]]:
-    """Each table's rows (keys then counters, in TABLES' order) of a Folded."""
+    """Each kept table's rows of a Folded: keys then counters in TABLES' order, rows of zeros left out.
+    The follower adds them to the kept rows (add); the rebuild stages them (rebuild)."""
 
     def rows(items, counters: tuple[str, ...]) -> Iterator[tuple]:
         for key, counts in items:
             if any(counts.values()):
                 yield (*key, *(counts.get(name, 0) for name in counters))
 
-    daily = (((day, sector_id, *key), counts) for (day, sector_id, key), counts in folded.daily.items())
-    areas = ((key, Counter(intakes=n)) for key, n in folded.areas.items())
-    return {
-        "daily": rows(daily, COUNTERS),
-        "hourly": rows(folded.hourly.items(), HOUR_COUNTERS),
-        "area": rows(areas, ("intakes",)),
-        "scope": rows(folded.scoped.items(), COUNTERS),
-        "procedure_month": rows(folded.months.items(), PROCEDURE_COUNTERS),
+    items = {
+        "daily": (((day, sector_id, *key), counts) for (day, sector_id, key), counts in folded.daily.items()),
+        "hourly": folded.hourly.items(),
+        "area": ((key, Counter(intakes=n)) for key, n in folded.areas.items()),
+        "scope": folded.scoped.items(),
+        "procedure_month": folded.months.items(),
     }
+    return {name: rows(items[name], table.counters) for name, table in TABLES.items()}
+
+
+def add(folded: Folded) -> None:
+    """Add the folded counts to the kept rows: each table's rows of the keys are read once, added to in
+    memory and written back in bulk (the follower's passes are serialized by the cursor's lock, so no
+    other writer changes them meanwhile)."""
+    for name, rows in _folded_rows(folded).items():
+        table = TABLES[name]
+        _upsert(table.model, table.keys, table.counters, rows)
+
+
+def _upsert(model, key_fields: tuple[str, ...], counters: tuple[str, ...], rows: Iterator[tuple]) -> None:
+    """rows: keys then counters, one row per key, none all zeros (_folded_rows)."""
+    width = len(key_fields)
+    added = {row[:width]: row[width:] for row in rows}
+    if not added:
+        return
+    superset = {f"{name}__in": {key[i] for key in added} for i, name in enumerate(key_fields)}
+    existing = {
+        tuple(found[name] for name in key_fields): found
+        for found in model.objects.filter(**superset).values("id", *key_fields, *counters)
+    }
+    changed, new = [], []
+    for key, values in added.items():
+        found = existing.get(key)
+        if found is None:
+            new.append(
+                model(**dict(zip(key_fields, key, strict=True)), **dict(zip(counters, values, strict=True)))
+            )
+        else:
+            summed = {name: found[name] + value for name, value in zip(counters, values, strict=True)}
+            changed.append(model(id=found["id"], **summed))
+    model.objects.bulk_create(new, batch_size=1000)
+    model.objects.bulk_update(changed, list(counters), batch_size=500)
+
+
+# --- rebuild: from the event log ---------------------------------------------------------------------
+
+# Dossiers folded at once: a rebuild holds one chunk's counts and states in memory, whatever the
+# history's size; the counts of every chunk go to staging tables and PostgreSQL (or SQLite) sums them.
+REBUILD_CHUNK = 20_000
 
 
 @dataclass
