@@ -62,6 +62,11 @@ def filing_lifetime() -> timedelta:
     return timedelta(hours=_config("ASSISTED_FILING_HOURS", 4))
 
 
+def abandoned_up_to(now: datetime) -> datetime:
+    """Filings prepared at or before this moment are abandoned (filing_lifetime)."""
+    return now - filing_lifetime()
+
+
 # --- who may -----------------------------------------------------------------------------------------
 
 
@@ -98,9 +103,9 @@ def filing_of(actor: Actor, filing_id: int) -> AssistedFiling:
 
 def pending_of(actor: Actor, now: datetime | None = None) -> QuerySet[AssistedFiling]:
     """The filings of the actor's units waiting for the person's confirmation (not abandoned)."""
-    since = (now or timezone.now()) - filing_lifetime()
+    cutoff = abandoned_up_to(now or timezone.now())
     waiting = AssistedFiling.objects.filter(
-        unit__in=counter_units(actor), submitted_code="", created_at__gt=since
+        unit__in=counter_units(actor), submitted_code="", created_at__gt=cutoff
     )
     return waiting.select_related("procedure")
 
@@ -110,7 +115,7 @@ def _waiting(actor: Actor, filing_id: int, now: datetime) -> AssistedFiling:
     found = _visible(actor, filing_id, lock=True)
     if found.submitted:
         raise _already_sent(found)
-    if now >= found.created_at + filing_lifetime():
+    if found.created_at <= abandoned_up_to(now):
         hours = f"{filing_lifetime().total_seconds() / 3600:g}"
         raise ValidationFailed(
             message_vi=f"Hồ sơ nộp hộ này đã chờ xác nhận quá {hours} giờ; hãy lập lại khi người nộp có mặt.",
@@ -166,7 +171,7 @@ def start(
     intake_rules.check(_request(found, now), now)
     with transaction.atomic():
         abandoned = AssistedFiling.objects.filter(
-            unit=unit, submitted_code="", created_at__lte=now - filing_lifetime()
+            unit=unit, submitted_code="", created_at__lte=abandoned_up_to(now)
         )
         abandoned.delete()  # never sent, nothing counted: only the person's data, kept no longer
         found.save()
